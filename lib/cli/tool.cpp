@@ -1,0 +1,140 @@
+#include "cli/tool.hpp"
+
+#include <array>
+#include <atomic>
+#include <csignal>
+#include <cstring>
+#include <new>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+
+namespace claimkit::cli {
+namespace {
+
+// Signal-safe registry of temporary files: fixed slots, plain char arrays.
+constexpr std::size_t kTempSlots = 16;
+constexpr std::size_t kTempPathMax = 4096;
+std::array<std::array<char, kTempPathMax>, kTempSlots> g_temp_paths{};
+std::array<std::atomic<bool>, kTempSlots> g_temp_used{};
+
+extern "C" void on_terminate_signal(int sig) {
+  for (std::size_t i = 0; i < kTempSlots; ++i) {
+    if (g_temp_used[i].load()) ::unlink(g_temp_paths[i].data());
+  }
+  ::_exit(sig == SIGINT ? 130 : 128 + sig);
+}
+
+void install_process_defaults() {
+  // Downstream closing the pipe must surface as EPIPE, not kill us mid-write.
+  std::signal(SIGPIPE, SIG_IGN);
+  struct sigaction sa {};
+  sa.sa_handler = on_terminate_signal;
+  sigemptyset(&sa.sa_mask);
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+  // A core dump would carry PHI from memory.
+  struct rlimit no_core {0, 0};
+  ::setrlimit(RLIMIT_CORE, &no_core);
+}
+
+}  // namespace
+
+void register_temp_file(const std::string& path) {
+  if (path.size() >= kTempPathMax) return;
+  for (std::size_t i = 0; i < kTempSlots; ++i) {
+    bool expected = false;
+    if (!g_temp_used[i].load()) {
+      std::memcpy(g_temp_paths[i].data(), path.c_str(), path.size() + 1);
+      if (g_temp_used[i].compare_exchange_strong(expected, true)) return;
+    }
+  }
+}
+
+void unregister_temp_file(const std::string& path) {
+  for (std::size_t i = 0; i < kTempSlots; ++i) {
+    if (g_temp_used[i].load() && path == g_temp_paths[i].data()) g_temp_used[i].store(false);
+  }
+}
+
+std::vector<std::string> context::inputs() const {
+  if (common.files.empty()) return {"-"};
+  return common.files;
+}
+
+std::unique_ptr<CLI::App> make_app(const std::string& name, const std::string& description,
+                                   const std::string& examples) {
+  auto app = std::make_unique<CLI::App>(description, name);
+  app->set_version_flag("--version", std::string(name) + " (claimkit) " + CLAIMKIT_VERSION);
+  if (!examples.empty()) app->footer("Examples:\n" + examples);
+  app->get_formatter()->column_width(34);
+  return app;
+}
+
+void add_common_options(CLI::App& app, common_options& opts, bool with_files) {
+  if (with_files) {
+    app.add_option("FILE", opts.files, "Input files; none or - reads standard input")->type_name("FILE...");
+  }
+  app.add_option("--errors", opts.errors_path,
+                 "Write rejected records and findings as NDJSON to FILE (mode 0600)")
+      ->type_name("FILE");
+  app.add_flag("-q,--quiet", opts.quiet, "No per-record messages or summary on stderr (the --errors file still gets them)");
+}
+
+int run(CLI::App& app, common_options& opts, int argc, char** argv,
+        const std::function<int(context&)>& body) {
+  install_process_defaults();
+  const std::string name = app.get_name();
+  reporter rep(name);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e) == 0 ? 0 : 0;
+  } catch (const CLI::CallForAllHelp& e) {
+    app.exit(e);
+    return 0;
+  } catch (const CLI::CallForVersion& e) {
+    app.exit(e);
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    std::string msg = e.what();
+    if (!msg.empty()) msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
+    rep.fatal(fmt::format("{}\nTry '{} --help' for more information.", msg, name));
+    return to_int(exit_code::usage);
+  }
+  rep.set_quiet(opts.quiet);
+  io::output out(1, "<stdout>");
+  int code = 0;
+  try {
+    if (!opts.errors_path.empty()) rep.open_errors(opts.errors_path);
+    context ctx{out, rep, opts};
+    code = body(ctx);
+    out.close();
+    rep.close();
+    if (code == 0 && rep.errors() > 0) code = to_int(exit_code::rejected);
+  } catch (const broken_pipe&) {
+    return 0;
+  } catch (const error& e) {
+    try { out.flush(); } catch (...) {}
+    rep.fatal(e.what());
+    code = to_int(e.code());
+  } catch (const std::bad_alloc&) {
+    rep.fatal("out of memory");
+    code = to_int(exit_code::internal);
+  } catch (const std::exception& e) {
+    rep.fatal(fmt::format("internal error: {}", e.what()));
+    code = to_int(exit_code::internal);
+  }
+  try {
+    rep.close();
+  } catch (const error& e) {
+    rep.fatal(e.what());
+    if (code == 0) code = to_int(e.code());
+  }
+  return code;
+}
+
+}  // namespace claimkit::cli

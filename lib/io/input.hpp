@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace claimkit::io {
+
+/// One input: a named file or standard input ("-"). Reads raw bytes; opening
+/// or reading failures are claimkit::error with exit code 3.
+class input {
+ public:
+  explicit input(const std::string& path);
+  input(input&& other) noexcept;
+  input(const input&) = delete;
+  input& operator=(const input&) = delete;
+  input& operator=(input&&) = delete;
+  ~input();
+
+  /// Reads up to n bytes; returns 0 at end of input.
+  std::size_t read(char* buf, std::size_t n);
+  /// The name used in messages: the path, or "<stdin>".
+  const std::string& name() const { return name_; }
+  const std::string& path() const { return path_; }
+  bool is_stdin() const { return path_ == "-"; }
+
+ private:
+  int fd_ = -1;
+  std::string path_;
+  std::string name_;
+};
+
+/// The display name of an input path: "<stdin>" for "-".
+std::string display_name(const std::string& path);
+
+}  // namespace claimkit::io

@@ -1,0 +1,80 @@
+#include "io/output.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+
+namespace claimkit::io {
+
+output::output(int fd, std::string name) : fd_(fd), owned_(false), name_(std::move(name)) {
+  buf_.reserve(kHighWater + 64 * 1024);
+}
+
+output output::create_private(const std::string& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    throw error(cli::exit_code::io, fmt::format("{}: cannot create: {}", path, std::strerror(errno)));
+  }
+  // The file may have existed with wider permissions; it carries PHI.
+  ::fchmod(fd, 0600);
+  output out(fd, path);
+  out.owned_ = true;
+  return out;
+}
+
+output::output(output&& other) noexcept
+    : fd_(other.fd_), owned_(other.owned_), name_(std::move(other.name_)), buf_(std::move(other.buf_)) {
+  other.fd_ = -1;
+  other.owned_ = false;
+}
+
+output::~output() {
+  if (fd_ >= 0 && owned_) ::close(fd_);
+}
+
+void output::flush() {
+  const char* p = buf_.data();
+  std::size_t left = buf_.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd_, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EPIPE) {
+        buf_.clear();
+        throw broken_pipe();
+      }
+      int e = errno;
+      buf_.clear();
+      throw error(cli::exit_code::io, fmt::format("{}: write failed: {}", name_, std::strerror(e)));
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  buf_.clear();
+}
+
+void output::close() {
+  flush();
+  if (fd_ < 0) return;
+  struct stat st {};
+  if (::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode)) {
+    if (::fsync(fd_) != 0 && errno != EINVAL) {
+      throw error(cli::exit_code::io, fmt::format("{}: sync failed: {}", name_, std::strerror(errno)));
+    }
+  }
+  if (owned_) {
+    if (::close(fd_) != 0) {
+      fd_ = -1;
+      throw error(cli::exit_code::io, fmt::format("{}: close failed: {}", name_, std::strerror(errno)));
+    }
+    fd_ = -1;
+  }
+}
+
+}  // namespace claimkit::io

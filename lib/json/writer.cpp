@@ -1,0 +1,137 @@
+#include "json/writer.hpp"
+
+#include <array>
+#include <charconv>
+
+namespace claimkit::json {
+namespace {
+
+// 0: copy as is; 1: needs escaping; 2: non-ASCII (validate UTF-8).
+constexpr std::array<std::uint8_t, 256> make_class_table() {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[c] = 1;
+  t['"'] = 1;
+  t['\\'] = 1;
+  t[0x7f] = 1;
+  for (int c = 0x80; c < 0x100; ++c) t[c] = 2;
+  return t;
+}
+constexpr auto kClass = make_class_table();
+
+// Length of a valid UTF-8 sequence at p (p[0] >= 0x80), or 0 when invalid.
+std::size_t utf8_length(const unsigned char* p, const unsigned char* end) {
+  unsigned char c = p[0];
+  std::size_t n;
+  std::uint32_t cp;
+  if (c >= 0xC2 && c <= 0xDF) { n = 2; cp = c & 0x1F; }
+  else if (c >= 0xE0 && c <= 0xEF) { n = 3; cp = c & 0x0F; }
+  else if (c >= 0xF0 && c <= 0xF4) { n = 4; cp = c & 0x07; }
+  else return 0;
+  if (static_cast<std::size_t>(end - p) < n) return 0;
+  for (std::size_t i = 1; i < n; ++i) {
+    if ((p[i] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (p[i] & 0x3F);
+  }
+  if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
+    return 0;
+  }
+  return n;
+}
+
+}  // namespace
+
+void append_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  const auto* run = p;
+  while (p < end) {
+    std::uint8_t cls = kClass[*p];
+    if (cls == 0) {
+      ++p;
+      continue;
+    }
+    if (cls == 2) {
+      std::size_t n = utf8_length(p, end);
+      if (n != 0) {
+        p += n;
+        continue;
+      }
+    }
+    out.append(reinterpret_cast<const char*>(run), static_cast<std::size_t>(p - run));
+    unsigned char c = *p++;
+    run = p;
+    switch (c) {
+      case '"': out.append("\\\"", 2); break;
+      case '\\': out.append("\\\\", 2); break;
+      case '\n': out.append("\\n", 2); break;
+      case '\r': out.append("\\r", 2); break;
+      case '\t': out.append("\\t", 2); break;
+      default:
+        if (c >= 0x80) {
+          out.append("\\ufffd", 6);
+        } else {
+          char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+          out.append(esc, 6);
+        }
+    }
+  }
+  out.append(reinterpret_cast<const char*>(run), static_cast<std::size_t>(p - run));
+  out.push_back('"');
+}
+
+bool is_plain_decimal(std::string_view s) {
+  std::size_t i = 0;
+  if (i < s.size() && s[i] == '-') ++i;
+  std::size_t int_digits = 0;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') { ++i; ++int_digits; }
+  if (int_digits == 0) return false;
+  if (int_digits > 1 && s[s[0] == '-' ? 1 : 0] == '0') return false;  // JSON forbids leading zeros
+  if (i == s.size()) return true;
+  if (s[i] != '.') return false;
+  ++i;
+  std::size_t frac = 0;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') { ++i; ++frac; }
+  return frac > 0 && i == s.size();
+}
+
+bool append_decimal(std::string& out, std::string_view s) {
+  if (is_plain_decimal(s)) {
+    out.append(s);
+    return true;
+  }
+  // X12 R elements allow a leading '+'? No: only '-', optional leading zeros,
+  // and a '.' with digits on either side. Normalise those into JSON form.
+  std::size_t i = 0;
+  bool neg = false;
+  if (i < s.size() && s[i] == '-') { neg = true; ++i; }
+  std::size_t int_begin = i;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+  std::string_view int_part = s.substr(int_begin, i - int_begin);
+  std::string_view frac_part;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    std::size_t fb = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    frac_part = s.substr(fb, i - fb);
+  }
+  if (i != s.size() || (int_part.empty() && frac_part.empty())) return false;
+  while (int_part.size() > 1 && int_part[0] == '0') int_part.remove_prefix(1);
+  if (neg) out.push_back('-');
+  if (int_part.empty()) out.push_back('0'); else out.append(int_part);
+  if (!frac_part.empty()) {
+    out.push_back('.');
+    out.append(frac_part);
+  }
+  return true;
+}
+
+void writer::integer(std::int64_t v) {
+  sep();
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out_->append(buf, static_cast<std::size_t>(r.ptr - buf));
+}
+
+}  // namespace claimkit::json
