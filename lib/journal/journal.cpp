@@ -1,0 +1,157 @@
+#include "journal/journal.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "ledger/db.hpp"
+
+namespace claimkit::journal {
+namespace {
+
+constexpr std::string_view kSchemaV1 = R"sql(
+CREATE TABLE journal (
+  target      TEXT NOT NULL,
+  key         TEXT NOT NULL,
+  state       TEXT NOT NULL CHECK (state IN ('intent', 'done', 'failed')),
+  attempts    INTEGER NOT NULL DEFAULT 0,
+  http_status INTEGER,
+  created_at  TEXT NOT NULL,
+  updated_at  TEXT NOT NULL,
+  PRIMARY KEY (target, key)
+) WITHOUT ROWID;
+)sql";
+
+state parse(std::string_view s) {
+  if (s == "intent") return state::intent;
+  if (s == "done") return state::done;
+  if (s == "failed") return state::failed;
+  return state::none;
+}
+
+}  // namespace
+
+std::string_view to_string(state s) {
+  switch (s) {
+    case state::intent: return "intent";
+    case state::done: return "done";
+    case state::failed: return "failed";
+    case state::none: break;
+  }
+  return "none";
+}
+
+void make_private_dirs(const std::string& dir) {
+  if (dir.empty()) return;
+  std::size_t pos = 0;
+  while (pos != std::string::npos) {
+    pos = dir.find('/', pos + 1);
+    std::string part = dir.substr(0, pos);
+    if (part.empty()) continue;
+    if (::mkdir(part.c_str(), 0700) != 0 && errno != EEXIST) {
+      throw error(cli::exit_code::io, fmt::format("{}: cannot create directory: {}", part, std::strerror(errno)));
+    }
+  }
+}
+
+std::string default_path() {
+  const char* xdg = std::getenv("XDG_STATE_HOME");
+  std::string base;
+  if (xdg != nullptr && xdg[0] == '/') {
+    base = xdg;
+  } else {
+    const char* home = std::getenv("HOME");
+    if (home == nullptr || home[0] != '/') {
+      throw error(cli::exit_code::usage, "no journal location: set XDG_STATE_HOME or HOME, or give --journal");
+    }
+    base = std::string(home) + "/.local/state";
+  }
+  return base + "/claimkit/pm-push.journal";
+}
+
+journal::journal(const std::string& path, bool read_only) : path_(path) {
+  std::string what = fmt::format("journal {}", path);
+  if (read_only) {
+    if (::access(path.c_str(), F_OK) != 0) return;
+    db_ = std::make_unique<ledger::database>(path, what, false, true);
+  } else {
+    std::size_t slash = path.rfind('/');
+    if (slash != std::string::npos && slash > 0) make_private_dirs(path.substr(0, slash));
+    db_ = std::make_unique<ledger::database>(path, what, true);
+    db_->exec("PRAGMA journal_mode=WAL");
+    // FULL: a mark is on disk before the send it announces (or after the
+    // success it records) proceeds.
+    db_->exec("PRAGMA synchronous=FULL");
+    db_->exec("BEGIN IMMEDIATE");
+    std::int64_t v = db_->user_version();
+    if (v > 1) {
+      db_->exec("ROLLBACK");
+      throw error(cli::exit_code::io, fmt::format("{}: format version {} is newer than this pm-push", what, v));
+    }
+    if (v < 1) {
+      db_->exec(kSchemaV1);
+      db_->exec("PRAGMA user_version = 1");
+    }
+    db_->exec("COMMIT");
+    set_ = std::make_unique<ledger::statement>(db_->prepare(
+        "INSERT INTO journal (target, key, state, attempts, http_status, created_at, updated_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) ON CONFLICT (target, key) DO UPDATE SET"
+        " state = excluded.state, attempts = attempts + excluded.attempts,"
+        " http_status = coalesce(excluded.http_status, http_status), updated_at = excluded.updated_at"));
+  }
+  get_ = std::make_unique<ledger::statement>(
+      db_->prepare("SELECT state FROM journal WHERE target = ?1 AND key = ?2"));
+}
+
+journal::~journal() = default;
+
+state journal::get(std::string_view target, std::string_view key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!get_) return state::none;
+  get_->bind(1, target).bind(2, key);
+  state s = get_->step() ? parse(get_->column_text(0)) : state::none;
+  get_->reset();
+  return s;
+}
+
+void journal::set(std::string_view target, const std::vector<std::string>& keys, state s, int http_status) {
+  if (keys.empty()) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!set_) throw error(cli::exit_code::internal, "journal opened read-only");
+  std::string now = ledger::now_rfc3339();
+  db_->exec("BEGIN IMMEDIATE");
+  try {
+    for (const auto& k : keys) {
+      set_->bind(1, target).bind(2, k).bind(3, to_string(s)).bind_int(4, s == state::intent ? 1 : 0);
+      if (http_status > 0) set_->bind_int(5, http_status);
+      set_->bind(6, now);
+      set_->step();
+      set_->reset();
+    }
+    db_->exec("COMMIT");
+  } catch (...) {
+    set_->reset();
+    try { db_->exec("ROLLBACK"); } catch (...) {}
+    throw;
+  }
+}
+
+void journal::mark_intent(std::string_view target, const std::vector<std::string>& keys) {
+  set(target, keys, state::intent, 0);
+}
+void journal::mark_done(std::string_view target, const std::vector<std::string>& keys, int http_status) {
+  set(target, keys, state::done, http_status);
+}
+void journal::mark_failed(std::string_view target, const std::vector<std::string>& keys, int http_status) {
+  set(target, keys, state::failed, http_status);
+}
+void journal::mark(std::string_view target, std::string_view key, state s, int http_status) {
+  set(target, {std::string(key)}, s, http_status);
+}
+
+}  // namespace claimkit::journal

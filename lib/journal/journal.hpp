@@ -1,0 +1,63 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace claimkit::ledger {
+class database;
+class statement;
+}  // namespace claimkit::ledger
+
+namespace claimkit::journal {
+
+/// Where a record stands with a target.
+///  intent: it may have been sent (recorded, durably, before sending);
+///  done:   the target confirmed it;
+///  failed: the target refused it, so it was certainly not applied.
+enum class state { none, intent, done, failed };
+
+std::string_view to_string(state s);
+
+/// The exactly-once journal: a small SQLite file (WAL, synchronous=FULL, so
+/// every committed mark survives kill -9 and power loss) holding, per target
+/// and idempotency key, the last mark. It stores no claim ids or other record
+/// values: only keys, target names, counts and times. Safe to share between
+/// threads (one connection behind a mutex).
+class journal {
+ public:
+  /// Opens (creating 0600, and its directory 0700, unless read_only) the
+  /// journal at path. A read_only journal that does not exist is empty.
+  explicit journal(const std::string& path, bool read_only = false);
+  ~journal();
+  journal(const journal&) = delete;
+  journal& operator=(const journal&) = delete;
+
+  state get(std::string_view target, std::string_view key);
+  /// Marks before a send; one durable commit for all keys.
+  void mark_intent(std::string_view target, const std::vector<std::string>& keys);
+  void mark_done(std::string_view target, const std::vector<std::string>& keys, int http_status = 0);
+  void mark_failed(std::string_view target, const std::vector<std::string>& keys, int http_status = 0);
+  void mark(std::string_view target, std::string_view key, state s, int http_status = 0);
+
+  const std::string& path() const { return path_; }
+
+ private:
+  void set(std::string_view target, const std::vector<std::string>& keys, state s, int http_status);
+  std::mutex mu_;
+  std::string path_;
+  std::unique_ptr<ledger::database> db_;
+  std::unique_ptr<ledger::statement> get_, set_;
+};
+
+/// $XDG_STATE_HOME/claimkit/pm-push.journal, or ~/.local/state/claimkit/...
+/// when XDG_STATE_HOME is unset or not absolute.
+std::string default_path();
+
+/// Creates dir and its missing parents with mode 0700.
+void make_private_dirs(const std::string& dir);
+
+}  // namespace claimkit::journal

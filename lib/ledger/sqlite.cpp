@@ -1,0 +1,222 @@
+#include "ledger/sqlite.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+
+namespace claimkit::ledger {
+namespace {
+
+// Version 1: the tables claim-age reads (fixed contract) plus ledger_meta.
+constexpr std::string_view kSchemaV1 = R"sql(
+CREATE TABLE claims (
+  claim_id        TEXT PRIMARY KEY,
+  payer_id        TEXT,
+  payer_claim_id  TEXT,
+  state           TEXT NOT NULL,
+  category        TEXT,
+  code            TEXT,
+  effective_date  TEXT,
+  channel         TEXT,
+  action          TEXT,
+  queue           TEXT,
+  billed_amount   TEXT,
+  paid_amount     TEXT,
+  submitted_date  TEXT,
+  last_checked    TEXT NOT NULL,
+  updated_at      TEXT NOT NULL
+);
+CREATE TABLE status_history (
+  id              INTEGER PRIMARY KEY,
+  key             TEXT NOT NULL UNIQUE,
+  claim_id        TEXT NOT NULL,
+  payer_id        TEXT,
+  state           TEXT NOT NULL,
+  category TEXT, code TEXT, entity TEXT, effective_date TEXT, channel TEXT,
+  source_file TEXT, interchange TEXT, group_control TEXT, transaction_control TEXT,
+  payer_claim_id TEXT, reference TEXT, action TEXT, queue TEXT,
+  billed_amount TEXT, paid_amount TEXT, submitted_date TEXT,
+  regressed       INTEGER NOT NULL DEFAULT 0,
+  written_at      TEXT NOT NULL,
+  tool_version    TEXT NOT NULL
+);
+CREATE INDEX status_history_claim ON status_history(claim_id, id);
+CREATE TABLE ledger_meta (
+  name  TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql";
+
+int rank(std::string_view state) {
+  if (state == "not_found") return 0;
+  if (state == "received" || state == "rejected") return 1;
+  if (state == "pending" || state == "needs_info") return 2;
+  if (state == "paid" || state == "denied" || state == "finalized") return 3;
+  return -1;
+}
+
+std::string random_id() {
+  unsigned char b[16] = {};
+  int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::read(fd, b, sizeof b) != static_cast<ssize_t>(sizeof b)) {
+    if (fd >= 0) ::close(fd);
+    throw error(cli::exit_code::io, "cannot read /dev/urandom");
+  }
+  ::close(fd);
+  std::string s;
+  for (unsigned char c : b) s += fmt::format("{:02x}", c);
+  return s;
+}
+
+}  // namespace
+
+bool is_regression(std::string_view from, std::string_view to) {
+  int a = rank(from), b = rank(to);
+  return a >= 0 && b >= 0 && b < a;
+}
+
+std::string peek_ledger_id(const std::string& path) {
+  if (::access(path.c_str(), F_OK) != 0) return {};
+  try {
+    database db(path, fmt::format("ledger {}", path), false, true);
+    statement st = db.prepare("SELECT value FROM ledger_meta WHERE name = 'ledger_id'");
+    return st.step() ? st.column_text(0) : std::string();
+  } catch (const error&) {
+    return {};
+  }
+}
+
+sqlite_ledger::sqlite_ledger(const std::string& path, std::string tool_version)
+    : tool_version_(std::move(tool_version)) {
+  db_ = std::make_unique<database>(path, fmt::format("ledger {}", path), true);
+  db_->exec("PRAGMA journal_mode=WAL");
+  // NORMAL in WAL mode keeps every commit atomic and the database consistent
+  // after a crash; a power cut may lose the last batch, which the journal
+  // resends and the unique key dedupes.
+  db_->exec("PRAGMA synchronous=NORMAL");
+  migrate();
+  find_key_ = db_->prepare("SELECT 1 FROM status_history WHERE key = ?1");
+  find_claim_ = db_->prepare("SELECT state, effective_date FROM claims WHERE claim_id = ?1");
+  insert_history_ = db_->prepare(
+      "INSERT INTO status_history (key, claim_id, payer_id, state, category, code, entity, effective_date,"
+      " channel, source_file, interchange, group_control, transaction_control, payer_claim_id, reference,"
+      " action, queue, billed_amount, paid_amount, submitted_date, regressed, written_at, tool_version)"
+      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23)");
+  upsert_claim_ = db_->prepare(
+      "INSERT INTO claims (claim_id, payer_id, payer_claim_id, state, category, code, effective_date, channel,"
+      " action, queue, billed_amount, paid_amount, submitted_date, last_checked, updated_at)"
+      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?14)"
+      " ON CONFLICT(claim_id) DO UPDATE SET payer_id = coalesce(excluded.payer_id, payer_id),"
+      " payer_claim_id = coalesce(excluded.payer_claim_id, payer_claim_id), state = excluded.state,"
+      " category = excluded.category, code = excluded.code, effective_date = excluded.effective_date,"
+      " channel = excluded.channel, action = excluded.action, queue = excluded.queue,"
+      " billed_amount = coalesce(excluded.billed_amount, billed_amount),"
+      " paid_amount = excluded.paid_amount,"
+      " submitted_date = coalesce(excluded.submitted_date, submitted_date),"
+      " last_checked = excluded.last_checked, updated_at = excluded.updated_at");
+}
+
+sqlite_ledger::~sqlite_ledger() {
+  if (in_tx_) {
+    try {
+      rollback();
+    } catch (...) {
+    }
+  }
+}
+
+void sqlite_ledger::migrate() {
+  db_->exec("BEGIN IMMEDIATE");
+  try {
+    std::int64_t v = db_->user_version();
+    if (v > kSchemaVersion) {
+      throw error(cli::exit_code::io, fmt::format("{}: schema version {} is newer than this pm-push (version {})",
+                                                  db_->what(), v, kSchemaVersion));
+    }
+    if (v < 1) {
+      db_->exec(kSchemaV1);
+      statement st = db_->prepare("INSERT INTO ledger_meta (name, value) VALUES ('ledger_id', ?1)");
+      st.bind(1, random_id());
+      st.step();
+      db_->exec("PRAGMA user_version = 1");
+    }
+    // Later versions add their steps here, each from the one before.
+    db_->exec("COMMIT");
+  } catch (...) {
+    try { db_->exec("ROLLBACK"); } catch (...) {}
+    throw;
+  }
+  statement st = db_->prepare("SELECT value FROM ledger_meta WHERE name = 'ledger_id'");
+  if (st.step()) ledger_id_ = st.column_text(0);
+}
+
+void sqlite_ledger::begin() {
+  db_->exec("BEGIN IMMEDIATE");
+  in_tx_ = true;
+}
+
+void sqlite_ledger::commit() {
+  db_->exec("COMMIT");
+  in_tx_ = false;
+}
+
+void sqlite_ledger::rollback() {
+  in_tx_ = false;
+  db_->exec("ROLLBACK");
+}
+
+bool sqlite_ledger::has_key(std::string_view key) {
+  find_key_.bind(1, key);
+  bool found = find_key_.step();
+  find_key_.reset();
+  return found;
+}
+
+write_outcome sqlite_ledger::write(const entry& e, std::string_view now) {
+  write_outcome out;
+  if (has_key(e.key)) {
+    out.result = write_result::duplicate;
+    out.current = false;
+    return out;
+  }
+  std::string cur_state, cur_date;
+  bool exists = false;
+  find_claim_.bind(1, e.claim_id);
+  if (find_claim_.step()) {
+    exists = true;
+    cur_state = find_claim_.column_text(0);
+    cur_date = find_claim_.column_text(1);
+  }
+  find_claim_.reset();
+  // A status dated before the one on file arrived late (an old 277 replayed):
+  // it belongs in the history but is not the claim's current status, and it
+  // is not the claim moving backwards.
+  bool older = exists && !cur_date.empty() && !e.effective_date.empty() && e.effective_date < cur_date;
+  out.current = !older;
+  out.regressed = exists && !older && is_regression(cur_state, e.state);
+
+  auto& h = insert_history_;
+  h.bind(1, e.key).bind(2, e.claim_id).bind(3, e.payer_id).bind(4, e.state).bind(5, e.category);
+  h.bind(6, e.code).bind(7, e.entity).bind(8, e.effective_date).bind(9, e.channel).bind(10, e.source_file);
+  h.bind(11, e.interchange).bind(12, e.group_control).bind(13, e.transaction_control);
+  h.bind(14, e.payer_claim_id).bind(15, e.reference).bind(16, e.action).bind(17, e.queue);
+  h.bind(18, e.billed_amount).bind(19, e.paid_amount).bind(20, e.submitted_date);
+  h.bind_int(21, out.regressed ? 1 : 0).bind(22, now).bind(23, tool_version_);
+  h.step();
+  h.reset();
+
+  if (out.current) {
+    auto& c = upsert_claim_;
+    c.bind(1, e.claim_id).bind(2, e.payer_id).bind(3, e.payer_claim_id).bind(4, e.state).bind(5, e.category);
+    c.bind(6, e.code).bind(7, e.effective_date).bind(8, e.channel).bind(9, e.action).bind(10, e.queue);
+    c.bind(11, e.billed_amount).bind(12, e.paid_amount).bind(13, e.submitted_date).bind(14, now);
+    c.step();
+    c.reset();
+  }
+  return out;
+}
+
+}  // namespace claimkit::ledger

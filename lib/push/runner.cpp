@@ -1,0 +1,325 @@
+#include "push/runner.hpp"
+
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "journal/journal.hpp"
+#include "json/writer.hpp"
+#include "ndjson/reader.hpp"
+#include "push/key.hpp"
+#include "push/note.hpp"
+
+namespace claimkit::push {
+
+std::string_view to_string(result r) {
+  switch (r) {
+    case result::applied: return "applied";
+    case result::duplicate: return "duplicate";
+    case result::failed: return "failed";
+    case result::unknown: return "unknown";
+    case result::pending: break;
+  }
+  return "pending";
+}
+
+namespace {
+
+struct counts {
+  std::uint64_t records = 0, applied = 0, duplicate = 0, failed = 0, unknown = 0, regressed = 0;
+};
+
+class run_state {
+ public:
+  run_state(cli::context& ctx, const options& o, target& t, journal::journal& j)
+      : ctx_(ctx), opts_(o), target_(t), journal_(j) {
+    if (!o.rejects_path.empty() && !o.dry_run) {
+      rejects_ = std::make_unique<io::output>(io::output::create_private(o.rejects_path));
+    }
+  }
+
+  void add(item it, bool reported) {
+    reported_.push_back(reported);
+    chunk_.push_back(std::move(it));
+    if (chunk_.size() >= opts_.batch_size) flush();
+  }
+
+  void stop_now(int code, std::string message) {
+    stop_.stopped = true;
+    stop_.exit_code = code;
+    stop_.message = std::move(message);
+  }
+
+  void flush() {
+    if (chunk_.empty()) return;
+    if (opts_.dry_run) {
+      preview();
+    } else {
+      deliver();
+    }
+    emit();
+    chunk_.clear();
+    reported_.clear();
+  }
+
+  void finish() {
+    flush();
+    if (rejects_) rejects_->close();
+    std::string msg = fmt::format("{} records: {} applied, {} duplicate, {} failed, {} unknown ({})", c_.records,
+                                  c_.applied, c_.duplicate, c_.failed, c_.unknown, target_.kind());
+    if (opts_.dry_run) {
+      msg = fmt::format("dry run: {} records: {} would be sent, {} already done, {} unknown ({}); nothing written",
+                        c_.records, c_.applied, c_.duplicate, c_.unknown, target_.kind());
+    } else if (c_.regressed > 0) {
+      msg += fmt::format("; {} moved backwards", c_.regressed);
+    }
+    if (stop_.stopped) ctx_.report.fatal(stop_.message);
+    ctx_.report.note(msg);
+  }
+
+  int exit_code() const { return stop_.stopped ? stop_.exit_code : 0; }
+
+ private:
+  // Sorts the chunk's items: already final (bad record), done before,
+  // maybe sent before, a second copy of a key, or to send.
+  void classify(std::vector<item*>& to_send, std::vector<std::pair<std::size_t, std::size_t>>& twins) {
+    const std::string jname = target_.journal_name();
+    std::unordered_map<std::string_view, std::size_t> first_in_chunk;
+    for (std::size_t i = 0; i < chunk_.size(); ++i) {
+      item& it = chunk_[i];
+      if (it.outcome != result::pending) continue;
+      if (auto f = first_in_chunk.find(it.key); f != first_in_chunk.end()) {
+        twins.emplace_back(i, f->second);
+        continue;
+      }
+      first_in_chunk.emplace(it.key, i);
+      if (auto s = seen_.find(it.key); s != seen_.end()) {
+        copy_twin(it, s->second);
+        continue;
+      }
+      if (stop_.stopped) {
+        fail_stopped(it);
+        continue;
+      }
+      journal::state js = journal_.get(jname, it.key);
+      if (js == journal::state::done) {
+        it.outcome = result::duplicate;
+        it.message = "already pushed (journal)";
+      } else if (js == journal::state::intent && !target_.dedupes() && !opts_.resend_unknown) {
+        it.outcome = result::unknown;
+        it.kind = "push_unknown";
+        it.message = "sent before without a confirmation; check the target, then use --resend-unknown to send again";
+      } else {
+        to_send.push_back(&it);
+      }
+    }
+  }
+
+  void copy_twin(item& it, const std::pair<result, std::string>& first) {
+    if (first.first == result::applied || first.first == result::duplicate) {
+      it.outcome = result::duplicate;
+      it.message = "same status as an earlier record of this run";
+    } else {
+      it.outcome = first.first;
+      it.kind = first.first == result::unknown ? "push_unknown" : "push_failed";
+      it.message = first.second;
+    }
+  }
+
+  void fail_stopped(item& it) {
+    it.outcome = result::failed;
+    it.kind = "target_unavailable";
+    it.message = "not sent: " + stop_.message;
+  }
+
+  void deliver() {
+    std::vector<item*> to_send;
+    std::vector<std::pair<std::size_t, std::size_t>> twins;
+    classify(to_send, twins);
+    if (!to_send.empty()) target_.push(to_send, journal_, stop_);
+    for (item* it : to_send) {
+      if (it->outcome == result::pending) fail_stopped(*it);
+    }
+    for (auto [i, first] : twins) copy_twin(chunk_[i], {chunk_[first].outcome, chunk_[first].message});
+    for (const item& it : chunk_) {
+      if (!it.key.empty() && !seen_.count(it.key)) seen_.emplace(it.key, std::make_pair(it.outcome, it.message));
+    }
+  }
+
+  void preview() {
+    std::vector<item*> to_send;
+    std::vector<std::pair<std::size_t, std::size_t>> twins;
+    classify(to_send, twins);
+    for (item* it : to_send) it->outcome = result::applied;  // "would be sent"
+    for (auto [i, first] : twins) copy_twin(chunk_[i], {chunk_[first].outcome, chunk_[first].message});
+    for (const item& it : chunk_) {
+      if (!it.key.empty() && !seen_.count(it.key)) seen_.emplace(it.key, std::make_pair(it.outcome, it.message));
+    }
+  }
+
+  void emit() {
+    for (std::size_t i = 0; i < chunk_.size(); ++i) {
+      const item& it = chunk_[i];
+      ++c_.records;
+      switch (it.outcome) {
+        case result::applied: ++c_.applied; break;
+        case result::duplicate: ++c_.duplicate; break;
+        case result::unknown: ++c_.unknown; break;
+        default: ++c_.failed; break;
+      }
+      if (opts_.dry_run) {
+        write_preview(it);
+        continue;
+      }
+      if (it.outcome == result::applied && !it.message.empty()) ++c_.regressed;
+      write_result(it);
+      if (it.outcome == result::failed || it.outcome == result::unknown) {
+        if (!reported_[i]) {
+          cli::position pos{it.input, it.line};
+          ctx_.report.error(pos, it.kind.empty() ? "push_failed" : it.kind, it.message,
+                            cli::details{it.status.record, {}, {}});
+        }
+        write_reject(it);
+      }
+      ctx_.out.maybe_flush();
+    }
+  }
+
+  void write_result(const item& it) {
+    std::string& b = ctx_.out.buffer();
+    json::writer w(b);
+    w.begin_object();
+    w.key("type");
+    w.string("push_result");
+    w.field("claim_id", it.status.claim_id);
+    w.key("target");
+    w.string(target_.kind());
+    w.key("result");
+    w.string(to_string(it.outcome));
+    w.key("attempts");
+    w.integer(it.attempts);
+    if (it.http_status > 0) {
+      w.key("http_status");
+      w.integer(it.http_status);
+    }
+    w.field("key", it.key);
+    w.field("message", it.message);
+    w.end_object();
+    b.push_back('\n');
+  }
+
+  void write_preview(const item& it) {
+    std::string& b = ctx_.out.buffer();
+    json::writer w(b);
+    w.begin_object();
+    w.key("type");
+    w.string("push_preview");
+    w.field("claim_id", it.status.claim_id);
+    w.key("target");
+    w.string(target_.kind());
+    w.key("would");
+    w.string(it.outcome == result::applied ? "send" : it.outcome == result::duplicate ? "skip" : to_string(it.outcome));
+    w.field("key", it.key);
+    w.field("message", it.message);
+    if (it.outcome == result::applied) target_.describe(it, w);
+    w.end_object();
+    b.push_back('\n');
+    ctx_.out.maybe_flush();
+  }
+
+  // Same shape as an --errors line, so the file is both readable as a
+  // rejects report and accepted again as pm-push input.
+  void write_reject(const item& it) {
+    if (!rejects_) return;
+    std::string& b = rejects_->buffer();
+    json::writer w(b);
+    w.begin_object();
+    w.key("type");
+    w.string("error");
+    w.key("tool");
+    w.string("pm-push");
+    w.field("input", it.input);
+    if (it.line > 0) {
+      w.key("line");
+      w.integer(static_cast<std::int64_t>(it.line));
+    }
+    w.key("severity");
+    w.string("error");
+    w.key("kind");
+    w.string(it.kind.empty() ? "push_failed" : it.kind);
+    w.key("result");
+    w.string(to_string(it.outcome));
+    w.field("message", it.message);
+    if (it.http_status > 0) {
+      w.key("http_status");
+      w.integer(it.http_status);
+    }
+    w.field("key", it.key);
+    if (!it.status.record.empty()) {
+      w.key("record");
+      w.raw(it.status.record);
+    }
+    w.end_object();
+    b.push_back('\n');
+    rejects_->maybe_flush();
+  }
+
+  cli::context& ctx_;
+  const options& opts_;
+  target& target_;
+  journal::journal& journal_;
+  std::unique_ptr<io::output> rejects_;
+  std::vector<item> chunk_;
+  std::vector<bool> reported_;
+  std::unordered_map<std::string, std::pair<result, std::string>> seen_;
+  stop_reason stop_;
+  counts c_;
+};
+
+}  // namespace
+
+int run(cli::context& ctx, const options& o) {
+  std::unique_ptr<target> t = make_target(o);
+  std::string jpath = o.journal_path.empty() ? journal::default_path() : o.journal_path;
+  journal::journal j(jpath, o.dry_run);
+  std::string open_error;
+  int open_code = 0;
+  if (!o.dry_run) {
+    try {
+      t->open();
+    } catch (const error& e) {
+      // The records are still read and each one ends as failed, so a cron
+      // run leaves a complete rejects file to retry from.
+      if (e.code() != cli::exit_code::remote && e.code() != cli::exit_code::io) throw;
+      open_error = e.what();
+      open_code = cli::to_int(e.code());
+    }
+  }
+  run_state rs(ctx, o, *t, j);
+  if (open_code != 0) rs.stop_now(open_code, open_error);
+  const std::string target_identity = t->identity();
+  std::string scratch;
+  ndjson::for_each_record(ctx.inputs(), ctx.report, [&](ndjson::record& rec) {
+    item it;
+    it.input = std::string(rec.pos.input);
+    it.line = rec.pos.line;
+    try {
+      parse_claim_status(rec, it.status);
+    } catch (const ndjson::bad_record& b) {
+      it.outcome = result::failed;
+      it.kind = b.kind;
+      it.message = b.message;
+      it.status.record = std::string(rec.text);
+      rs.add(std::move(it), true);
+      throw;
+    }
+    it.key = idempotency_key(target_identity, it.status);
+    if (t->kind() != "sqlite") it.note = note_text(it.status, it.key);
+    rs.add(std::move(it), false);
+  });
+  rs.finish();
+  return rs.exit_code();
+}
+
+}  // namespace claimkit::push

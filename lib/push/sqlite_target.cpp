@@ -1,0 +1,96 @@
+#include "push/sqlite_target.hpp"
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "journal/journal.hpp"
+#include "json/writer.hpp"
+#include "ledger/db.hpp"
+
+namespace claimkit::push {
+
+ledger::entry to_entry(const item& it) {
+  const claim_status& s = it.status;
+  ledger::entry e;
+  e.key = it.key;
+  e.claim_id = s.claim_id;
+  e.payer_id = s.payer_id;
+  e.state = s.state;
+  if (const status_entry* d = s.deciding()) {
+    e.category = d->category;
+    e.code = d->code;
+    e.entity = d->entity;
+  }
+  e.effective_date = s.effective_date;
+  e.channel = s.channel;
+  e.source_file = s.source_file;
+  e.interchange = s.interchange;
+  e.group_control = s.group;
+  e.transaction_control = s.transaction;
+  e.payer_claim_id = s.payer_claim_id;
+  e.reference = s.reference;
+  e.action = s.action;
+  e.queue = s.queue;
+  e.billed_amount = s.billed_amount;
+  e.paid_amount = s.paid_amount;
+  e.submitted_date = s.submitted_date;
+  return e;
+}
+
+std::string sqlite_target::journal_name() const {
+  if (ledger_) return "sqlite:" + ledger_->ledger_id();
+  // A dry run does not create the ledger; an existing one still has its id.
+  std::string id = ledger::peek_ledger_id(path_);
+  return id.empty() ? "sqlite:" + path_ : "sqlite:" + id;
+}
+
+void sqlite_target::open() { ledger_ = std::make_unique<ledger::sqlite_ledger>(path_, CLAIMKIT_VERSION); }
+
+void sqlite_target::push(std::vector<item*>& batch, journal::journal& j, stop_reason& stop) {
+  std::vector<std::string> keys;
+  for (item* it : batch) keys.push_back(it->key);
+  const std::string jname = journal_name();
+  j.mark_intent(jname, keys);
+  std::string now = ledger::now_rfc3339();
+  try {
+    ledger_->begin();
+    for (item* it : batch) {
+      ledger::write_outcome w = ledger_->write(to_entry(*it), now);
+      it->attempts = 1;
+      it->outcome = w.result == ledger::write_result::applied ? result::applied : result::duplicate;
+      if (w.regressed) it->message = "state moved backwards; flagged in the ledger history";
+    }
+    ledger_->commit();
+  } catch (const error& e) {
+    try { ledger_->rollback(); } catch (...) {}
+    for (item* it : batch) {
+      it->outcome = result::failed;
+      it->kind = "ledger_write";
+      it->message = "ledger write failed; batch rolled back";
+      it->attempts = 1;
+    }
+    stop.stopped = true;
+    stop.exit_code = 3;
+    stop.message = e.what();
+    j.mark_failed(jname, keys);
+    return;
+  }
+  j.mark_done(jname, keys);
+}
+
+void sqlite_target::describe(const item& it, json::writer& w) const {
+  ledger::entry e = to_entry(it);
+  w.key("ledger");
+  w.begin_object();
+  w.field("path", path_);
+  w.field("state", e.state);
+  w.field("category", e.category);
+  w.field("code", e.code);
+  w.field("effective_date", e.effective_date);
+  w.field("channel", e.channel);
+  w.field("action", e.action);
+  w.field("queue", e.queue);
+  w.end_object();
+}
+
+}  // namespace claimkit::push

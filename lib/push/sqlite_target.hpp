@@ -1,0 +1,32 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "ledger/sqlite.hpp"
+#include "push/target.hpp"
+
+namespace claimkit::push {
+
+/// --to sqlite:PATH: the status ledger. A batch is one transaction; the
+/// ledger's unique key makes a resend after a crash a no-op, so intents
+/// are marked per batch rather than per record.
+class sqlite_target : public target {
+ public:
+  explicit sqlite_target(std::string path) : path_(std::move(path)) {}
+  std::string_view kind() const override { return "sqlite"; }
+  std::string identity() const override { return "sqlite"; }
+  std::string journal_name() const override;
+  bool dedupes() const override { return true; }
+  void open() override;
+  void push(std::vector<item*>& batch, journal::journal& j, stop_reason& stop) override;
+  void describe(const item& it, json::writer& w) const override;
+
+ private:
+  std::string path_;
+  std::unique_ptr<ledger::sqlite_ledger> ledger_;
+};
+
+ledger::entry to_entry(const item& it);
+
+}  // namespace claimkit::push

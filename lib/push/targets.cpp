@@ -1,0 +1,16 @@
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "push/runner.hpp"
+#include "push/sqlite_target.hpp"
+
+namespace claimkit::push {
+
+std::unique_ptr<target> make_target(const options& o) {
+  const std::string& to = o.to;
+  if (to.rfind("sqlite:", 0) == 0 && to.size() > 7) return std::make_unique<sqlite_target>(to.substr(7));
+  throw error(cli::exit_code::usage,
+              "--to: expected sqlite:PATH, athena, nextgen or http:URL");
+}
+
+}  // namespace claimkit::push
