@@ -1,0 +1,134 @@
+#include "auth/oauth2.hpp"
+
+#include <thread>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "core/error.hpp"
+
+namespace claimkit::auth {
+namespace {
+
+std::string base64(std::string_view in) {
+  static constexpr char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  std::size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
+                 static_cast<unsigned char>(in[i + 2]);
+    out += tbl[(v >> 18) & 63]; out += tbl[(v >> 12) & 63]; out += tbl[(v >> 6) & 63]; out += tbl[v & 63];
+  }
+  if (i + 1 == in.size()) {
+    unsigned v = static_cast<unsigned char>(in[i]) << 16;
+    out += tbl[(v >> 18) & 63]; out += tbl[(v >> 12) & 63]; out += "==";
+  } else if (i + 2 == in.size()) {
+    unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
+    out += tbl[(v >> 18) & 63]; out += tbl[(v >> 12) & 63]; out += tbl[(v >> 6) & 63]; out += '=';
+  }
+  return out;
+}
+
+}  // namespace
+
+oauth2_client_credentials::oauth2_client_credentials(oauth2_config cfg, transport send, http::retry_policy policy,
+                                                     now_fn now, sleep_fn sleep)
+    : cfg_(std::move(cfg)), send_(std::move(send)), policy_(policy), now_(std::move(now)), sleep_(std::move(sleep)) {
+  if (!now_) now_ = [] { return std::chrono::steady_clock::now(); };
+  if (!sleep_) sleep_ = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+}
+
+const std::string& oauth2_client_credentials::token() {
+  if (token_.empty() || now_() >= renew_at_) fetch();
+  return token_;
+}
+
+void oauth2_client_credentials::authorize(http::request& req) { req.set_header("Authorization", "Bearer " + token()); }
+
+bool oauth2_client_credentials::unauthorized(const http::request& sent) {
+  std::string_view used = sent.header_value("Authorization");
+  // Requests that left before a renewal come back 401 too: they only need the new token.
+  if (!token_.empty() && used != "Bearer " + token_) return true;
+  // Each wave of 401s costs one new token; a server that keeps refusing
+  // fresh tokens has refused the credentials, and more tokens will not help.
+  if (refreshes_after_401_ >= kMaxRefreshesAfter401) return false;
+  ++refreshes_after_401_;
+  token_.clear();
+  fetch();
+  return true;
+}
+
+void oauth2_client_credentials::fetch() {
+  http::request req;
+  req.method = "POST";
+  req.url = cfg_.token_url;
+  std::vector<std::pair<std::string, std::string>> form{{"grant_type", "client_credentials"}};
+  if (cfg_.style == oauth2_config::client_auth::form_body) {
+    form.emplace_back("client_id", cfg_.client_id);
+    form.emplace_back("client_secret", cfg_.client_secret);
+  } else {
+    req.set_header("Authorization", "Basic " + base64(cfg_.client_id + ":" + cfg_.client_secret));
+  }
+  if (!cfg_.scope.empty()) form.emplace_back("scope", cfg_.scope);
+  req.set_form(form);
+  req.set_header("Accept", "application/json");
+
+  std::mt19937_64 rng(std::random_device{}());
+  http::result r;
+  for (int attempt = 1;; ++attempt) {
+    r = send_(req);
+    http::verdict v = http::classify(r);
+    if (v == http::verdict::success) break;
+    if (v != http::verdict::retry || attempt >= policy_.max_attempts) {
+      if (r.fail == http::failure::none) {
+        throw error(cli::exit_code::remote,
+                    fmt::format("token request refused: HTTP {}; check the client id and secret", r.resp.status));
+      }
+      throw error(cli::exit_code::remote,
+                  fmt::format("token request failed after {} attempts: {}", attempt, http::describe(r)));
+    }
+    auto delay = http::backoff_delay(attempt + 1, policy_, rng);
+    if (auto ra = r.resp.header_value("Retry-After"); !ra.empty()) {
+      if (auto wait = http::parse_retry_after(ra, std::time(nullptr))) delay = std::max(delay, std::min(*wait, policy_.max_retry_after));
+    }
+    sleep_(delay);
+  }
+
+  simdjson::dom::parser parser;
+  simdjson::padded_string body(r.resp.body);
+  simdjson::dom::element doc;
+  if (parser.parse(body).get(doc) != simdjson::SUCCESS || !doc.is_object()) {
+    throw error(cli::exit_code::remote, "token response is not a JSON object");
+  }
+  std::string_view tok;
+  if (doc["access_token"].get_string().get(tok) != simdjson::SUCCESS || tok.empty()) {
+    throw error(cli::exit_code::remote, "token response has no access_token");
+  }
+  // expires_in is a number in RFC 6749; some servers send it as a string.
+  long long expires = 3600;
+  simdjson::dom::element e;
+  if (doc["expires_in"].get(e) == simdjson::SUCCESS) {
+    int64_t n = 0;
+    double d = 0;
+    std::string_view sv;
+    if (e.get_int64().get(n) == simdjson::SUCCESS) expires = n;
+    else if (e.get_double().get(d) == simdjson::SUCCESS) expires = static_cast<long long>(d);
+    else if (e.get_string().get(sv) == simdjson::SUCCESS) {
+      long long v = 0;
+      bool ok = !sv.empty();
+      for (char c : sv) {
+        if (c < '0' || c > '9') { ok = false; break; }
+        v = v * 10 + (c - '0');
+      }
+      if (ok) expires = v;
+    }
+  }
+  if (expires < 1) expires = 1;
+  auto margin = cfg_.refresh_margin;
+  if (std::chrono::seconds(expires) <= 2 * margin) margin = std::chrono::seconds(expires / 2);
+  token_ = std::string(tok);
+  renew_at_ = now_() + std::chrono::seconds(expires) - margin;
+  ++fetched_;
+}
+
+}  // namespace claimkit::auth

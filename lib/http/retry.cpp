@@ -1,0 +1,199 @@
+#include "http/retry.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+
+namespace claimkit::http {
+
+verdict classify(const result& r) {
+  switch (r.fail) {
+    case failure::none: break;
+    case failure::connect:
+    case failure::timeout:
+    case failure::dropped: return verdict::retry;
+    case failure::tls:
+    case failure::refused:
+    case failure::other: return verdict::fail;
+  }
+  long s = r.resp.status;
+  if (s >= 200 && s < 300) return verdict::success;
+  if (s == 401) return verdict::unauthorized;
+  if (s == 429 || s >= 500) return verdict::retry;
+  return verdict::fail;
+}
+
+std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value, std::time_t now) {
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  if (value.empty()) return std::nullopt;
+  if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (value.size() > 9) return std::chrono::milliseconds(999'999'999LL * 1000);  // absurdly long: saturate
+    long long secs = 0;
+    for (char c : value) secs = secs * 10 + (c - '0');
+    return std::chrono::milliseconds(secs * 1000);
+  }
+  // HTTP-date (RFC 9110 5.6.7): the preferred IMF-fixdate and the two obsolete forms.
+  static const char* const formats[] = {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %d %H:%M:%S %Y"};
+  std::string text(value);
+  for (const char* f : formats) {
+    std::tm tm{};
+    const char* end = ::strptime(text.c_str(), f, &tm);
+    if (end == nullptr || *end != '\0') continue;
+    std::time_t at = ::timegm(&tm);
+    if (at == static_cast<std::time_t>(-1)) return std::nullopt;
+    if (at <= now) return std::chrono::milliseconds(0);
+    return std::chrono::milliseconds(static_cast<long long>(at - now) * 1000);
+  }
+  return std::nullopt;
+}
+
+std::chrono::milliseconds backoff_delay(int next_attempt, const retry_policy& p, std::mt19937_64& rng) {
+  int exp = std::clamp(next_attempt - 2, 0, 30);
+  long double ceiling = static_cast<long double>(p.base_delay.count()) * static_cast<long double>(1ULL << exp);
+  ceiling = std::min(ceiling, static_cast<long double>(p.max_delay.count()));
+  auto top = static_cast<long long>(ceiling);
+  if (top <= 0) return std::chrono::milliseconds(0);
+  std::uniform_int_distribution<long long> dist(0, top);
+  return std::chrono::milliseconds(dist(rng));
+}
+
+struct dispatcher::state {
+  job j;
+  int attempts = 0;
+  bool auth_retried = false;
+  request sent;
+  result last;
+  bool ended = false;
+};
+
+dispatcher::dispatcher(client& c, retry_policy p, std::uint64_t seed)
+    : client_(c), policy_(p), rng_(seed), breaker_(p.breaker_threshold) {
+  if (policy_.max_attempts < 1) policy_.max_attempts = 1;
+}
+
+void dispatcher::add(job j) {
+  auto s = std::make_shared<state>();
+  s->j = std::move(j);
+  start(s, clock::time_point{});
+}
+
+void dispatcher::run() { client_.run(); }
+
+void dispatcher::stop(std::string reason) {
+  if (stopped_) return;
+  stopped_ = true;
+  stop_reason_ = std::move(reason);
+  client_.cancel_queued();
+}
+
+void dispatcher::start(const std::shared_ptr<state>& s, clock::time_point not_before) {
+  if (stopped_) {
+    s->ended = true;
+    s->j.done(job_outcome{job_end::stopped, s->last, stop_reason_});
+    return;
+  }
+  client_.submit_lazy(
+      [this, s]() -> std::optional<request> {
+        if (stopped_) return std::nullopt;
+        try {
+          s->sent = s->j.make();
+        } catch (const error& e) {
+          stop(e.what());
+          return std::nullopt;
+        }
+        return s->sent;
+      },
+      [this, s](result r) { finish_attempt(s, std::move(r)); }, not_before);
+}
+
+void dispatcher::finish_attempt(const std::shared_ptr<state>& s, result r) {
+  if (r.fail == failure::refused && (r.error == "cancelled" || r.error == "not started") && stopped_) {
+    s->ended = true;
+    s->j.done(job_outcome{job_end::stopped, s->last, stop_reason_});
+    return;
+  }
+  ++attempts_;
+  r.attempts = ++s->attempts;
+  if (on_attempt_) on_attempt_(r);
+  verdict v = classify(r);
+  auto end = [&](job_end how, std::string reason) {
+    s->last = std::move(r);
+    s->ended = true;
+    s->j.done(job_outcome{how, s->last, std::move(reason)});
+  };
+
+  switch (v) {
+    case verdict::success:
+      breaker_.record_success();
+      end(job_end::done, {});
+      return;
+    case verdict::fail:
+      if (r.fail == failure::none) breaker_.record_success(); else breaker_.record_failure();
+      end(job_end::done, {});
+      return;
+    case verdict::unauthorized: {
+      breaker_.record_success();  // the service is up; the credentials are the question
+      bool again = false;
+      if (!s->auth_retried && on_unauthorized_) {
+        try {
+          again = on_unauthorized_(s->sent);
+        } catch (const error& e) {
+          stop(e.what());
+          end(job_end::stopped, stop_reason_);
+          return;
+        }
+      }
+      if (!again) {
+        stop("authorization refused (HTTP 401)");
+        end(job_end::stopped, stop_reason_);
+        return;
+      }
+      s->auth_retried = true;
+      s->last = std::move(r);
+      start(s, clock::time_point{});
+      return;
+    }
+    case verdict::retry:
+      break;
+  }
+
+  // Being told to slow down says nothing about the service's health.
+  if (r.resp.status != 429) breaker_.record_failure();
+  if (breaker_.open()) {
+    stop(fmt::format("stopped after {} consecutive failures (last: {})", breaker_.consecutive(), describe(r)));
+    end(job_end::stopped, stop_reason_);
+    return;
+  }
+  if (stopped_) {
+    end(job_end::stopped, stop_reason_);
+    return;
+  }
+  if (s->attempts >= policy_.max_attempts) {
+    std::string why = fmt::format("gave up after {} attempts (last: {})", s->attempts, describe(r));
+    end(job_end::gave_up, std::move(why));
+    return;
+  }
+  auto delay = backoff_delay(s->attempts + 1, policy_, rng_);
+  std::string_view ra = r.resp.header_value("Retry-After");
+  if (!ra.empty()) {
+    if (auto wait = parse_retry_after(ra, std::time(nullptr))) {
+      if (*wait > policy_.max_retry_after) {
+        std::string why = fmt::format("gave up: the server asked to wait {} s (last: {})",
+                                      std::chrono::duration_cast<std::chrono::seconds>(*wait).count(), describe(r));
+        end(job_end::gave_up, std::move(why));
+        return;
+      }
+      delay = std::max(delay, *wait);
+    }
+  }
+  s->last = std::move(r);
+  start(s, clock::now() + delay);
+}
+
+}  // namespace claimkit::http
