@@ -3,6 +3,7 @@
 #include <array>
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <new>
 #include <sys/resource.h>
@@ -10,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/completion.hpp"
 #include "core/error.hpp"
 
 namespace claimkit::cli {
@@ -86,6 +88,20 @@ void add_common_options(CLI::App& app, common_options& opts, bool with_files) {
 
 int run(CLI::App& app, common_options& opts, int argc, char** argv,
         const std::function<int(context&)>& body) {
+  // Completions come from the same definitions as --help, so they cannot drift.
+  if (const char* shell = std::getenv("CLAIMKIT_COMPLETION"); shell != nullptr && *shell != '\0') {
+    try {
+      io::output completion(1, "<stdout>");
+      completion.append(generate_completion(app, shell));
+      completion.close();
+      return 0;
+    } catch (const broken_pipe&) {
+      return 0;
+    } catch (const error& e) {
+      reporter(app.get_name()).fatal(e.what());
+      return to_int(e.code());
+    }
+  }
   install_process_defaults();
   const std::string name = app.get_name();
   reporter rep(name);
