@@ -1,0 +1,23 @@
+# fish completion for pm-push
+# Generated from the option definitions by `CLAIMKIT_COMPLETION=fish pm-push`; do not edit.
+
+complete -c pm-push -s h -l help -d 'Print this help message and exit'
+complete -c pm-push -l version -d 'Display program version information and exit'
+complete -c pm-push -l errors -r -F -d 'Write rejected records and findings as NDJSON to FILE (mode 0600)'
+complete -c pm-push -s q -l quiet -d 'No per-record messages or summary on stderr (the --errors file still gets them)'
+complete -c pm-push -l to -x -d 'Target: sqlite:PATH, athena, nextgen or http:URL'
+complete -c pm-push -l journal -r -F -d 'Exactly-once journal (default $XDG_STATE_HOME/claimkit/pm-push.journal)'
+complete -c pm-push -l rejects -r -F -d 'Write failed and unknown records to FILE (mode 0600), in a form pm-push reads again'
+complete -c pm-push -l dry-run -d 'Print what would be sent; write nothing (no journal, ledger or request)'
+complete -c pm-push -l resend-unknown -d 'Send again records whose earlier send was never confirmed (athena, nextgen)'
+complete -c pm-push -l batch -x -d 'Records per ledger transaction and per output flush'
+complete -c pm-push -l base-url -x -d 'API base URL (athena, nextgen; https, or http on loopback)'
+complete -c pm-push -l practice-id -x -d 'athenaOne practice id; NextGen practice id'
+complete -c pm-push -l enterprise-id -x -d 'NextGen enterprise id'
+complete -c pm-push -l claim-pattern -x -d 'Regex extracting the PM claim id from claim_id (group 1; default: claim_id as is)'
+complete -c pm-push -l note-path -r -F -d 'NextGen claim-note path template under the base URL, with {claimid}'
+complete -c pm-push -l config -r -F -d 'Credentials file (refused when group/other-readable)'
+complete -c pm-push -l cacert -r -F -d 'Extra CA bundle (PEM) for TLS verification'
+complete -c pm-push -l jobs -x -d 'Concurrent requests at most'
+complete -c pm-push -l rate -x -d 'Requests per second at most (0: no cap)'
+complete -c pm-push -l max-attempts -x -d 'Attempts per request, first included'
