@@ -1,0 +1,283 @@
+#include "push/http_target.hpp"
+
+#include <functional>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "journal/journal.hpp"
+#include "json/writer.hpp"
+
+namespace claimkit::push {
+namespace {
+
+struct job_state {
+  item* it = nullptr;
+  int attempts = 0;
+  bool refreshed = false;
+  bool intent = false;
+  bool maybe_sent = false;  // an attempt may have reached the target
+  bool finished = false;
+};
+
+std::string describe_failure(const http::result& r) {
+  if (r.fail == http::failure::none) return fmt::format("http {}", r.resp.status);
+  return std::string(http::failure_name(r.fail));
+}
+
+}  // namespace
+
+std::string path_segment(std::string_view v) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char ch : v) {
+    auto c = static_cast<unsigned char>(ch);
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+        c == '_' || c == '~') {
+      out.push_back(ch);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+http_target::http_target(const http_options& o) : opts_(o), creds_(o.config_path) {
+  if (!o.claim_pattern.empty()) {
+    try {
+      pattern_ = std::make_unique<std::regex>(o.claim_pattern, std::regex::ECMAScript);
+    } catch (const std::regex_error&) {
+      throw error(cli::exit_code::usage, "--claim-pattern: not a valid regular expression");
+    }
+    if (pattern_->mark_count() < 1) {
+      throw error(cli::exit_code::usage, "--claim-pattern: needs a group ( ) around the PM claim id");
+    }
+  }
+}
+
+http_target::~http_target() = default;
+
+void http_target::make_client() {
+  http::client_options co;
+  co.jobs = opts_.jobs;
+  co.rate = opts_.rate;
+  co.connect_timeout = opts_.connect_timeout;
+  co.total_timeout = opts_.total_timeout;
+  co.cacert = opts_.cacert;
+  client_ = std::make_unique<http::client>(co);
+}
+
+bool http_target::map_claim_id(const std::string& claim_id, std::string& out) const {
+  if (!pattern_) {
+    out = claim_id;
+    return true;
+  }
+  std::smatch m;
+  if (!std::regex_search(claim_id, m, *pattern_) || !m[1].matched || m[1].length() == 0) return false;
+  out = m[1].str();
+  return true;
+}
+
+void http_target::describe(const item& it, json::writer& w) const {
+  http::request req;
+  std::string why;
+  if (!build(it, req, why)) {
+    w.key("problem");
+    w.string(why);
+    return;
+  }
+  w.key("request");
+  w.begin_object();
+  w.key("method");
+  w.string(req.method);
+  w.key("url");
+  w.string(req.url);
+  w.key("body");
+  w.string(req.body);
+  w.end_object();
+}
+
+void http_target::push(std::vector<item*>& batch, journal::journal& j, stop_reason& stop) {
+  const std::string jname = journal_name();
+  http::retry_policy policy;
+  policy.max_attempts = opts_.max_attempts;
+  policy.base_delay = opts_.base_delay;
+  policy.max_delay = opts_.max_delay;
+  std::mt19937_64 rng{std::random_device{}()};
+  // One breaker per batch: a run of failures this long means the target is
+  // down, not that some records are bad.
+  http::circuit_breaker breaker(policy.breaker_threshold);
+  std::vector<job_state> jobs(batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) jobs[i].it = batch[i];
+  std::size_t next = 0;
+  int active = 0;
+
+  auto halt = [&](std::string message) {
+    if (!stop.stopped) {
+      stop.stopped = true;
+      stop.exit_code = cli::to_int(cli::exit_code::remote);
+      stop.message = std::move(message);
+    }
+    client_->cancel_queued();
+  };
+
+  std::function<void()> fill;
+  std::function<void(job_state&, http::clock::time_point)> send;
+
+  auto finish = [&](job_state& js) {
+    js.finished = true;
+    --active;
+    fill();
+  };
+
+  // The record was certainly not applied (or may have been, on a target that
+  // dedupes, in which case a rerun resends it safely): it ends as failed.
+  auto fail = [&](job_state& js, std::string kind, std::string message, long status) {
+    item& it = *js.it;
+    it.outcome = result::failed;
+    it.kind = std::move(kind);
+    it.message = std::move(message);
+    if (js.intent && !js.maybe_sent) j.mark(jname, it.key, journal::state::failed, static_cast<int>(status));
+    finish(js);
+  };
+
+  auto on_done = [&](job_state& js, const http::request& sent, const http::result& r) {
+    item& it = *js.it;
+    if (r.fail == http::failure::refused && r.error == "cancelled") {
+      fail(js, "target_unavailable", "not sent: " + stop.message, 0);
+      return;
+    }
+    ++js.attempts;
+    it.attempts = js.attempts;
+    if (r.resp.status > 0) it.http_status = r.resp.status;
+    switch (http::classify(r)) {
+      case http::verdict::success: {
+        breaker.record_success();
+        j.mark(jname, it.key, journal::state::done, static_cast<int>(r.resp.status));
+        it.outcome = replayed(r.resp) ? result::duplicate : result::applied;
+        if (it.outcome == result::duplicate) it.message = "target had it already (same key)";
+        finish(js);
+        return;
+      }
+      case http::verdict::unauthorized: {
+        bool again = false;
+        if (!js.refreshed && !stop.stopped) {
+          js.refreshed = true;
+          try {
+            again = refresh(sent);
+          } catch (const error&) {
+            again = false;
+          }
+        }
+        if (again) {
+          send(js, {});
+          return;
+        }
+        halt("authorization refused by the target (http 401)");
+        fail(js, "auth_refused", "authorization refused by the target (http 401)", r.resp.status);
+        return;
+      }
+      case http::verdict::fail: {
+        if (r.fail == http::failure::tls || r.fail == http::failure::refused || r.fail == http::failure::other) {
+          std::string why = fmt::format("target unreachable: {}", describe_failure(r));
+          halt(why);
+          fail(js, "target_unavailable", why, 0);
+          return;
+        }
+        breaker.record_success();  // the target answered: it is up
+        fail(js, "target_refused", fmt::format("target refused the record (http {})", r.resp.status), r.resp.status);
+        return;
+      }
+      case http::verdict::retry:
+        break;
+    }
+    breaker.record_failure();
+    bool ambiguous = r.fail == http::failure::dropped || r.fail == http::failure::timeout;
+    if (ambiguous) js.maybe_sent = true;
+    if (ambiguous && !dedupes()) {
+      it.outcome = result::unknown;
+      it.kind = "push_unknown";
+      it.message = fmt::format("no answer after the request was sent ({}); it may have been applied: check the "
+                               "target, then use --resend-unknown",
+                               describe_failure(r));
+      if (breaker.open()) halt(fmt::format("target unreachable: {} failed attempts in a row", breaker.consecutive()));
+      finish(js);
+      return;
+    }
+    if (breaker.open()) {
+      std::string why = fmt::format("target unreachable: {} failed attempts in a row", breaker.consecutive());
+      halt(why);
+      fail(js, "target_unavailable", fmt::format("{} (last: {})", why, describe_failure(r)), r.resp.status);
+      return;
+    }
+    if (stop.stopped) {
+      fail(js, "target_unavailable", "not sent again: " + stop.message, r.resp.status);
+      return;
+    }
+    if (js.attempts >= policy.max_attempts) {
+      fail(js, "retries_exhausted", fmt::format("gave up after {} attempts (last: {})", js.attempts, describe_failure(r)),
+           r.resp.status);
+      return;
+    }
+    auto delay = http::backoff_delay(js.attempts + 1, policy, rng);
+    std::string_view ra = r.resp.header_value("Retry-After");
+    if (!ra.empty()) {
+      if (auto wait = http::parse_retry_after(ra, std::time(nullptr))) {
+        if (*wait > policy.max_retry_after) {
+          fail(js, "retries_exhausted", fmt::format("target asked to wait too long (Retry-After, http {})", r.resp.status),
+               r.resp.status);
+          return;
+        }
+        delay = std::max(delay, *wait);
+      }
+    }
+    send(js, http::clock::now() + delay);
+  };
+
+  send = [&](job_state& js, http::clock::time_point not_before) {
+    item& it = *js.it;
+    http::request req;
+    std::string why;
+    if (!build(it, req, why)) {
+      fail(js, "unaddressable", why, 0);
+      return;
+    }
+    try {
+      authorize(req);
+    } catch (const error& e) {
+      halt(e.what());
+      fail(js, "auth_refused", std::string("not sent: ") + e.what(), 0);
+      return;
+    }
+    if (!js.intent) {
+      // Durable before the request can leave: after a crash the journal
+      // shows this record as maybe sent.
+      j.mark(jname, it.key, journal::state::intent);
+      js.intent = true;
+    }
+    auto sent = std::make_shared<http::request>(req);
+    client_->submit(std::move(req), [&on_done, &js, sent](http::result r) { on_done(js, *sent, r); }, not_before);
+  };
+
+  fill = [&]() {
+    while (!stop.stopped && active < opts_.jobs && next < jobs.size()) {
+      job_state& js = jobs[next++];
+      ++active;
+      send(js, {});
+    }
+  };
+
+  fill();
+  client_->run();
+  for (job_state& js : jobs) {
+    if (!js.finished && js.it->outcome == result::pending && stop.stopped) {
+      js.it->outcome = result::failed;
+      js.it->kind = "target_unavailable";
+      js.it->message = "not sent: " + stop.message;
+    }
+  }
+}
+
+}  // namespace claimkit::push
