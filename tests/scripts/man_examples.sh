@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Runs the EXAMPLES of every man page whose tool is built, so the manual
+# cannot promise what the tools do not do. An example is a line starting with
+# "$ " inside .EX/.EE in the EXAMPLES section (roff escapes undone; a trailing
+# backslash continues it on the next line). The examples of one page run in
+# order, in one scratch copy of examples/, with the built tools first on PATH,
+# LC_ALL=C TZ=UTC, stdin /dev/null and 30 s each; each must exit 0, or N when
+# the line right before it is the comment `.\" exit: N`.
+set -u
+src=${CLAIMKIT_SOURCE_DIR:?CLAIMKIT_SOURCE_DIR not set}
+bin=$(cd "${CLAIMKIT_BIN:?CLAIMKIT_BIN not set}" && pwd) || exit 1
+work=$(mktemp -d "${TMPDIR:-/tmp}/claimkit-man-examples.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# Prints "LINE<TAB>EXIT<TAB>COMMAND" for each example of the page on stdin.
+extract() {
+  awk '
+    function rep(s, a, b,    out, i) {
+      out = ""
+      while ((i = index(s, a)) > 0) { out = out substr(s, 1, i - 1) b; s = substr(s, i + length(a)) }
+      return out s
+    }
+    function esc(a, b) { from[++n] = a; to[n] = b }
+    BEGIN {
+      # Glyphs a command may need, then escapes that print nothing or a space.
+      esc("\\-", "-"); esc("\\(aq", "\047"); esc("\\[aq]", "\047"); esc("\\(dq", "\"")
+      esc("\\[dq]", "\""); esc("\\(ga", "`"); esc("\\[ga]", "`"); esc("\\(ti", "~")
+      esc("\\[ti]", "~"); esc("\\(ha", "^"); esc("\\[ha]", "^"); esc("\\(rs", "\001")
+      esc("\\[rs]", "\001"); esc("\\(Do", "$"); esc("\\[Do]", "$"); esc("\\(ba", "|")
+      esc("\\[ba]", "|"); esc("\\(bv", "|"); esc("\\(sl", "/"); esc("\\.", ".")
+      esc("\\~", " "); esc("\\ ", " "); esc("\\0", " ")
+      esc("\\&", ""); esc("\\)", ""); esc("\\|", ""); esc("\\^", ""); esc("\\/", "")
+      esc("\\,", ""); esc("\\%", "")
+      esc("\\f(CW", ""); esc("\\f(CR", ""); esc("\\f(CB", ""); esc("\\f[]", "")
+      esc("\\f[B]", ""); esc("\\f[I]", ""); esc("\\f[R]", ""); esc("\\f[P]", "")
+      esc("\\f[CW]", ""); esc("\\f[CR]", ""); esc("\\f[CB]", "")
+      esc("\\fB", ""); esc("\\fI", ""); esc("\\fR", ""); esc("\\fP", ""); esc("\\fC", "")
+    }
+    function unroff(s,    i) {
+      s = rep(s, "\\\\", "\001")
+      if ((i = index(s, "\\\"")) > 0) {  # a trailing roff comment
+        s = substr(s, 1, i - 1)
+        sub(/[ \t]+$/, "", s)
+      }
+      for (i = 1; i <= n; i++) s = rep(s, from[i], to[i])
+      s = rep(s, "\\e", "\001")
+      return rep(s, "\001", "\\")
+    }
+    /^\.SH/ {
+      t = $0; sub(/^\.SH[ \t]*/, "", t); gsub(/"/, "", t); sub(/[ \t]+$/, "", t)
+      section = t; in_ex = 0; pending = ""; next
+    }
+    section != "EXAMPLES" { next }
+    /^\.EX/ { in_ex = 1; pending = ""; next }
+    /^\.EE/ { in_ex = 0; pending = ""; next }
+    !in_ex { next }
+    /^[.\047][ \t]*\\"/ {
+      if (match($0, /exit:[ \t]*[0-9]+/)) { e = substr($0, RSTART, RLENGTH); sub(/exit:[ \t]*/, "", e); pending = e }
+      next
+    }
+    /^[.\047]/ { pending = ""; next }
+    {
+      text = unroff($0)
+      if (cont) {
+        sub(/^> /, "", text)
+        cmd = cmd text
+      } else if (substr(text, 1, 2) == "$ ") {
+        cmd = substr(text, 3); start = NR; want = (pending == "" ? 0 : pending)
+      } else {
+        pending = ""; next
+      }
+      pending = ""
+      cont = (substr(cmd, length(cmd)) == "\\")
+      if (cont) { cmd = substr(cmd, 1, length(cmd) - 1); next }
+      printf "%d\t%d\t%s\n", start, want, cmd
+    }
+  '
+}
+
+pages=0 ran=0 failed=0
+for page in "$src"/man/*.1; do
+  [ -e "$page" ] || continue
+  tool=$(basename "$page" .1)
+  if [ ! -x "$bin/$tool" ]; then
+    echo "skip man/$tool.1: $tool not built"
+    continue
+  fi
+  extract <"$page" >"$work/examples.tsv"
+  if [ ! -s "$work/examples.tsv" ]; then
+    echo "note: man/$tool.1 has no runnable example"
+    continue
+  fi
+  pages=$((pages + 1))
+  scratch=$work/run-$tool
+  mkdir -p "$scratch/home"
+  if [ -d "$src/examples" ]; then cp -R "$src/examples" "$scratch/cwd"; else mkdir "$scratch/cwd"; fi
+  while IFS=$'\t' read -r line want cmd; do
+    ran=$((ran + 1))
+    (
+      cd "$scratch/cwd" || exit 1
+      exec env -u CLAIMKIT_COMPLETION PATH="$bin:$PATH" LC_ALL=C TZ=UTC HOME="$scratch/home" \
+        timeout -k 5 30 bash -c "$cmd" </dev/null >"$scratch/out" 2>"$scratch/err"
+    )
+    code=$?
+    if [ "$code" -ne "$want" ]; then
+      failed=$((failed + 1))
+      if [ "$code" -eq 124 ]; then why="timed out after 30 s"; else why="exit $code, want $want"; fi
+      echo "FAIL man/$tool.1:$line: $why"
+      echo "  \$ $cmd"
+      sed -n '1,20s/^/  stderr: /p' "$scratch/err"
+      [ -s "$scratch/err" ] || sed -n '1,10s/^/  stdout: /p' "$scratch/out"
+    fi
+  done <"$work/examples.tsv"
+done
+
+if [ "$ran" -eq 0 ]; then
+  echo "skipped: no runnable man page examples"
+  exit 77
+fi
+echo "ran $ran example(s) from $pages man page(s), $failed failed"
+[ "$failed" -eq 0 ]
