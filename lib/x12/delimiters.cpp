@@ -1,0 +1,82 @@
+#include "x12/delimiters.hpp"
+
+#include <cctype>
+
+namespace claimkit::x12 {
+namespace {
+
+bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+}  // namespace
+
+bool looks_like_isa(std::string_view t) {
+  return t.size() >= 4 && t[0] == 'I' && t[1] == 'S' && t[2] == 'A' && !is_alnum(t[3]) && !is_space(t[3]) &&
+         t[3] != '\0';
+}
+
+isa_scan scan_isa(std::string_view text, bool at_eof) {
+  isa_scan r;
+  // A padded ISA is 106 bytes; allow generous slack for unpadded or
+  // over-long fields but stop well before swallowing a whole file.
+  constexpr std::size_t kMaxIsa = 512;
+  if (text.size() < 4) {
+    r.result = at_eof ? isa_scan::status::invalid : isa_scan::status::need_more;
+    r.problem = "ISA segment is truncated";
+    r.ta1_code = "023";
+    return r;
+  }
+  const char elem = text[3];
+  if (is_alnum(elem) || is_space(elem) || elem == '\0') {
+    r.problem = "ISA element separator is not a delimiter character";
+    r.ta1_code = "026";
+    return r;
+  }
+  int seps = 1;
+  std::size_t i = 4;
+  std::size_t limit = text.size() < kMaxIsa ? text.size() : kMaxIsa;
+  std::size_t isa11_begin = 0, isa11_end = 0;
+  for (; i < limit && seps < 16; ++i) {
+    if (text[i] == elem) {
+      ++seps;
+      if (seps == 11) isa11_begin = i + 1;
+      if (seps == 12) isa11_end = i;
+    }
+  }
+  if (seps < 16 || i + 1 >= text.size()) {
+    if (!at_eof && text.size() < kMaxIsa) {
+      r.result = isa_scan::status::need_more;
+      return r;
+    }
+    r.problem = seps < 16 ? "ISA segment has fewer than 16 elements" : "ISA segment is truncated";
+    r.ta1_code = seps < 16 ? "024" : "023";
+    return r;
+  }
+  // text[i] is ISA16 (component separator), text[i + 1] the segment terminator.
+  const char comp = text[i];
+  const char term = text[i + 1];
+  if (is_alnum(comp) || comp == elem || comp == ' ') {
+    r.problem = "ISA16 component separator is not a delimiter character";
+    r.ta1_code = "027";
+    return r;
+  }
+  if (is_alnum(term) || term == elem || term == comp || term == ' ') {
+    r.problem = "ISA segment terminator is not a delimiter character";
+    r.ta1_code = "004";
+    return r;
+  }
+  r.delims.element = elem;
+  r.delims.component = comp;
+  r.delims.segment = term;
+  // ISA11 is a repetition separator in 00501 and later; earlier versions put
+  // the code "U" there. Take it only when it is one delimiter character.
+  if (isa11_end == isa11_begin + 1) {
+    char rep = text[isa11_begin];
+    if (!is_alnum(rep) && rep != ' ' && rep != elem && rep != comp && rep != term) r.delims.repetition = rep;
+  }
+  r.length = i + 2;
+  r.result = isa_scan::status::ok;
+  return r;
+}
+
+}  // namespace claimkit::x12

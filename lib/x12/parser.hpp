@@ -1,0 +1,130 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/reporter.hpp"
+#include "cli/tool.hpp"
+#include "io/input.hpp"
+#include "io/output.hpp"
+#include "io/stage.hpp"
+#include "json/writer.hpp"
+#include "x12/delimiters.hpp"
+#include "x12/segment.hpp"
+
+namespace claimkit::x12 {
+
+struct reader_notice;
+
+struct parse_options {
+  bool strict = false;    // envelope findings are errors; the affected records are withheld
+  bool segments = false;  // one record per segment instead of one per claim
+};
+
+/// Where the current segment sits: the control numbers around it.
+struct envelope {
+  std::string file;
+  std::string interchange;      // ISA13
+  std::string group;            // GS06
+  std::string functional_id;    // GS01
+  std::string group_version;    // GS08
+  std::string transaction;      // ST02
+  std::string transaction_set;  // ST01
+  std::string version;          // ST03, else GS08
+  std::uint64_t position = 0;   // segment position in the transaction (ST = 1)
+};
+
+/// Counters for a run (reported by the benchmark and the tests).
+struct parse_stats {
+  std::uint64_t segments = 0, interchanges = 0, transactions = 0, records = 0;
+};
+
+class parser;
+
+/// Reads the segments of one transaction set and writes its records.
+class transaction_handler {
+ public:
+  virtual ~transaction_handler() = default;
+  virtual void begin(const segment& st) = 0;
+  virtual void on_segment(const segment& seg) = 0;
+  /// complete: the SE was seen (false when the input ended or a new ST/GS/ISA came first).
+  virtual void end(bool complete) = 0;
+};
+
+/// Drives a run: tokenizes each input, checks envelopes (ISA/IEA, GS/GE,
+/// ST/SE control numbers and counts, missing trailers), hands each
+/// transaction to its handler, and reports findings with the code a 999 or
+/// TA1 would carry and a position (never a value).
+class parser {
+ public:
+  parser(io::output& out, cli::reporter& rep, parse_options opts);
+  ~parser();
+  void parse(io::input& in);
+  const parse_stats& stats() const { return stats_; }
+
+  // --- for transaction handlers ---
+  const envelope& env() const { return env_; }
+  const delimiters& delims() const { return delims_; }
+  /// The buffer records are appended to; call record_done() after each.
+  std::string& out() { return strict_ ? stage_->buffer() : out_.buffer(); }
+  void record_done();
+  /// Writes the "source" member for a record whose first segment is seg_index.
+  void write_source(json::writer& w, std::uint64_t seg_index);
+  /// A structural finding: a warning, or under --strict an error that
+  /// withholds the records of the transaction (or group, or interchange).
+  void finding(const segment& seg, std::string_view kind, std::string_view code, std::string_view message);
+  /// A problem that is an error in every mode (the records are still written).
+  void problem(const segment& seg, std::string_view kind, std::string_view code, std::string_view message);
+
+ private:
+  enum class scope { transaction, group, interchange };
+  void report(cli::severity sev, std::uint64_t line, std::uint64_t index, std::uint64_t offset,
+              std::string_view segment_id, std::string_view text, std::string_view kind, std::string_view code,
+              std::string_view message);
+  void envelope_finding(scope s, const segment& seg, std::string_view kind, std::string_view code,
+                        std::string_view message);
+  void on_isa(const segment& seg);
+  void on_iea(const segment& seg);
+  void on_gs(const segment& seg);
+  void on_ge(const segment& seg);
+  void on_st(const segment& seg);
+  void on_se(const segment& seg);
+  void on_ta1(const segment& seg);
+  void close_transaction(bool complete, const segment* at);
+  void close_group(const segment* at);
+  void close_interchange(const segment* at);
+  void end_of_input(const segment& last);
+  void report_notices(const std::vector<reader_notice>& notices);
+
+  io::output& out_;
+  cli::reporter& rep_;
+  parse_options opts_;
+  bool strict_;
+  std::unique_ptr<io::stage> stage_;
+  std::unique_ptr<transaction_handler> segments_handler_;
+  std::unique_ptr<transaction_handler> claims_;
+  std::unique_ptr<transaction_handler> acks_;
+  transaction_handler* handler_ = nullptr;
+  envelope env_;
+  delimiters delims_;
+  parse_stats stats_;
+  std::string extra_;
+
+  bool in_isa_ = false, in_gs_ = false, in_st_ = false;
+  bool bad_isa_ = false, bad_gs_ = false, bad_st_ = false;
+  std::uint64_t isa_mark_ = 0, gs_mark_ = 0, st_mark_ = 0;
+  std::uint64_t groups_ = 0, sets_ = 0, st_segments_ = 0;
+  bool skip_st_ = false;  // transaction not read in this mode
+  std::uint64_t isa_index_ = 0, gs_index_ = 0, st_index_ = 0;
+  std::uint64_t last_line_ = 0, last_index_ = 0, last_offset_ = 0;
+};
+
+/// Parses every input of the run; an unreadable input is reported and the
+/// others still parsed (exit 3 at the end). Returns the exit code.
+int parse_all(cli::context& ctx, const parse_options& opts);
+
+}  // namespace claimkit::x12

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "io/input.hpp"
+#include "x12/delimiters.hpp"
+#include "x12/segment.hpp"
+
+namespace claimkit::x12 {
+
+/// Something the reader noticed between segments (no values, positions only).
+struct reader_notice {
+  enum class kind { bad_isa, stray_text } what;
+  std::uint64_t offset = 0;
+  std::uint64_t line = 0;
+  std::uint64_t bytes = 0;   // stray_text: how many bytes were skipped
+  const char* problem = "";  // bad_isa: what is wrong
+  const char* ta1_code = "";
+};
+
+/// Streams segments out of X12 text in constant memory. Tolerates a BOM or
+/// any text before the first ISA, CR/LF/CRLF or spaces between segments,
+/// indentation, line breaks inside segments (wrapped files), and takes each
+/// interchange's delimiters from its own ISA.
+class reader {
+ public:
+  explicit reader(io::input& in, std::size_t buffer_size = 4u << 20, std::size_t max_segment = 64u << 20);
+  /// Reads the next segment; false at end of input.
+  bool next(segment& seg);
+  const delimiters& delims() const { return delims_; }
+  /// True once any ISA was found.
+  bool saw_isa() const { return saw_isa_; }
+  /// Notices gathered during the last next() call.
+  std::vector<reader_notice>& notices() { return notices_; }
+  std::uint64_t bytes_read() const { return base_ + end_; }
+
+ private:
+  bool refill(std::size_t keep_from);
+  bool find_isa();
+  void set_delimiters(const delimiters& d);
+  void split(const char* b, const char* e, segment& seg);
+
+  io::input& in_;
+  std::vector<char> buf_;
+  std::size_t max_segment_;
+  std::size_t pos_ = 0, end_ = 0;
+  std::uint64_t base_ = 0;  // file offset of buf_[0]
+  std::uint64_t line_ = 1;
+  std::uint64_t index_ = 0;
+  bool eof_ = false;
+  bool inside_ = false;
+  bool saw_isa_ = false;
+  delimiters delims_;
+  std::array<std::uint8_t, 256> cls_{};
+  std::string scratch_;
+  std::vector<reader_notice> notices_;
+};
+
+}  // namespace claimkit::x12

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace claimkit::x12 {
+
+/// One segment as read. Views point into the reader's buffer and stay valid
+/// until the next call to reader::next.
+struct segment {
+  std::vector<std::string_view> elements;  // [0] is the tag, [1] the first element
+  std::string_view text;                   // the segment without its terminator
+  std::uint64_t index = 0;                 // 1-based position in the file
+  std::uint64_t offset = 0;                // byte offset of its first byte in the file
+  std::uint64_t line = 0;                  // 1-based line of its first byte
+  bool unterminated = false;               // input ended before the terminator
+  bool too_long = false;                   // longer than the reader's limit; elements empty
+
+  std::string_view tag() const { return elements.empty() ? std::string_view() : elements[0]; }
+  /// Element i (1-based, as in "STC01"); empty when absent.
+  std::string_view operator[](std::size_t i) const { return i < elements.size() ? elements[i] : std::string_view(); }
+  std::size_t size() const { return elements.empty() ? 0 : elements.size() - 1; }
+  bool is(std::string_view t) const { return tag() == t; }
+};
+
+/// Component i (1-based) of a composite element; empty when absent.
+inline std::string_view component(std::string_view element, std::size_t i, char sep) {
+  std::size_t start = 0;
+  for (std::size_t k = 1; k < i; ++k) {
+    std::size_t p = element.find(sep, start);
+    if (p == std::string_view::npos) return {};
+    start = p + 1;
+  }
+  std::size_t end = element.find(sep, start);
+  return element.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+}
+
+/// Trims the spaces that pad fixed-width ISA fields.
+inline std::string_view trim(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace claimkit::x12

@@ -1,0 +1,67 @@
+#include "x12/values.hpp"
+
+namespace claimkit::x12 {
+namespace {
+
+bool digits(std::string_view s) {
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+int num(std::string_view s) {
+  int v = 0;
+  for (char c : s) v = v * 10 + (c - '0');
+  return v;
+}
+
+}  // namespace
+
+bool convert_date(std::string_view d, std::string& out) {
+  if (d.size() != 8 || !digits(d)) return false;
+  int y = num(d.substr(0, 4)), m = num(d.substr(4, 2)), day = num(d.substr(6, 2));
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m < 1 || m > 12 || day < 1) return false;
+  int max = kDays[m - 1];
+  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) max = 29;
+  if (day > max) return false;
+  out.assign(d.substr(0, 4));
+  out.push_back('-');
+  out.append(d.substr(4, 2));
+  out.push_back('-');
+  out.append(d.substr(6, 2));
+  return true;
+}
+
+bool convert_range(std::string_view rd8, std::string& from, std::string& to) {
+  if (rd8.size() != 17 || rd8[8] != '-') return false;
+  return convert_date(rd8.substr(0, 8), from) && convert_date(rd8.substr(9, 8), to);
+}
+
+bool valid_npi(std::string_view npi) {
+  if (npi.size() != 10 || !digits(npi)) return false;
+  // Luhn over "80840" + first nine digits; the constant 24 stands for the prefix.
+  int sum = 24;
+  for (int i = 8; i >= 0; --i) {
+    int v = npi[static_cast<std::size_t>(i)] - '0';
+    if ((8 - i) % 2 == 0) {
+      v *= 2;
+      if (v > 9) v -= 9;
+    }
+    sum += v;
+  }
+  int check = (10 - sum % 10) % 10;
+  return check == npi[9] - '0';
+}
+
+bool valid_segment_id(std::string_view tag) {
+  if (tag.size() < 2 || tag.size() > 3) return false;
+  if (tag[0] < 'A' || tag[0] > 'Z') return false;
+  for (char c : tag) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
+  }
+  return true;
+}
+
+}  // namespace claimkit::x12
