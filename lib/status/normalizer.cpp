@@ -1,0 +1,452 @@
+#include "status/normalizer.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "json/writer.hpp"
+#include "status/phrases.hpp"
+#include "status/vendor.hpp"
+
+namespace claimkit::status {
+namespace {
+
+bool key_is(const json::member& m, std::string_view k) { return m.key == k; }
+
+// Members this tool writes: an input that already has them (a record
+// normalized before) gets them replaced, never duplicated.
+bool is_added_key(std::string_view k) {
+  return k == "state" || k == "action" || k == "queue" || k == "reason" || k == "escalate";
+}
+bool is_label_key(std::string_view k) {
+  return k == "category_label" || k == "code_label" || k == "entity_label";
+}
+
+void copy_member(std::string& out, const json::member& m, bool& first) {
+  if (!first) out.push_back(',');
+  first = false;
+  out.push_back('"');
+  out.append(m.key);
+  out.append("\":", 2);
+  out.append(m.value);
+}
+
+void add_string(std::string& out, std::string_view key, std::string_view value, bool& first) {
+  if (value.empty()) return;
+  if (!first) out.push_back(',');
+  first = false;
+  out.push_back('"');
+  out.append(key);
+  out.append("\":", 2);
+  json::append_string(out, value);
+}
+
+bool in_list(const std::vector<std::string>& l, std::string_view v) {
+  for (const auto& s : l) {
+    if (s == v) return true;
+  }
+  return false;
+}
+
+bool category_matches(const std::vector<std::string>& pats, std::string_view cat) {
+  if (cat.empty()) return false;
+  for (const auto& p : pats) {
+    if (!p.empty() && p.back() == '*') {
+      std::string_view pre(p.data(), p.size() - 1);
+      if (cat.substr(0, pre.size()) == pre) return true;
+    } else if (p == cat) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool any_in(const std::vector<std::string>& l, const std::vector<std::string_view>& vs) {
+  for (auto v : vs) {
+    if (in_list(l, v)) return true;
+  }
+  return false;
+}
+
+double to_double(std::string_view raw) {
+  char buf[64];
+  std::size_t n = std::min(raw.size(), sizeof buf - 1);
+  std::copy_n(raw.data(), n, buf);
+  buf[n] = '\0';
+  return std::strtod(buf, nullptr);
+}
+
+}  // namespace
+
+int category_rank(std::string_view c) {
+  if (c == "A3" || c == "A6" || c == "A7" || c == "A8") return 0;
+  if (c == "F2") return 1;
+  if (c == "P3" || c == "P4" || (c.size() >= 2 && c[0] == 'R' && c != "RQ")) return 2;
+  if (c == "F1") return 3;
+  if (c == "F0" || c == "F3" || c == "F3F" || c == "F3N" || c == "F4" || c == "F5") return 4;
+  if (c.size() == 2 && c[0] == 'E') return 5;
+  if (c == "A4" || c == "D0") return 6;
+  if (c == "P0" || c == "P1" || c == "P2" || c == "P5") return 7;
+  if (c == "A0" || c == "A1" || c == "A2" || c == "A5") return 8;
+  return 9;
+}
+
+normalizer::normalizer(const rule_set& rules, const codes::tables& codes, cli::reporter& rep)
+    : rules_(rules), codes_(codes), rep_(rep) {
+  for (const auto& r : rules_.rules) rules_need_amounts_ = rules_need_amounts_ || r.needs_amounts();
+}
+
+std::string_view normalizer::str(const json::member& m) {
+  if (m.kind != json::kind::string) return {};
+  std::string_view inner = m.value.substr(1, m.value.size() - 2);
+  if (inner.find('\\') == std::string_view::npos) return inner;
+  decoded_.emplace_back();
+  json::unescape(inner, decoded_.back());
+  return decoded_.back();
+}
+
+void normalizer::read_statuses(std::string_view array_text, std::vector<status_view>& into) {
+  elements_.clear();
+  json::elements_of(array_text, elements_);
+  for (auto e : elements_) {
+    if (e.empty() || e.front() != '{') continue;
+    status_view s;
+    s.raw = e;
+    s.first = members_.size();
+    json::members_of(e, scratch_);
+    for (const auto& m : scratch_) {
+      members_.push_back(m);
+      if (key_is(m, "category")) s.category = str(m);
+      else if (key_is(m, "code")) s.code = str(m);
+      else if (key_is(m, "entity")) s.entity = str(m);
+      else if (key_is(m, "effective_date")) s.date = str(m);
+    }
+    s.last = members_.size();
+    into.push_back(s);
+  }
+}
+
+void normalizer::warn_unknown(codes::list l, std::string_view code, const cli::position& pos) {
+  std::string k = fmt::format("{}:{}", static_cast<int>(l), code);
+  if (!warned_.insert(k).second) return;
+  rep_.warning(pos, "unknown_code", fmt::format("unknown {} \"{}\": no label", codes::list_name(l), code));
+}
+
+void normalizer::labels(std::string& out, std::string_view category, std::string_view code, std::string_view entity,
+                        const cli::position& pos) {
+  bool first = false;
+  if (!category.empty()) {
+    std::string_view l = codes_.label(codes::list::category, category);
+    if (l.empty()) warn_unknown(codes::list::category, category, pos);
+    add_string(out, "category_label", l, first);
+  }
+  if (!code.empty()) {
+    std::string_view l = codes_.label(codes::list::status, code);
+    if (l.empty()) warn_unknown(codes::list::status, code, pos);
+    add_string(out, "code_label", l, first);
+  }
+  if (!entity.empty()) {
+    std::string_view l = codes_.label(codes::list::entity, entity);
+    if (l.empty()) warn_unknown(codes::list::entity, entity, pos);
+    add_string(out, "entity_label", l, first);
+  }
+}
+
+void normalizer::write_status(std::string& out, const status_view& s, const cli::position& pos) {
+  out.push_back('{');
+  bool first = true;
+  for (std::size_t i = s.first; i < s.last; ++i) {
+    if (!is_label_key(members_[i].key)) copy_member(out, members_[i], first);
+  }
+  std::size_t before = out.size();
+  labels(out, s.category, s.code, s.entity, pos);
+  // labels() writes a leading comma; drop it when the entry was empty.
+  if (first && out.size() > before) out.erase(before, 1);
+  out.push_back('}');
+}
+
+void normalizer::write_lines(std::string& out, std::string_view lines_text, const cli::position& pos) {
+  std::vector<std::string_view> lines;
+  json::elements_of(lines_text, lines);
+  out.push_back('[');
+  std::vector<json::member> line_members;
+  std::vector<status_view> line_statuses;
+  for (std::size_t li = 0; li < lines.size(); ++li) {
+    if (li > 0) out.push_back(',');
+    std::string_view line = lines[li];
+    if (line.empty() || line.front() != '{') {
+      out.append(line);
+      continue;
+    }
+    json::members_of(line, line_members);
+    out.push_back('{');
+    bool first = true;
+    for (const auto& m : line_members) {
+      if (key_is(m, "statuses") && m.kind == json::kind::array) {
+        std::size_t mark = members_.size();
+        line_statuses.clear();
+        read_statuses(m.value, line_statuses);
+        if (!first) out.push_back(',');
+        first = false;
+        out.append("\"statuses\":[");
+        for (std::size_t i = 0; i < line_statuses.size(); ++i) {
+          if (i > 0) out.push_back(',');
+          write_status(out, line_statuses[i], pos);
+        }
+        out.push_back(']');
+        members_.resize(mark);
+      } else {
+        copy_member(out, m, first);
+      }
+    }
+    out.push_back('}');
+  }
+  out.push_back(']');
+}
+
+const rule& normalizer::match(const facts& f) const {
+  for (const rule& r : rules_.rules) {
+    if (!r.types.empty() && !in_list(r.types, f.type)) continue;
+    if (!r.channels.empty() && !in_list(r.channels, f.channel)) continue;
+    if (!r.payers.empty() && !in_list(r.payers, f.payer)) continue;
+    if (!r.ack_codes.empty() && !in_list(r.ack_codes, f.ack_code)) continue;
+    if (!r.categories.empty() && !category_matches(r.categories, f.category)) continue;
+    if (!r.codes.empty() && !any_in(r.codes, f.codes)) continue;
+    if (!r.entities.empty() && !any_in(r.entities, f.entities)) continue;
+    if (r.min_billed && !(f.has_billed && f.billed >= *r.min_billed)) continue;
+    if (r.max_billed && !(f.has_billed && f.billed <= *r.max_billed)) continue;
+    if (r.min_paid && !(f.has_paid && f.paid >= *r.min_paid)) continue;
+    if (r.max_paid && !(f.has_paid && f.paid <= *r.max_paid)) continue;
+    return r;
+  }
+  static const rule fallback = [] {
+    rule r;
+    r.name = "none";
+    r.state = "unknown";
+    r.action = "review";
+    r.queue = "review";
+    r.reason = "no rule matched";
+    r.escalate = "none";
+    return r;
+  }();
+  return fallback;
+}
+
+std::string_view normalizer::escalate_for(const rule& r, const facts& f) const {
+  std::string_view e = r.escalate;
+  if (e == "auto" || e == "preferred") {
+    std::string_view pref;
+    if (!f.payer.empty() && in_list(rules_.esc.phone, f.payer)) pref = "phone";
+    else if (!f.payer.empty() && in_list(rules_.esc.portal, f.payer)) pref = "portal";
+    if (pref.empty() && e == "auto") pref = rules_.esc.fallback;
+    e = pref;
+  }
+  if (e == "none") e = {};
+  // Never send someone to the channel the answer already came from.
+  if (f.channel == "phone") e = {};
+  if (f.channel == "portal" && e == "portal") e = {};
+  return e;
+}
+
+void normalizer::process(const ndjson::record& rec, std::string* out, std::vector<row>* rows) {
+  const json::member* type = rec.get("type");
+  if (type == nullptr) {
+    if (!is_vendor_response(rec)) throw ndjson::bad_record{"missing_field", "record has no \"type\" field"};
+    auto claims = convert_vendor(rec);
+    if (claims.empty()) throw ndjson::bad_record{"no_claims", "vendor response has no claims"};
+    std::vector<json::member> ms;
+    for (const auto& c : claims) {
+      if (!c.has_id) {
+        rep_.error(rec.pos, "missing_field", "vendor claim has no trackingNumber or patientAccountNumber",
+                   cli::details{rec.text, {}, {}});
+        continue;
+      }
+      json::members_of(c.record, ms);
+      normalize(rec, c.record, ms, out, rows);
+    }
+    return;
+  }
+  normalize(rec, rec.text, rec.members, out, rows);
+}
+
+void normalizer::normalize(const ndjson::record& rec, std::string_view text, const std::vector<json::member>& members,
+                           std::string* out, std::vector<row>* rows) {
+  (void)text;
+  decoded_.clear();
+  members_.clear();
+  statuses_.clear();
+  facts f;
+
+  const json::member* type_m = json::find(members, "type");
+  if (type_m == nullptr || type_m->kind != json::kind::string) {
+    throw ndjson::bad_record{"missing_field", "record has no \"type\" string"};
+  }
+  f.type = str(*type_m);
+  bool is_claim = f.type == "claim_status";
+  bool is_batch = f.type == "batch_status";
+  bool is_ack = f.type == "ack";
+  if (!is_claim && !is_batch && !is_ack) {
+    throw ndjson::bad_record{"wrong_type", "record type is not claim_status, batch_status or ack"};
+  }
+
+  std::string_view claim_id, text_said, payer_name;
+  const json::member* statuses_m = nullptr;
+  const json::member* ack_code_m = nullptr;
+  const json::member* accepted_m = nullptr;
+  const json::member* billed_m = nullptr;
+  const json::member* paid_m = nullptr;
+  for (const auto& m : members) {
+    std::string_view k = m.key;
+    if (k == "claim_id") claim_id = str(m);
+    else if (k == "statuses" && m.kind == json::kind::array) statuses_m = &m;
+    else if (k == "text") text_said = str(m);
+    else if (k == "code") ack_code_m = &m;
+    else if (k == "accepted") accepted_m = &m;
+    else if (k == "billed_amount" && m.kind == json::kind::number) billed_m = &m;
+    else if (k == "paid_amount" && m.kind == json::kind::number) paid_m = &m;
+    else if ((k == "payer" || k == "source") && m.kind == json::kind::object) {
+      json::members_of(m.value, scratch_);
+      for (const auto& sm : scratch_) {
+        if (k == "payer" && sm.key == "id") f.payer = str(sm);
+        else if (k == "payer" && sm.key == "name") payer_name = str(sm);
+        else if (k == "source" && sm.key == "channel") f.channel = str(sm);
+      }
+    }
+  }
+  if (is_claim && claim_id.empty()) {
+    throw ndjson::bad_record{"missing_field", "claim_status record has no claim_id"};
+  }
+
+  if (statuses_m != nullptr) read_statuses(statuses_m->value, statuses_);
+
+  // Portal and phone captures without codes: the text says the status.
+  const phrase* said = nullptr;
+  if (statuses_.empty() && !text_said.empty()) said = match_text(text_said);
+
+  // The deciding status: claim-level entries of the latest effective date,
+  // then the most pressing category family, then the first in order.
+  const status_view* decider = nullptr;
+  if (!statuses_.empty()) {
+    std::string_view latest;
+    for (const auto& s : statuses_) latest = std::max(latest, s.date);
+    int best = 100;
+    for (const auto& s : statuses_) {
+      if (s.date != latest) continue;
+      int r = category_rank(s.category);
+      if (r < best) {
+        best = r;
+        decider = &s;
+      }
+    }
+  }
+  if (decider != nullptr) {
+    f.category = decider->category;
+    f.code = decider->code;
+    f.entity = decider->entity;
+    for (const auto& s : statuses_) {
+      if (s.date == decider->date && s.category == decider->category) {
+        f.codes.push_back(s.code);
+        f.entities.push_back(s.entity);
+      }
+    }
+  } else if (said != nullptr) {
+    f.category = said->category;
+    f.code = said->code;
+    f.entity = said->entity;
+    f.codes.push_back(said->code);
+    f.entities.push_back(said->entity);
+  }
+  if (is_ack) {
+    if (ack_code_m != nullptr) f.ack_code = str(*ack_code_m);
+    else if (accepted_m != nullptr) f.ack_code = accepted_m->value == "true" ? "A" : "R";
+  }
+  if (rules_need_amounts_) {
+    if (billed_m != nullptr) { f.billed = to_double(billed_m->value); f.has_billed = true; }
+    if (paid_m != nullptr) { f.paid = to_double(paid_m->value); f.has_paid = true; }
+    if (decider != nullptr && (!f.has_billed || !f.has_paid)) {
+      for (std::size_t i = decider->first; i < decider->last; ++i) {
+        const json::member& m = members_[i];
+        if (m.kind != json::kind::number) continue;
+        if (!f.has_billed && m.key == "amount") { f.billed = to_double(m.value); f.has_billed = true; }
+        if (!f.has_paid && m.key == "paid_amount") { f.paid = to_double(m.value); f.has_paid = true; }
+      }
+    }
+  }
+
+  const rule& r = match(f);
+  std::string_view escalate = escalate_for(r, f);
+  ++written_;
+
+  if (rows != nullptr) {
+    row w;
+    w.claim_id = is_claim ? std::string(claim_id) : is_batch ? "(batch)" : "(ack)";
+    w.payer = !f.payer.empty() ? std::string(f.payer) : std::string(payer_name);
+    w.state = r.state;
+    w.action = r.action;
+    w.queue = r.queue;
+    w.escalate = escalate;
+    if (!f.category.empty()) {
+      w.status = f.category;
+      if (!f.code.empty()) w.status += ":" + std::string(f.code);
+      if (!f.entity.empty()) w.status += ":" + std::string(f.entity);
+      std::string_view l = f.code.empty() ? std::string_view() : codes_.label(codes::list::status, f.code);
+      if (l.empty()) l = codes_.label(codes::list::category, f.category);
+      w.label = l;
+    } else if (is_ack) {
+      w.status = f.ack_code;
+    }
+    rows->push_back(std::move(w));
+    // Labels are still checked so unknown codes are warned about.
+    for (const auto& s : statuses_) {
+      std::string tmp;
+      labels(tmp, s.category, s.code, s.entity, rec.pos);
+    }
+    return;
+  }
+
+  std::string& o = *out;
+  o.push_back('{');
+  bool first = true;
+  for (const auto& m : members) {
+    std::string_view k = m.key;
+    if (is_added_key(k)) continue;
+    if (k == "statuses" && said != nullptr) continue;  // an empty list: the text's status replaces it
+    if (&m == statuses_m) {
+      if (!first) o.push_back(',');
+      first = false;
+      o.append("\"statuses\":[");
+      for (std::size_t i = 0; i < statuses_.size(); ++i) {
+        if (i > 0) o.push_back(',');
+        write_status(o, statuses_[i], rec.pos);
+      }
+      o.push_back(']');
+    } else if (k == "lines" && m.kind == json::kind::array) {
+      if (!first) o.push_back(',');
+      first = false;
+      o.append("\"lines\":");
+      write_lines(o, m.value, rec.pos);
+    } else {
+      copy_member(o, m, first);
+    }
+  }
+  if (said != nullptr) {
+    if (!first) o.push_back(',');
+    first = false;
+    o.append("\"statuses\":[{");
+    bool f2 = true;
+    add_string(o, "category", said->category, f2);
+    add_string(o, "code", said->code, f2);
+    add_string(o, "entity", said->entity, f2);
+    labels(o, said->category, said->code, said->entity, rec.pos);
+    o.append("}]");
+  }
+  add_string(o, "state", r.state, first);
+  add_string(o, "action", r.action, first);
+  add_string(o, "queue", r.queue, first);
+  add_string(o, "reason", r.reason, first);
+  add_string(o, "escalate", escalate, first);
+  o.append("}\n");
+}
+
+}  // namespace claimkit::status

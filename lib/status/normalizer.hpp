@@ -1,0 +1,85 @@
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "cli/reporter.hpp"
+#include "codes/tables.hpp"
+#include "json/scan.hpp"
+#include "ndjson/reader.hpp"
+#include "status/rules.hpp"
+
+namespace claimkit::status {
+
+/// What one record came to, for the table format.
+struct row {
+  std::string claim_id;  // "(batch)" / "(ack)" for records without one
+  std::string payer;
+  std::string state, action, queue, escalate;
+  std::string status;  // "F2:88:QC"
+  std::string label;   // code label, else category label
+};
+
+/// Record precedence when a claim carries several statuses: lower wins.
+/// rejected < denied < needs information < paid < other finalized < error <
+/// not found < pending < received < anything else.
+int category_rank(std::string_view category);
+
+/// The record transformer: adds state, action, queue, reason, escalate and
+/// the status labels. Throws ndjson::bad_record for records it cannot take.
+class normalizer {
+ public:
+  normalizer(const rule_set& rules, const codes::tables& codes, cli::reporter& rep);
+
+  /// Normalizes one input record (a vendor response yields one record per
+  /// claim). Appends NDJSON lines to out when it is not null, rows otherwise.
+  void process(const ndjson::record& rec, std::string* out, std::vector<row>* rows);
+
+  std::uint64_t written() const { return written_; }
+
+ private:
+  struct status_view {
+    std::string_view raw;
+    std::size_t first = 0, last = 0;  // range in members_
+    std::string_view category, code, entity, date;
+  };
+  struct facts {
+    std::string_view type, channel, payer, ack_code;
+    std::string_view category, code, entity;
+    std::vector<std::string_view> codes, entities;  // of the deciding group
+    bool amounts = false;
+    double billed = 0, paid = 0;
+    bool has_billed = false, has_paid = false;
+  };
+
+  void normalize(const ndjson::record& rec, std::string_view text, const std::vector<json::member>& members,
+                 std::string* out, std::vector<row>* rows);
+  std::string_view str(const json::member& m);
+  void read_statuses(std::string_view array_text, std::vector<status_view>& into);
+  const rule& match(const facts& f) const;
+  std::string_view escalate_for(const rule& r, const facts& f) const;
+  void write_status(std::string& out, const status_view& s, const cli::position& pos);
+  void write_lines(std::string& out, std::string_view lines_text, const cli::position& pos);
+  void labels(std::string& out, std::string_view category, std::string_view code, std::string_view entity,
+              const cli::position& pos);
+  void warn_unknown(codes::list l, std::string_view code, const cli::position& pos);
+
+  const rule_set& rules_;
+  const codes::tables& codes_;
+  cli::reporter& rep_;
+  bool rules_need_amounts_ = false;
+  std::uint64_t written_ = 0;
+
+  std::vector<json::member> members_;        // members of status entries
+  std::vector<json::member> scratch_;        // small objects (payer, source, lines)
+  std::vector<std::string_view> elements_;
+  std::vector<status_view> statuses_;
+  std::deque<std::string> decoded_;          // unescaped values of this record
+  std::unordered_set<std::string> warned_;   // "<list>:<code>" already warned about
+};
+
+}  // namespace claimkit::status
