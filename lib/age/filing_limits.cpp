@@ -1,0 +1,167 @@
+#include "age/filing_limits.hpp"
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "io/input.hpp"
+#include "json/scan.hpp"
+
+namespace claimkit::age {
+namespace {
+
+std::string upper(std::string_view s) {
+  std::string u(s);
+  for (char& c : u) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return u;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+std::string_view unquote(std::string_view s) {
+  s = trim(s);
+  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
+  return s;
+}
+
+bool parse_days(std::string_view s, int& out) {
+  s = trim(s);
+  auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+  return !s.empty() && r.ec == std::errc() && r.ptr == s.data() + s.size() && out > 0 && out <= 100000;
+}
+
+[[noreturn]] void malformed(const std::string& name, std::size_t line, std::string_view what) {
+  if (line > 0) throw error(cli::exit_code::usage, fmt::format("{}:{}: {}", name, line, what));
+  throw error(cli::exit_code::usage, fmt::format("{}: {}", name, what));
+}
+
+}  // namespace
+
+void filing_limits::add(std::string_view key, int days) {
+  if (key == "default") {
+    default_days_ = days;
+    has_default_ = true;
+  } else if (key.substr(0, 5) == "name:") {
+    by_name_.emplace_back(upper(key.substr(5)), days);
+  } else {
+    by_id_[std::string(key)] = days;
+  }
+}
+
+filing_limits filing_limits::builtin() {
+  filing_limits t;
+  t.add("default", 90);
+  t.add("name:MEDICARE", 365);
+  return t;
+}
+
+filing_limits filing_limits::load(const std::string& path) {
+  io::input in(path);
+  std::string text;
+  char buf[65536];
+  for (std::size_t n; (n = in.read(buf, sizeof buf)) > 0;) {
+    text.append(buf, n);
+    if (text.size() > (64u << 20)) throw error(cli::exit_code::usage, in.name() + ": filing-limits table larger than 64 MiB");
+  }
+  return parse(text, in.name());
+}
+
+filing_limits filing_limits::parse(std::string_view text, const std::string& name) {
+  filing_limits t;
+  t.from_file_ = true;
+  std::size_t first = text.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && (text[first] == '{' || text[first] == '[')) {
+    std::string_view body = text.substr(first);
+    while (!body.empty() && (body.back() == '\n' || body.back() == '\r' || body.back() == ' ' || body.back() == '\t')) {
+      body.remove_suffix(1);
+    }
+    json::scan_error err;
+    if (!json::scan_value(body, err)) malformed(name, 0, fmt::format("invalid JSON at byte {}: {}", first + err.offset + 1, err.message));
+    std::string key;
+    auto days_of = [&](const json::member& m, int& d) {
+      if (m.kind != json::kind::number || !parse_days(m.value, d)) {
+        malformed(name, 0, "days must be a positive whole number");
+      }
+    };
+    std::vector<json::member> members;
+    if (body.front() == '{') {
+      json::members_of(body, members);
+      for (const auto& m : members) {
+        int d = 0;
+        days_of(m, d);
+        key.clear();
+        json::unescape(m.key, key);
+        t.add(key, d);
+      }
+    } else {
+      std::vector<std::string_view> elems;
+      json::elements_of(body, elems);
+      for (auto e : elems) {
+        if (e.empty() || e.front() != '{') malformed(name, 0, "array elements must be objects with payer_id and days");
+        json::members_of(e, members);
+        const json::member* id = json::find(members, "payer_id");
+        const json::member* days = json::find(members, "days");
+        if (id == nullptr || id->kind != json::kind::string || days == nullptr) {
+          malformed(name, 0, "array elements must be objects with payer_id and days");
+        }
+        int d = 0;
+        days_of(*days, d);
+        key.clear();
+        json::unescape(id->value.substr(1, id->value.size() - 2), key);
+        t.add(key, d);
+      }
+    }
+    return t;
+  }
+  std::size_t line_no = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    std::string_view ln = trim(text.substr(pos, nl - pos));
+    pos = nl + 1;
+    ++line_no;
+    if (ln.empty() || ln.front() == '#') continue;
+    std::size_t comma = ln.rfind(',');
+    if (comma == std::string_view::npos) malformed(name, line_no, "expected payer_id,days");
+    std::string_view key = unquote(ln.substr(0, comma));
+    int d = 0;
+    if (!parse_days(unquote(ln.substr(comma + 1)), d)) {
+      if (line_no == 1 || t.by_id_.empty()) {
+        // A header line such as "payer_id,days".
+        bool header = true;
+        for (char c : ln) {
+          if (c >= '0' && c <= '9') header = false;
+        }
+        if (header) continue;
+      }
+      malformed(name, line_no, "days must be a positive whole number");
+    }
+    if (key.empty()) malformed(name, line_no, "empty payer_id");
+    t.add(key, d);
+  }
+  return t;
+}
+
+filing_limits::match filing_limits::lookup(std::string_view payer_id, std::string_view payer_name) const {
+  if (!payer_id.empty() && !by_id_.empty()) {
+    auto it = by_id_.find(std::string(payer_id));
+    if (it != by_id_.end()) return {it->second, true};
+  }
+  if (!payer_name.empty() && !by_name_.empty()) {
+    std::string u = upper(payer_name);
+    for (const auto& [frag, days] : by_name_) {
+      if (u.find(frag) != std::string::npos) return {days, true};
+    }
+  }
+  return {default_days_, false};
+}
+
+}  // namespace claimkit::age

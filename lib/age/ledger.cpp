@@ -1,0 +1,140 @@
+#include "age/ledger.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include "core/error.hpp"
+#include "dates/civil.hpp"
+
+namespace claimkit::age {
+namespace {
+
+std::string column_text(sqlite3_stmt* st, int i) {
+  const unsigned char* p = sqlite3_column_text(st, i);
+  if (p == nullptr) return {};
+  return std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(st, i)));
+}
+
+bool finalized_state(std::string_view s) { return s == "paid" || s == "denied" || s == "finalized"; }
+
+}  // namespace
+
+std::int64_t payer_scorecard::median_half_days() const {
+  if (days_to_final.empty()) return -1;
+  std::vector<std::int32_t> v = days_to_final;
+  std::sort(v.begin(), v.end());
+  std::size_t n = v.size();
+  if (n % 2 == 1) return 2 * static_cast<std::int64_t>(v[n / 2]);
+  return static_cast<std::int64_t>(v[n / 2 - 1]) + v[n / 2];
+}
+
+ledger::ledger(const std::string& path) : path_(path) {
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    fail("cannot open the ledger");
+  }
+  sqlite3_busy_timeout(db_, 10000);
+  const char* sql =
+      "SELECT state, last_checked, payer_id, submitted_date, billed_amount, paid_amount "
+      "FROM claims WHERE claim_id = ?1";
+  if (sqlite3_prepare_v2(db_, sql, -1, &find_, nullptr) != SQLITE_OK) {
+    fail("not a claimkit ledger (no claims table)");
+  }
+}
+
+ledger::~ledger() {
+  sqlite3_finalize(find_);
+  sqlite3_close(db_);
+}
+
+void ledger::fail(const std::string& what) {
+  std::string detail = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
+  throw error(cli::exit_code::io, fmt::format("{}: {}: {}", path_, what, detail));
+}
+
+bool ledger::find(std::string_view claim_id, ledger_claim& out) {
+  sqlite3_reset(find_);
+  sqlite3_bind_text(find_, 1, claim_id.data(), static_cast<int>(claim_id.size()), SQLITE_STATIC);
+  int rc = sqlite3_step(find_);
+  if (rc == SQLITE_DONE) return false;
+  if (rc != SQLITE_ROW) fail("cannot read the ledger");
+  out.state = column_text(find_, 0);
+  out.last_checked = column_text(find_, 1);
+  out.payer_id = column_text(find_, 2);
+  out.submitted_date = column_text(find_, 3);
+  out.billed_amount = column_text(find_, 4);
+  out.paid_amount = column_text(find_, 5);
+  return true;
+}
+
+std::map<std::string, payer_scorecard> ledger::scorecards() {
+  struct claim_info {
+    std::string payer;
+    std::string state;
+    std::string submitted;
+    dates::day_number final_day = 0;
+    bool has_final = false;
+    bool not_found = false;
+  };
+  std::unordered_map<std::string, claim_info> claims;
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db_, "SELECT claim_id, payer_id, state, submitted_date FROM claims", -1, &st, nullptr) !=
+      SQLITE_OK) {
+    fail("cannot read the ledger");
+  }
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    auto& c = claims[column_text(st, 0)];
+    c.payer = column_text(st, 1);
+    c.state = column_text(st, 2);
+    c.submitted = column_text(st, 3);
+    if (c.state == "not_found") c.not_found = true;
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) fail("cannot read the ledger");
+
+  // The history says when a claim first reached a final state and whether
+  // the payer ever said it had no record of it.
+  if (sqlite3_prepare_v2(db_,
+                         "SELECT claim_id, payer_id, state, effective_date, written_at, submitted_date "
+                         "FROM status_history ORDER BY id",
+                         -1, &st, nullptr) != SQLITE_OK) {
+    fail("not a claimkit ledger (no status_history table)");
+  }
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    auto& c = claims[column_text(st, 0)];
+    std::string state = column_text(st, 2);
+    if (c.payer.empty()) c.payer = column_text(st, 1);
+    if (c.state.empty()) c.state = state;
+    if (c.submitted.empty()) c.submitted = column_text(st, 5);
+    if (state == "not_found") c.not_found = true;
+    if (!c.has_final && finalized_state(state)) {
+      dates::day_number d;
+      std::string eff = column_text(st, 3);
+      if (dates::parse(eff, d) || dates::parse_timestamp_date(column_text(st, 4), d)) {
+        c.final_day = d;
+        c.has_final = true;
+      }
+    }
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) fail("cannot read the ledger");
+
+  std::map<std::string, payer_scorecard> out;
+  for (const auto& [id, c] : claims) {
+    auto& s = out[c.payer];
+    ++s.claims;
+    if (finalized_state(c.state)) {
+      ++s.finalized;
+      if (c.state == "denied") ++s.denied;
+      dates::day_number sub;
+      if (c.has_final && dates::parse(c.submitted, sub)) s.days_to_final.push_back(c.final_day - sub);
+    }
+    if (c.not_found) ++s.ever_not_found;
+  }
+  return out;
+}
+
+}  // namespace claimkit::age

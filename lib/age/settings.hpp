@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "age/buckets.hpp"
+#include "age/filing_limits.hpp"
+#include "age/money.hpp"
+#include "age/priority.hpp"
+#include "dates/civil.hpp"
+
+namespace claimkit::age {
+
+/// Where age is counted from. The chosen date comes first; when a record
+/// lacks it the others are tried in the order submitted, service, status.
+enum class basis { submitted, service, status };
+enum class sort_key { none, priority, age, amount };
+enum class group_by { payer, state, bucket };
+enum class report_format { table, csv, ndjson };
+
+const char* basis_name(basis b);
+
+/// Everything a run needs, resolved and validated (claim-age(1) OPTIONS).
+struct settings {
+  dates::day_number as_of = 0;
+  age::basis basis = basis::submitted;
+  age::buckets buckets;
+  age::weights weights;
+  filing_limits limits = filing_limits::builtin();
+  int recheck_days = 7;
+  std::string ledger_path;
+
+  std::optional<int> older_than;
+  std::optional<micros> min_amount;
+  std::vector<std::string> states;
+  std::vector<std::string> payers;
+  bool due_only = false;
+  bool all = false;
+
+  sort_key sort = sort_key::none;
+  std::size_t top = 0;  // 0: no limit
+
+  bool summary = false;
+  group_by by = group_by::bucket;
+  report_format format = report_format::ndjson;
+  bool ascii = false;
+};
+
+}  // namespace claimkit::age
