@@ -1,0 +1,85 @@
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "push/key.hpp"
+#include "push/sha256.hpp"
+
+using claimkit::push::claim_status;
+using claimkit::push::idempotency_key;
+
+namespace {
+claim_status sample() {
+  claim_status s;
+  s.claim_id = "PCN-1";
+  s.payer_claim_id = "PX1";
+  s.state = "paid";
+  s.statuses.push_back({"F1", "65", "PR", "2026-03-02", "", "", ""});
+  s.effective_date = "2026-03-02";
+  s.channel = "x12";
+  s.interchange = "000000811";
+  s.group = "811";
+  s.transaction = "0001";
+  return s;
+}
+}  // namespace
+
+TEST_CASE("sha256: FIPS 180-4 test vectors") {
+  using claimkit::push::sha256_hex;
+  CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  CHECK(sha256_hex(std::string(1000000, 'a')) ==
+        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+TEST_CASE("key: deterministic and shaped") {
+  std::string k = idempotency_key("sqlite", sample());
+  CHECK(k == idempotency_key("sqlite", sample()));
+  CHECK(claimkit::push::is_key(k));
+  CHECK(k.size() == 36);
+  CHECK_FALSE(claimkit::push::is_key("ck1-XYZ"));
+}
+
+TEST_CASE("key: what changes it and what does not") {
+  const std::string base = idempotency_key("sqlite", sample());
+  claim_status s = sample();
+  s.source_file = "renamed.277";  // same interchange under another file name
+  s.action = "call payer";        // derived advice is not the status
+  s.state = "finalized";
+  CHECK(idempotency_key("sqlite", s) == base);
+
+  CHECK(idempotency_key("athena:195900", sample()) != base);
+  s = sample();
+  s.statuses[0].code = "66";
+  CHECK(idempotency_key("sqlite", s) != base);
+  s = sample();
+  s.effective_date = s.statuses[0].effective_date = "2026-03-03";
+  CHECK(idempotency_key("sqlite", s) != base);
+  s = sample();
+  s.interchange = "000000812";
+  CHECK(idempotency_key("sqlite", s) != base);
+  s = sample();
+  s.payer_claim_id = "PX2";
+  CHECK(idempotency_key("sqlite", s) != base);
+}
+
+TEST_CASE("key: fields cannot slide into each other") {
+  claim_status a = sample(), b = sample();
+  a.claim_id = "AB";
+  a.payer_claim_id = "C";
+  b.claim_id = "A";
+  b.payer_claim_id = "BC";
+  CHECK(idempotency_key("t", a) != idempotency_key("t", b));
+}
+
+TEST_CASE("key: portal captures without codes are keyed by what was said") {
+  claim_status a;
+  a.claim_id = "PCN-1";
+  a.channel = "portal";
+  a.text = "in process";
+  claim_status b = a;
+  b.text = "paid";
+  CHECK(idempotency_key("t", a) != idempotency_key("t", b));
+}
