@@ -16,6 +16,7 @@ request (note or webhook POST), in arrival order; "ok" lets one through.
   expire            invalidate every token, answer 401 (401 mid-run)
 --slow SECONDS delays every write (to kill a client mid-run).
 GET /_stats returns what was received, so tests can count notes.
+--gen N prints N synthetic normalized claim_status records and exits.
 """
 import argparse
 import base64
@@ -222,10 +223,32 @@ class Handler(BaseHTTPRequestHandler):
         return 200, {"received": key}, {}
 
 
+STATES = [("paid", "F1", "65", "post payment", "posting"), ("denied", "F2", "96", "appeal", "denials"),
+          ("pending", "P1", "20", "wait", "follow-up"), ("needs_info", "R3", "21", "send records", "records")]
+
+
+def generate(n, start):
+    for i in range(start, start + n):
+        state, cat, code, action, queue = STATES[i % len(STATES)]
+        day = 1 + i % 28
+        rec = {"type": "claim_status", "claim_id": "PCN-%06d" % i, "payer_claim_id": "PX%08d" % (i * 7),
+               "payer": {"name": "TEST PAYER", "id": "TP%02d" % (i % 5)}, "billed_amount": "%d.%02d" % (50 + i % 400, i % 100),
+               "statuses": [{"category": cat, "code": code, "entity": "PR", "effective_date": "2026-02-%02d" % day}],
+               "source": {"channel": "x12", "file": "gen.277", "interchange": "%09d" % (1 + i // 1000), "group": "1",
+                          "transaction": "%04d" % (1 + i % 1000)},
+               "state": state, "action": action, "queue": queue}
+        line = json.dumps(rec, separators=(",", ":"))
+        # billed_amount is a JSON number with two decimals, as x12-parse writes it
+        line = line.replace('"billed_amount":"%s"' % rec["billed_amount"], '"billed_amount":%s' % rec["billed_amount"])
+        sys.stdout.write(line + "\n")
+
+
 def main():
     global ARGS, FAULTS
     p = argparse.ArgumentParser()
-    p.add_argument("--port-file", required=True)
+    p.add_argument("--port-file")
+    p.add_argument("--gen", type=int, default=0)
+    p.add_argument("--gen-start", type=int, default=1)
     p.add_argument("--faults", default="")
     p.add_argument("--stall", type=float, default=5.0)
     p.add_argument("--slow", type=float, default=0.0)
@@ -233,6 +256,11 @@ def main():
     p.add_argument("--client-secret", default="test-secret")
     p.add_argument("--webhook-token", default="")
     ARGS = p.parse_args()
+    if ARGS.gen:
+        generate(ARGS.gen, ARGS.gen_start)
+        return 0
+    if not ARGS.port_file:
+        p.error("--port-file is required")
     FAULTS = [f for f in ARGS.faults.split(",") if f]
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# pm-push --to sqlite: the ledger read back with the sqlite3 shell; same
+# input twice adds no history; a backwards move is flagged; rejects are
+# accepted again; the ledger is readable while pm-push writes it.
+set -u
+bin=${CLAIMKIT_BIN:?}
+src=${CLAIMKIT_SOURCE_DIR:?}
+command -v sqlite3 >/dev/null || { echo "no sqlite3 shell"; exit 77; }
+work=$(mktemp -d "${TMPDIR:-/tmp}/pm-push-sqlite.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+export XDG_STATE_HOME="$work/state" PATH="$bin:$PATH"
+umask 022
+fail() { echo "FAIL: $*"; exit 1; }
+q() { sqlite3 -batch -noheader ledger.db "$1"; }
+
+in="$src/examples/pm-push/normalized.ndjson"
+pm-push -q --to sqlite:ledger.db "$in" >out1 || fail "first run exit $?"
+[ "$(grep -c '"result":"applied"' out1)" = 4 ] || fail "first run: not 4 applied"
+[ "$(q 'PRAGMA user_version')" = 1 ] || fail "user_version"
+[ "$(q 'PRAGMA journal_mode')" = wal ] || fail "not WAL"
+[ "$(q 'SELECT count(*) FROM claims')" = 4 ] || fail "claims rows"
+[ "$(q 'SELECT count(*) FROM status_history')" = 4 ] || fail "history rows"
+[ "$(q "SELECT state||'|'||category||'|'||code||'|'||effective_date||'|'||channel||'|'||billed_amount||'|'||paid_amount FROM claims WHERE claim_id='PCN-10001'")" = \
+  "paid|F1|65|2026-03-02|x12|240.00|180.50" ] || fail "claims row content"
+[ "$(q "SELECT source_file||'|'||interchange||'|'||group_control||'|'||transaction_control||'|'||payer_claim_id FROM status_history WHERE claim_id='PCN-10002'")" = \
+  "status-0302.277|000000811|811|0001|PX7700002" ] || fail "history control numbers"
+[ "$(q "SELECT reference FROM status_history WHERE claim_id='PCN-10004'")" = WEB-55120 ] || fail "reference"
+q "SELECT written_at FROM status_history" | grep -qvE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$' && fail "written_at not RFC 3339"
+perm=$(stat -c %a ledger.db); [ "$perm" = 600 ] || fail "ledger mode $perm"
+perm=$(stat -c %a state/claimkit/pm-push.journal); [ "$perm" = 600 ] || fail "journal mode $perm"
+perm=$(stat -c %a state/claimkit); [ "$perm" = 700 ] || fail "journal dir mode $perm"
+
+# Same input twice: no new history rows, every record a duplicate.
+pm-push --to sqlite:ledger.db "$in" >out2 2>err2 || fail "second run exit $?"
+[ "$(grep -c '"result":"duplicate"' out2)" = 4 ] || fail "second run: not 4 duplicates"
+[ "$(q 'SELECT count(*) FROM status_history')" = 4 ] || fail "history grew on rerun"
+grep -q '^pm-push: 4 records: 0 applied, 4 duplicate, 0 failed, 0 unknown (sqlite)$' err2 || fail "summary line"
+# Without the journal the ledger's own unique key still dedupes.
+pm-push -q --to sqlite:ledger.db --journal other.journal "$in" >out3 || fail "third run"
+[ "$(grep -c '"result":"duplicate"' out3)" = 4 ] || fail "ledger dedupe without journal"
+[ "$(q 'SELECT count(*) FROM status_history')" = 4 ] || fail "history grew without journal"
+
+# finalized -> pending with a later date: recorded and flagged.
+cat >back.ndjson <<'JSON'
+{"type":"claim_status","claim_id":"PCN-10001","statuses":[{"category":"P1","code":"20","effective_date":"2026-03-09"}],"source":{"channel":"api"},"state":"pending","action":"wait","queue":"follow-up"}
+JSON
+pm-push --to sqlite:ledger.db back.ndjson >out4 2>err4 || fail "regression run exit $?"
+grep -q '"message":"state moved backwards; flagged in the ledger history"' out4 || fail "regression not reported"
+grep -q '1 moved backwards' err4 || fail "summary does not count the regression"
+[ "$(q "SELECT state||'|'||regressed FROM status_history WHERE claim_id='PCN-10001' ORDER BY id DESC LIMIT 1")" = "pending|1" ] || fail "regressed flag"
+[ "$(q "SELECT state FROM claims WHERE claim_id='PCN-10001'")" = pending ] || fail "claims not updated"
+
+# Bad records: failed, into --rejects and --errors; the rejects file is input again.
+printf '%s\n' '{"type":"claim_status","claim_id":"PCN-20001","source":{"channel":"phone"},"text":"paid"}' \
+  '{"type":"batch_status","statuses":[]}' 'not json' >bad.ndjson
+pm-push --to sqlite:ledger.db --rejects rej.ndjson --errors err.ndjson bad.ndjson >out5 2>err5
+code=$?; [ "$code" = 1 ] || fail "bad records exit $code"
+[ "$(grep -c '"result":"failed"' out5)" = 2 ] || fail "bad records not failed"
+[ "$(wc -l <rej.ndjson)" = 2 ] || fail "rejects lines"
+[ "$(stat -c %a rej.ndjson)" = 600 ] || fail "rejects mode"
+[ "$(wc -l <err.ndjson)" = 3 ] || fail "errors lines"
+grep -q 'PCN-20001' err5 && fail "claim id leaked to stderr"
+# Fix the record in the rejects file and feed it back.
+sed 's/"text":"paid"}/"text":"paid","state":"paid"}/' rej.ndjson | head -1 >fixed.ndjson
+pm-push -q --to sqlite:ledger.db fixed.ndjson >out6 || fail "fixed reject not accepted"
+grep -q '"claim_id":"PCN-20001","target":"sqlite","result":"applied"' out6 || fail "fixed reject not applied"
+
+# Readable by the sqlite3 shell while pm-push writes a large input.
+python3 "$src/tests/servers/fake_pm.py" --gen 20000 >big.ndjson
+pm-push -q --to sqlite:big.db --batch 50 big.ndjson >big.out &
+pid=$!
+reads=0
+for _ in $(seq 1 200); do
+  kill -0 "$pid" 2>/dev/null || break
+  if [ -f big.db ] && sqlite3 -batch big.db 'SELECT count(*) FROM status_history' >/dev/null 2>&1; then
+    reads=$((reads + 1))
+  fi
+  sleep 0.02
+done
+wait "$pid" || fail "big run exit $?"
+[ "$(sqlite3 big.db 'SELECT count(*) FROM status_history')" = 20000 ] || fail "big: history rows"
+[ "$(grep -c '"result":"applied"' big.out)" = 20000 ] || fail "big: applied results"
+echo "concurrent reads during the run: $reads"
+echo ok
