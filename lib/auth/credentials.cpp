@@ -99,9 +99,9 @@ std::optional<std::string> config_file::get(std::string_view section, std::strin
 std::string default_config_path() {
   if (const char* p = std::getenv("CLAIMKIT_CONFIG"); p != nullptr && *p != '\0') return p;
   if (const char* x = std::getenv("XDG_CONFIG_HOME"); x != nullptr && *x == '/') {
-    return std::string(x) + "/claimkit/claimkit.conf";
+    return std::string(x) + "/claimkit/config";
   }
-  if (const char* h = std::getenv("HOME"); h != nullptr && *h != '\0') return std::string(h) + "/.config/claimkit/claimkit.conf";
+  if (const char* h = std::getenv("HOME"); h != nullptr && *h != '\0') return std::string(h) + "/.config/claimkit/config";
   return {};
 }
 

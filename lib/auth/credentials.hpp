@@ -26,8 +26,8 @@ class config_file {
   std::map<std::string, std::string, std::less<>> values_;  // "section.key" -> value
 };
 
-/// $CLAIMKIT_CONFIG, else $XDG_CONFIG_HOME/claimkit/claimkit.conf, else
-/// ~/.config/claimkit/claimkit.conf.
+/// $CLAIMKIT_CONFIG, else $XDG_CONFIG_HOME/claimkit/config, else
+/// ~/.config/claimkit/config (the same file claim-query reads).
 std::string default_config_path();
 
 /// Looks a credential up: the environment variable first, then the config
