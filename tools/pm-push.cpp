@@ -53,5 +53,10 @@ int main(int argc, char** argv) {
   app->add_option("--max-attempts", h.max_attempts, "Attempts per request, first included")
       ->check(CLI::Range(1, 20))
       ->default_val(5);
+  double timeout = 60;
+  app->add_option("--timeout", timeout, "Seconds one request may take, connecting included")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->default_val(60);
+  app->callback([&] { h.total_timeout = std::chrono::milliseconds(static_cast<long long>(timeout * 1000)); });
   return cli::run(*app, common, argc, argv, [&](cli::context& ctx) { return push::run(ctx, o); });
 }
