@@ -114,7 +114,9 @@ std::string need_date(const std::string& v, std::string_view field) {
   return d;
 }
 
-void write_person(json::writer& w, const object_view& p, std::string_view prefix, bool with_member_id) {
+// The subscriber's birth date is needed only when the subscriber is the patient.
+void write_person(json::writer& w, const object_view& p, std::string_view prefix, bool with_member_id,
+                  bool dob_required = true) {
   w.begin_object();
   if (with_member_id) {
     w.key("memberId");
@@ -124,8 +126,11 @@ void write_person(json::writer& w, const object_view& p, std::string_view prefix
   w.string(need(p.str("first_name"), fmt::format("{}.first_name", prefix)));
   w.key("lastName");
   w.string(need(p.str("last_name"), fmt::format("{}.last_name", prefix)));
-  w.key("dateOfBirth");
-  w.string(need_date(p.str("dob"), fmt::format("{}.dob", prefix)));
+  std::string dob = p.str("dob");
+  if (dob_required || !dob.empty()) {
+    w.key("dateOfBirth");
+    w.string(need_date(dob, fmt::format("{}.dob", prefix)));
+  }
   std::string g = p.str("gender");
   if (g == "M" || g == "F") {
     w.key("gender");
@@ -200,7 +205,7 @@ std::string build_request(const ndjson::record& rec, std::string_view control_nu
   w.end_object();
   w.end_array();
   w.key("subscriber");
-  write_person(w, *subscriber, "subscriber", true);
+  write_person(w, *subscriber, "subscriber", true, !patient);
   if (patient) {
     w.key("dependent");
     write_person(w, *patient, "patient", false);
