@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "json/writer.hpp"
+#include "status/fast_scan.hpp"
 #include "status/phrases.hpp"
 #include "status/vendor.hpp"
 
@@ -32,6 +33,20 @@ void copy_member(std::string& out, const json::member& m, bool& first) {
   out.append(m.value);
 }
 
+// Labels and rule texts are nearly always plain ASCII: copy those as they are.
+void append_json_string(std::string& out, std::string_view v) {
+  for (char c : v) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x80 || c == '"' || c == '\\') {
+      json::append_string(out, v);
+      return;
+    }
+  }
+  out.push_back('"');
+  out.append(v);
+  out.push_back('"');
+}
+
 void add_string(std::string& out, std::string_view key, std::string_view value, bool& first) {
   if (value.empty()) return;
   if (!first) out.push_back(',');
@@ -39,7 +54,7 @@ void add_string(std::string& out, std::string_view key, std::string_view value, 
   out.push_back('"');
   out.append(key);
   out.append("\":", 2);
-  json::append_string(out, value);
+  append_json_string(out, value);
 }
 
 bool in_list(const std::vector<std::string>& l, std::string_view v) {
@@ -108,13 +123,13 @@ std::string_view normalizer::str(const json::member& m) {
 
 void normalizer::read_statuses(std::string_view array_text, std::vector<status_view>& into) {
   elements_.clear();
-  json::elements_of(array_text, elements_);
+  fast::elements_of(array_text, elements_);
   for (auto e : elements_) {
     if (e.empty() || e.front() != '{') continue;
     status_view s;
     s.raw = e;
     s.first = members_.size();
-    json::members_of(e, scratch_);
+    fast::members_of(e, scratch_);
     for (const auto& m : scratch_) {
       members_.push_back(m);
       if (key_is(m, "category")) s.category = str(m);
@@ -154,6 +169,21 @@ void normalizer::labels(std::string& out, std::string_view category, std::string
 }
 
 void normalizer::write_status(std::string& out, const status_view& s, const cli::position& pos) {
+  bool relabel = false;
+  for (std::size_t i = s.first; i < s.last; ++i) relabel = relabel || is_label_key(members_[i].key);
+  if (!relabel) {
+    // The entry as it came, with the labels slipped in before its '}'.
+    std::string_view body = s.raw.substr(0, s.raw.size() - 1);
+    while (!body.empty() && (body.back() == ' ' || body.back() == '\t' || body.back() == '\n' || body.back() == '\r')) {
+      body.remove_suffix(1);
+    }
+    out.append(body);
+    std::size_t before = out.size();
+    labels(out, s.category, s.code, s.entity, pos);
+    if (s.first == s.last && out.size() > before) out.erase(before, 1);
+    out.push_back('}');
+    return;
+  }
   out.push_back('{');
   bool first = true;
   for (std::size_t i = s.first; i < s.last; ++i) {
@@ -167,40 +197,37 @@ void normalizer::write_status(std::string& out, const status_view& s, const cli:
 }
 
 void normalizer::write_lines(std::string& out, std::string_view lines_text, const cli::position& pos) {
-  std::vector<std::string_view> lines;
-  json::elements_of(lines_text, lines);
+  std::vector<std::string_view>& lines = line_elements_;
+  fast::elements_of(lines_text, lines);
   out.push_back('[');
-  std::vector<json::member> line_members;
-  std::vector<status_view> line_statuses;
   for (std::size_t li = 0; li < lines.size(); ++li) {
     if (li > 0) out.push_back(',');
     std::string_view line = lines[li];
-    if (line.empty() || line.front() != '{') {
+    const json::member* st = nullptr;
+    if (!line.empty() && line.front() == '{') {
+      fast::members_of(line, line_members_);
+      for (const auto& m : line_members_) {
+        if (key_is(m, "statuses") && m.kind == json::kind::array) st = &m;
+      }
+    }
+    if (st == nullptr) {
       out.append(line);
       continue;
     }
-    json::members_of(line, line_members);
-    out.push_back('{');
-    bool first = true;
-    for (const auto& m : line_members) {
-      if (key_is(m, "statuses") && m.kind == json::kind::array) {
-        std::size_t mark = members_.size();
-        line_statuses.clear();
-        read_statuses(m.value, line_statuses);
-        if (!first) out.push_back(',');
-        first = false;
-        out.append("\"statuses\":[");
-        for (std::size_t i = 0; i < line_statuses.size(); ++i) {
-          if (i > 0) out.push_back(',');
-          write_status(out, line_statuses[i], pos);
-        }
-        out.push_back(']');
-        members_.resize(mark);
-      } else {
-        copy_member(out, m, first);
-      }
+    // Only the statuses of the line change; the rest is copied as it came.
+    std::size_t head = static_cast<std::size_t>(st->value.data() - line.data());
+    out.append(line.substr(0, head));
+    std::size_t mark = members_.size();
+    line_statuses_.clear();
+    read_statuses(st->value, line_statuses_);
+    out.push_back('[');
+    for (std::size_t i = 0; i < line_statuses_.size(); ++i) {
+      if (i > 0) out.push_back(',');
+      write_status(out, line_statuses_[i], pos);
     }
-    out.push_back('}');
+    out.push_back(']');
+    members_.resize(mark);
+    out.append(line.substr(head + st->value.size()));
   }
   out.push_back(']');
 }
@@ -262,7 +289,7 @@ void normalizer::process(const ndjson::record& rec, std::string* out, std::vecto
                    cli::details{rec.text, {}, {}});
         continue;
       }
-      json::members_of(c.record, ms);
+      fast::members_of(c.record, ms);
       normalize(rec, c.record, ms, out, rows);
     }
     return;
@@ -306,7 +333,7 @@ void normalizer::normalize(const ndjson::record& rec, std::string_view text, con
     else if (k == "billed_amount" && m.kind == json::kind::number) billed_m = &m;
     else if (k == "paid_amount" && m.kind == json::kind::number) paid_m = &m;
     else if ((k == "payer" || k == "source") && m.kind == json::kind::object) {
-      json::members_of(m.value, scratch_);
+      fast::members_of(m.value, scratch_);
       for (const auto& sm : scratch_) {
         if (k == "payer" && sm.key == "id") f.payer = str(sm);
         else if (k == "payer" && sm.key == "name") payer_name = str(sm);
@@ -408,28 +435,41 @@ void normalizer::normalize(const ndjson::record& rec, std::string_view text, con
   std::string& o = *out;
   o.push_back('{');
   bool first = true;
+  // Unchanged members are copied in runs, straight from the input text.
+  const char* run_b = nullptr;
+  const char* run_e = nullptr;
+  auto flush = [&] {
+    if (run_b == nullptr) return;
+    if (!first) o.push_back(',');
+    first = false;
+    o.append(run_b, static_cast<std::size_t>(run_e - run_b));
+    run_b = nullptr;
+  };
   for (const auto& m : members) {
     std::string_view k = m.key;
-    if (is_added_key(k)) continue;
-    if (k == "statuses" && said != nullptr) continue;  // an empty list: the text's status replaces it
-    if (&m == statuses_m) {
+    bool lines = k == "lines" && m.kind == json::kind::array;
+    if (is_added_key(k) || (k == "statuses" && said != nullptr) || &m == statuses_m || lines) {
+      flush();
+      if (is_added_key(k) || (k == "statuses" && said != nullptr)) continue;
       if (!first) o.push_back(',');
       first = false;
+      if (lines) {
+        o.append("\"lines\":");
+        write_lines(o, m.value, rec.pos);
+        continue;
+      }
       o.append("\"statuses\":[");
       for (std::size_t i = 0; i < statuses_.size(); ++i) {
         if (i > 0) o.push_back(',');
         write_status(o, statuses_[i], rec.pos);
       }
       o.push_back(']');
-    } else if (k == "lines" && m.kind == json::kind::array) {
-      if (!first) o.push_back(',');
-      first = false;
-      o.append("\"lines\":");
-      write_lines(o, m.value, rec.pos);
-    } else {
-      copy_member(o, m, first);
+      continue;
     }
+    if (run_b == nullptr) run_b = m.key.data() - 1;
+    run_e = m.value.data() + m.value.size();
   }
+  flush();
   if (said != nullptr) {
     if (!first) o.push_back(',');
     first = false;

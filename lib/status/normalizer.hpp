@@ -78,6 +78,9 @@ class normalizer {
   std::vector<json::member> scratch_;        // small objects (payer, source, lines)
   std::vector<std::string_view> elements_;
   std::vector<status_view> statuses_;
+  std::vector<status_view> line_statuses_;
+  std::vector<json::member> line_members_;
+  std::vector<std::string_view> line_elements_;
   std::deque<std::string> decoded_;          // unescaped values of this record
   std::unordered_set<std::string> warned_;   // "<list>:<code>" already warned about
 };

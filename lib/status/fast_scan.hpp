@@ -1,0 +1,21 @@
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "json/scan.hpp"
+
+namespace claimkit::status::fast {
+
+/// The same check as json::scan_object (RFC 8259 grammar, UTF-8, nesting at
+/// most 64), tuned for long runs of plain string bytes: status-normalize must
+/// keep up with a million records a second. It only answers yes or no; on no
+/// the caller asks json::scan_object for the message, so messages stay the
+/// ones every tool prints.
+bool scan_object(std::string_view text, std::vector<json::member>& members);
+
+/// Splitters for text already validated: no checks, just boundaries.
+void members_of(std::string_view object_text, std::vector<json::member>& members);
+void elements_of(std::string_view array_text, std::vector<std::string_view>& elements);
+
+}  // namespace claimkit::status::fast
