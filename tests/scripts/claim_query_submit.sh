@@ -28,7 +28,7 @@ start_server() {
   port=$(cat "$work/port")
 }
 stats() { python3 -c "import json,sys,urllib.request; print(json.dumps(json.load(urllib.request.urlopen('http://127.0.0.1:$port/stats', timeout=5))))"; }
-stat() { stats | python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
+st() { stats | python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 
 # claims N FILE: N synthetic claims C0001..CNNNN.
 claims() {
@@ -55,10 +55,10 @@ rc=$?
 [ $rc -eq 0 ] || { cat "$work/stderr1"; fail "plain run exit $rc"; }
 [ "$(wc -l <"$work/out1")" -eq 40 ] || fail "expected 40 records, got $(wc -l <"$work/out1")"
 [ ! -s "$work/err1" ] || fail "unexpected rejects"
-[ "$(stat 'd["tokens_issued"]')" -eq 1 ] || fail "expected one token, got $(stat 'd["tokens_issued"]')"
-[ "$(stat 'd["status_requests"]')" -eq 40 ] || fail "expected 40 requests, got $(stat 'd["status_requests"]')"
-[ "$(stat 'd["max_in_flight"]')" -le 4 ] || fail "more than --jobs requests in flight"
-conns=$(stat 'd["status_connections"]')
+[ "$(st 'd["tokens_issued"]')" -eq 1 ] || fail "expected one token, got $(st 'd["tokens_issued"]')"
+[ "$(st 'd["status_requests"]')" -eq 40 ] || fail "expected 40 requests, got $(st 'd["status_requests"]')"
+[ "$(st 'd["max_in_flight"]')" -le 4 ] || fail "more than --jobs requests in flight"
+conns=$(st 'd["status_connections"]')
 [ "$conns" -le 4 ] || fail "connections not reused: $conns connections for 40 requests"
 grep -q '40 claims: 40 answered (40 status records), 0 failed, 0 not checked; 40 requests, 1 token' "$work/stderr1" ||
   { cat "$work/stderr1"; fail "summary line"; }
@@ -91,7 +91,7 @@ CLAIMKIT_STEDI_API_KEY=right-key run --api stedi --url "http://127.0.0.1:$port/2
   "$work/five.ndjson" >"$work/out2" 2>"$work/stderr2" || { cat "$work/stderr2"; fail "stedi run"; }
 [ "$(wc -l <"$work/out2")" -eq 5 ] || fail "stedi: expected 5 records"
 grep -q '"api":"stedi"' "$work/out2" && grep -q '"trace":"trace-C0001"' "$work/out2" || fail "stedi source"
-[ "$(stat 'd["tokens_issued"]')" -eq 0 ] || fail "stedi must not ask for tokens"
+[ "$(st 'd["tokens_issued"]')" -eq 0 ] || fail "stedi must not ask for tokens"
 CLAIMKIT_STEDI_API_KEY=wrong-key run --api stedi --url "http://127.0.0.1:$port/claimstatus/v2" --errors "$work/err2" \
   "$work/five.ndjson" >"$work/out2b" 2>"$work/stderr2b"
 rc=$?
@@ -100,7 +100,7 @@ rc=$?
 [ "$(wc -l <"$work/err2")" -eq 5 ] || fail "refused api key: expected 5 rejects"
 grep -q 'authorization refused (HTTP 401)' "$work/stderr2b" || fail "refused api key message"
 grep -q 'wrong-key' "$work/stderr2b" "$work/err2" && fail "api key leaked"
-[ "$(stat 'd["unauthorized"]')" -le 4 ] || fail "401 storm: $(stat 'd["unauthorized"]') refused requests"
+[ "$(st 'd["unauthorized"]')" -le 4 ] || fail "401 storm: $(st 'd["unauthorized"]') refused requests"
 stop_server
 
 # 3. Refused client credentials: exit 4, nothing lost, secret never shown.
@@ -112,7 +112,7 @@ rc=$?
 grep -q 'token request refused: HTTP 401' "$work/stderr3" || { cat "$work/stderr3"; fail "bad secret message"; }
 [ "$(wc -l <"$work/err3")" -eq 5 ] || fail "bad secret: expected 5 rejects"
 grep -q 'bad-secret' "$work/stderr3" "$work/err3" && fail "secret leaked"
-[ "$(stat 'd["token_requests"]')" -eq 1 ] || fail "a refused token request must not be retried"
+[ "$(st 'd["token_requests"]')" -eq 1 ] || fail "a refused token request must not be retried"
 
 # 4. One claim from options.
 run --url "http://127.0.0.1:$port/claimstatus/v2/" --token-url "http://127.0.0.1:$port/token" \

@@ -41,6 +41,7 @@ STATS = {
     "in_flight": 0,
     "max_in_flight": 0,
     "per_claim": {},
+    "authorized_per_claim": {},
     "answers": {},
 }
 VALID_TOKENS = set()
@@ -76,7 +77,10 @@ class Handler(BaseHTTPRequestHandler):
         for k, v in (headers or {}).items():
             self.send_header(k, v)
         self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.wfile.write(body)
+        except OSError:  # the client gave up first (timeouts are part of the tests)
+            self.close_connection = True
 
     def read_body(self):
         n = int(self.headers.get("Content-Length") or 0)
@@ -150,7 +154,7 @@ class Handler(BaseHTTPRequestHandler):
         except (ValueError, KeyError, TypeError):
             return self.send_json(400, {"errors": [{"field": "encounter.trackingNumber", "code": "33",
                                                     "description": "Input error: missing tracking number"}]})
-        attempt = count("per_claim", tracking)
+        count("per_claim", tracking)
         if opts.unauthorized_at and n >= opts.unauthorized_at and not STATE["revoked_once"]:
             with LOCK:
                 STATE["revoked_once"] = True
@@ -158,6 +162,8 @@ class Handler(BaseHTTPRequestHandler):
         if not self.authorized():
             count("unauthorized")
             return self.send_json(401, {"message": "Unauthorized"})
+        # Scripted faults apply to authorized attempts only.
+        attempt = count("authorized_per_claim", tracking)
         if opts.down_after and n > opts.down_after:
             word = opts.down_mode
         else:
@@ -253,7 +259,11 @@ def main():
     ap.add_argument("--lifetime", type=float, default=120.0, help="exit after this many seconds whatever happens")
     opts = ap.parse_args()
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request, client_address):
+            pass  # clients that time out or hang up are expected here
+
+    server = Server(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     server.opts = opts
     server.faults = {}

@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# claim-query submit under faults at the loopback fake clearinghouse: 500,
+# 503 with Retry-After (seconds and HTTP-date), 429, dropped connection, slow
+# answer past --timeout, 401 mid-run, 400 and errors in a 200. Every claim
+# ends as output or in --errors, retries stay bounded (counted at the
+# server), the circuit breaker stops the run cleanly and its rejects replay.
+set -u
+bin=${CLAIMKIT_BIN:?CLAIMKIT_BIN not set}
+src=${CLAIMKIT_SOURCE_DIR:?CLAIMKIT_SOURCE_DIR not set}
+[ -x "$bin/claim-query" ] || { echo "claim-query not built"; exit 77; }
+command -v python3 >/dev/null || { echo "python3 missing"; exit 77; }
+work=$(mktemp -d "${TMPDIR:-/tmp}/claimkit-submit-faults.XXXXXX")
+server_pid=
+stop_server() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; fi
+  server_pid=
+}
+trap 'stop_server; rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+start_server() {
+  stop_server
+  rm -f "$work/port"
+  python3 "$src/tests/servers/fake_clearinghouse.py" --port-file "$work/port" --lifetime 60 "$@" &
+  server_pid=$!
+  for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+  [ -s "$work/port" ] || fail "fake server did not start"
+  port=$(cat "$work/port")
+}
+stats() { python3 -c "import json,urllib.request; print(json.dumps(json.load(urllib.request.urlopen('http://127.0.0.1:$port/stats', timeout=5))))" >"$work/stats.json"; }
+st() { python3 -c "import json,sys; d=json.load(open(sys.argv[2])); print(eval(sys.argv[1]))" "$1" "$work/stats.json"; }
+claims() {
+  python3 - "$1" >"$2" <<'PY'
+import json, sys
+for i in range(1, int(sys.argv[1]) + 1):
+    print(json.dumps({"type": "claim", "claim_id": "C%04d" % i, "payer_id": "60054",
+        "provider": {"npi": "1234567893", "name": "TEST CLINIC"},
+        "subscriber": {"member_id": "M%06d" % i, "first_name": "PAT", "last_name": "TESTER%d" % i,
+                       "dob": "1980-01-%02d" % (i % 28 + 1)},
+        "service_from": "2026-01-05", "billed_amount": 120.50}))
+PY
+}
+run() {
+  timeout 50 "$bin/claim-query" submit --url "http://127.0.0.1:$port/medicalnetwork/claimstatus/v2/" \
+    --token-url "http://127.0.0.1:$port/apip/auth/v2/token" "$@"
+}
+# every_claim_accounted OUT ERRORS INPUT: each input claim_id exactly once in OUT or ERRORS records.
+every_claim_accounted() {
+  python3 - "$@" <<'PY'
+import json, sys
+out = {json.loads(l)["claim_id"] for l in open(sys.argv[1]) if l.strip()}
+errs = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
+rejected = [e["record"]["claim_id"] for e in errs if "record" in e]
+want = [json.loads(l)["claim_id"] for l in open(sys.argv[3]) if l.strip()]
+assert not (out & set(rejected)), "claim both answered and rejected"
+assert len(rejected) == len(set(rejected)), "claim rejected twice"
+missing = set(want) - out - set(rejected)
+assert not missing, "lost claims: %s" % sorted(missing)
+PY
+}
+export CLAIMKIT_OPTUM_CLIENT_ID=test-client CLAIMKIT_OPTUM_CLIENT_SECRET=test-secret
+export CLAIMKIT_CONFIG=$work/no-such-config HOME=$work
+
+# 1. Transient faults are retried, permanent ones fail only their claim.
+claims 30 "$work/claims.ndjson"
+start_server --slow-seconds 3 --unauthorized-at 14 \
+  --fault C0003=500,503 --fault C0005=429 --fault C0007=drop --fault C0009=slow --fault C0011=503date \
+  --fault C0013=400 --fault C0015=errors200 --fault C0017=502,drop,500
+start=$(date +%s)
+run --jobs 4 --timeout 1.5 --retry-delay 0.05 --errors "$work/err1" --raw "$work/raw1" "$work/claims.ndjson" \
+  >"$work/out1" 2>"$work/stderr1"
+rc=$?
+elapsed=$(( $(date +%s) - start ))
+[ $rc -eq 1 ] || { cat "$work/stderr1"; fail "faults run: exit $rc, expected 1"; }
+[ "$(wc -l <"$work/out1")" -eq 28 ] || { cat "$work/stderr1"; fail "expected 28 records, got $(wc -l <"$work/out1")"; }
+every_claim_accounted "$work/out1" "$work/err1" "$work/claims.ndjson" || fail "claims lost"
+python3 - "$work/err1" <<'PY' || fail "rejects"
+import json, sys
+errs = {e["record"]["claim_id"]: e for e in map(json.loads, open(sys.argv[1]))}
+assert sorted(errs) == ["C0013", "C0015"], sorted(errs)
+e = errs["C0013"]
+assert e["kind"] == "api_rejected", e
+assert e["message"] == "the api refused the request: HTTP 400: 1 error (code 72 field subscriber.memberId)", e["message"]
+assert e["api_errors"][0]["description"] == "Invalid/Missing Subscriber/Insured ID"
+assert e["record"]["subscriber"]["member_id"] == "M000013"
+e = errs["C0015"]
+assert e["kind"] == "api_error" and e["api_errors"][0]["code"] == "75", e
+PY
+# PHI stays out of stderr: no member ids, no names from the records.
+grep -Eq 'M0000[0-9]{2}|TESTER' "$work/stderr1" && fail "record values on stderr"
+stats
+[ "$(st 'd["tokens_issued"]')" -eq 2 ] || fail "expected 2 tokens (one renewal after the 401), got $(st 'd["tokens_issued"]')"
+python3 - "$work/stats.json" <<'PY' || fail "retry counts"
+import json, sys
+d = json.load(open(sys.argv[1]))
+pc = d["per_claim"]
+# scripted attempts + 1; one more allowed per claim for the token revoked mid-run
+expect = {"C0003": 3, "C0005": 2, "C0007": 2, "C0009": 2, "C0011": 2, "C0013": 1, "C0015": 1, "C0017": 4}
+for c, n in expect.items():
+    assert n <= pc[c] <= n + 1, (c, pc[c], n)
+others = [pc[c] for c in pc if c not in expect]
+assert all(n <= 2 for n in others), pc
+assert sum(n > 1 for n in others) <= 4, "more than --jobs claims saw the revoked token: %s" % pc
+assert d["status_requests"] <= 30 + 12 + 4, d["status_requests"]
+PY
+[ "$(wc -l <"$work/raw1")" -eq 30 ] || fail "--raw: expected one answer per claim"
+[ "$(stat -c %a "$work/raw1")" = 600 ] || fail "--raw mode"
+[ "$elapsed" -lt 30 ] || fail "faults run took ${elapsed}s"
+stop_server
+
+# 2. The service goes down after 6 answers: the breaker stops the run.
+claims 40 "$work/many.ndjson"
+start_server --down-after 6 --down-mode 500
+run --jobs 2 --breaker 5 --retry-delay 0.05 --errors "$work/err2" "$work/many.ndjson" >"$work/out2" 2>"$work/stderr2"
+rc=$?
+[ $rc -eq 4 ] || { cat "$work/stderr2"; fail "breaker: exit $rc, expected 4"; }
+grep -q 'stopped after 5 consecutive failures (last: HTTP 500)' "$work/stderr2" || { cat "$work/stderr2"; fail "breaker message"; }
+[ "$(wc -l <"$work/out2")" -eq 6 ] || fail "breaker: expected 6 records, got $(wc -l <"$work/out2")"
+every_claim_accounted "$work/out2" "$work/err2" "$work/many.ndjson" || fail "breaker lost claims"
+[ "$(grep -c '"kind":"not_checked"' "$work/err2")" -eq 34 ] || fail "breaker: expected 34 not_checked"
+stats
+[ "$(st 'd["status_requests"]')" -le $((6 + 5 + 2)) ] || fail "retry storm: $(st 'd["status_requests"]') requests"
+stop_server
+
+# 3. The rejects replay as they are once the service is back.
+python3 -c "
+import json, sys
+for l in open(sys.argv[1]):
+    print(json.dumps(json.loads(l)['record']))" "$work/err2" >"$work/replay.ndjson"
+start_server
+run --errors "$work/err3" "$work/replay.ndjson" >"$work/out3" 2>"$work/stderr3" || { cat "$work/stderr3"; fail "replay"; }
+[ "$(wc -l <"$work/out3")" -eq 34 ] || fail "replay: expected 34 records"
+cat "$work/out2" "$work/out3" >"$work/out23"
+every_claim_accounted "$work/out23" /dev/null "$work/many.ndjson" || fail "replay incomplete"
+stop_server
+
+# 4. Retries exhausted on one claim (always 503): exit 4, the claim in --errors, the rest answered.
+claims 6 "$work/six.ndjson"
+start_server --fault C0002=503,503,503,503,503,503
+run --max-attempts 3 --retry-delay 0.05 --errors "$work/err4" "$work/six.ndjson" >"$work/out4" 2>"$work/stderr4"
+rc=$?
+[ $rc -eq 4 ] || fail "exhausted: exit $rc, expected 4"
+[ "$(wc -l <"$work/out4")" -eq 5 ] || fail "exhausted: expected 5 records"
+grep -q '"kind":"retries_exhausted","message":"gave up after 3 attempts (last: HTTP 503)"' "$work/err4" || fail "exhausted reject"
+stats
+[ "$(st 'd["per_claim"]["C0002"]')" -eq 3 ] || fail "--max-attempts not honoured"
+echo "ok"
