@@ -4,7 +4,9 @@
 function __claimkit_claim_query_path
     set -l cmd ''
     set -l skip 0
-    for w in (commandline -opc)[2..-1]
+    set -l words (commandline -opc)
+    set -e words[1]
+    for w in $words
         if test $skip = 1
             set skip 0
             continue
@@ -16,6 +18,10 @@ function __claimkit_claim_query_path
                         set cmd 'build'
                     case 'submit'
                         set cmd 'submit'
+                    case 'send'
+                        set cmd 'send'
+                    case 'fetch'
+                        set cmd 'fetch'
                 end
             case 'build'
                 switch "$w"
@@ -24,7 +30,17 @@ function __claimkit_claim_query_path
                 end
             case 'submit'
                 switch "$w"
-                    case '--errors'
+                    case '--errors' '--api' '--url' '--token-url' '--config' '--jobs' '--rate' '--max-attempts' '--breaker' '--connect-timeout' '--timeout' '--retry-delay' '--retry-max-delay' '--cacert' '--raw' '--claim-id' '--payer-id' '--member-id' '--first-name' '--last-name' '--dob' '--service-date' '--npi' '--amount'
+                        set skip 1
+                end
+            case 'send'
+                switch "$w"
+                    case '--errors' '--to' '--config' '--identity' '--known-hosts'
+                        set skip 1
+                end
+            case 'fetch'
+                switch "$w"
+                    case '--errors' '--into' '--move-remote' '--config' '--identity' '--known-hosts'
                         set skip 1
                 end
         end
@@ -41,7 +57,9 @@ complete -c claim-query -n '__claimkit_claim_query_at ""' -f
 complete -c claim-query -n '__claimkit_claim_query_at ""' -s h -l help -d 'Print this help message and exit'
 complete -c claim-query -n '__claimkit_claim_query_at ""' -l version -d 'Display program version information and exit'
 complete -c claim-query -n '__claimkit_claim_query_at ""' -a 'build' -d 'Write claims (NDJSON) as an X12 276 005010X212 claim status request'
-complete -c claim-query -n '__claimkit_claim_query_at ""' -a 'submit' -d 'Check claim status over a clearinghouse API'
+complete -c claim-query -n '__claimkit_claim_query_at ""' -a 'submit' -d 'Check claim status over a clearinghouse\'s real-time API (claim status v2 JSON): claim records in, claim_status records out'
+complete -c claim-query -n '__claimkit_claim_query_at ""' -a 'send' -d 'Upload 276 batch files to an SFTP directory'
+complete -c claim-query -n '__claimkit_claim_query_at ""' -a 'fetch' -d 'Download new files (277, 277CA, 999) from an SFTP directory'
 complete -c claim-query -n '__claimkit_claim_query_at "build"' -s h -l help -d 'Print this help message and exit'
 complete -c claim-query -n '__claimkit_claim_query_at "build"' -l errors -r -F -d 'Write rejected records and findings as NDJSON to FILE (mode 0600)'
 complete -c claim-query -n '__claimkit_claim_query_at "build"' -s q -l quiet -d 'No per-record messages or summary on stderr (the --errors file still gets them)'
@@ -60,3 +78,43 @@ complete -c claim-query -n '__claimkit_claim_query_at "build"' -l test -d 'Mark 
 complete -c claim-query -n '__claimkit_claim_query_at "submit"' -s h -l help -d 'Print this help message and exit'
 complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l errors -r -F -d 'Write rejected records and findings as NDJSON to FILE (mode 0600)'
 complete -c claim-query -n '__claimkit_claim_query_at "submit"' -s q -l quiet -d 'No per-record messages or summary on stderr (the --errors file still gets them)'
+complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l api -x -a 'optum stedi' -d 'Clearinghouse API: optum (OAuth2 client credentials) or stedi (API key)'
+complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l url -x -d 'Claim status endpoint (default: the API\'s production URL, or `url` in the config file)'
+complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l token-url -x -d 'OAuth2 token endpoint for --api optum (default: production, or `token_url`)'
+complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l config -r -F -d 'Config file with credentials (default $CLAIMKIT_CONFIG or ~/.config/claimkit/config)'
+complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l jobs -x -d 'Requests in flight at once'
+complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l rate -x -d 'At most N requests per second (0: no cap)'
+complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l max-attempts -x -d 'Attempts per claim, the first included'
+complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l breaker -x -d 'Stop the run after N consecutive failed requests (0: never)'
+complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l connect-timeout -x -d 'Seconds to wait for a connection'
+complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l timeout -x -d 'Seconds a whole request may take'
+complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l retry-delay -x -d 'Backoff ceiling before the first retry, doubled each time'
+complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l retry-max-delay -x -d 'Cap on the backoff between attempts'
+complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l cacert -r -F -d 'Verify servers against the CA certificates in FILE (PEM) instead of the system store'
+complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l raw -r -F -d 'Keep every raw API answer as NDJSON in FILE (mode 0600)'
+complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l claim-id -x -d 'Claim id (patient control number) sent as the tracking number'
+complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l payer-id -x -d 'Payer id (trading partner service id)'
+complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l member-id -x -d 'Subscriber member id'
+complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l first-name -x -d 'Subscriber first name'
+complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l last-name -x -d 'Subscriber last name'
+complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l dob -x -d 'Subscriber birth date (YYYY-MM-DD)'
+complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l service-date -x -d 'Date of service (YYYY-MM-DD)'
+complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l npi -x -d 'Billing provider NPI'
+complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l amount -x -d 'Billed amount'
+complete -c claim-query -n '__claimkit_claim_query_at "send"' -s h -l help -d 'Print this help message and exit'
+complete -c claim-query -n '__claimkit_claim_query_at "send"' -l errors -r -F -d 'Write rejected records and findings as NDJSON to FILE (mode 0600)'
+complete -c claim-query -n '__claimkit_claim_query_at "send"' -s q -l quiet -d 'No per-record messages or summary on stderr (the --errors file still gets them)'
+complete -c claim-query -n '__claimkit_claim_query_at "send"' -l to -x -d 'Destination directory sftp://user@host[:port]/dir/'
+complete -c claim-query -n '__claimkit_claim_query_at "send"' -l config -r -F -d 'Config file (default $CLAIMKIT_CONFIG or ~/.config/claimkit/config)'
+complete -c claim-query -n '__claimkit_claim_query_at "send"' -l identity -r -F -d 'Private key file for the SFTP login (else CLAIMKIT_SFTP_PASSWORD)'
+complete -c claim-query -n '__claimkit_claim_query_at "send"' -l known-hosts -r -F -d 'Trusted host keys (default ~/.ssh/known_hosts)'
+complete -c claim-query -n '__claimkit_claim_query_at "fetch"' -f
+complete -c claim-query -n '__claimkit_claim_query_at "fetch"' -s h -l help -d 'Print this help message and exit'
+complete -c claim-query -n '__claimkit_claim_query_at "fetch"' -l errors -r -F -d 'Write rejected records and findings as NDJSON to FILE (mode 0600)'
+complete -c claim-query -n '__claimkit_claim_query_at "fetch"' -s q -l quiet -d 'No per-record messages or summary on stderr (the --errors file still gets them)'
+complete -c claim-query -n '__claimkit_claim_query_at "fetch"' -l into -x -a '(__fish_complete_directories)' -d 'Local inbox directory the files are written to'
+complete -c claim-query -n '__claimkit_claim_query_at "fetch"' -l delete-remote -d 'Delete each remote file after a verified download'
+complete -c claim-query -n '__claimkit_claim_query_at "fetch"' -l move-remote -x -a '(__fish_complete_directories)' -d 'Move each remote file into DIR (remote; relative to the source) after a verified download'
+complete -c claim-query -n '__claimkit_claim_query_at "fetch"' -l config -r -F -d 'Config file (default $CLAIMKIT_CONFIG or ~/.config/claimkit/config)'
+complete -c claim-query -n '__claimkit_claim_query_at "fetch"' -l identity -r -F -d 'Private key file for the SFTP login (else CLAIMKIT_SFTP_PASSWORD)'
+complete -c claim-query -n '__claimkit_claim_query_at "fetch"' -l known-hosts -r -F -d 'Trusted host keys (default ~/.ssh/known_hosts)'

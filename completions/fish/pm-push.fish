@@ -21,3 +21,4 @@ complete -c pm-push -l cacert -r -F -d 'Extra CA bundle (PEM) for TLS verificati
 complete -c pm-push -l jobs -x -d 'Concurrent requests at most'
 complete -c pm-push -l rate -x -d 'Requests per second at most (0: no cap)'
 complete -c pm-push -l max-attempts -x -d 'Attempts per request, first included'
+complete -c pm-push -l timeout -x -d 'Seconds one request may take, connecting included'

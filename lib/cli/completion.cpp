@@ -490,6 +490,24 @@ std::string fish_quote(std::string_view s) {
   return out;
 }
 
+// fish expands and splits the argument of `complete -a` again, like a command
+// line: each choice is escaped for that before the whole is quoted.
+std::string fish_choices(const std::vector<std::string>& choices) {
+  std::vector<std::string> q;
+  for (const auto& c : choices) {
+    std::string e;
+    for (char ch : c) {
+      if (!std::isalnum(static_cast<unsigned char>(ch)) &&
+          std::string_view("-_.,:+@%/=").find(ch) == std::string_view::npos) {
+        e.push_back('\\');
+      }
+      e.push_back(ch);
+    }
+    q.push_back(e);
+  }
+  return fish_quote(join(q, " "));
+}
+
 std::string fish_words(const std::vector<std::string>& words) {
   std::vector<std::string> q;
   for (const auto& w : words) q.push_back(fish_quote(w));
@@ -508,7 +526,7 @@ std::string fish_script(const command_spec& root) {
     // option values (the stock __fish_seen_subcommand_from cannot).
     out += fmt::format("function {}_path\n", fn);
     out += "    set -l cmd ''\n    set -l skip 0\n";
-    out += "    for w in (commandline -opc)[2..-1]\n";
+    out += "    set -l words (commandline -opc)\n    set -e words[1]\n    for w in $words\n";
     out += "        if test $skip = 1\n            set skip 0\n            continue\n        end\n";
     out += "        switch \"$cmd\"\n";
     for_each_command(root, [&](const command_spec& cmd) {
@@ -551,7 +569,7 @@ std::string fish_script(const command_spec& root) {
           line += " -x -a '(__fish_complete_directories)'";
           break;
         case value_kind::choice:
-          line += " -x -a " + fish_quote(join(o.value.choices, " "));
+          line += " -x -a " + fish_choices(o.value.choices);
           break;
         case value_kind::text:
           line += " -x";
@@ -572,7 +590,7 @@ std::string fish_script(const command_spec& root) {
     }
     const auto choices = positional_choices(cmd);
     if (!choices.empty())
-      out += fmt::format("complete -c {}{} -f -a {}\n", tool, cond, fish_quote(join(choices, " ")));
+      out += fmt::format("complete -c {}{} -f -a {}\n", tool, cond, fish_choices(choices));
     if (has_dir_positional(cmd) && !has_file_positional(cmd)) {
       out += fmt::format("complete -c {}{} -f -a '(__fish_complete_directories)'\n", tool, cond);
     }

@@ -43,6 +43,19 @@ if [ "$built" -eq 0 ]; then
   exit 77
 fi
 
+# An unknown shell is a usage error, with nothing on stdout.
+for cpp in "$src"/tools/*.cpp; do
+  tool=$(basename "$cpp" .cpp)
+  [ -x "$bin/$tool" ] || continue
+  CLAIMKIT_COMPLETION=tcsh "$bin/$tool" >"$work/out" 2>"$work/err" </dev/null
+  code=$?
+  [ "$code" -eq 2 ] || problem "CLAIMKIT_COMPLETION=tcsh $tool: exit $code, want 2"
+  [ -s "$work/out" ] && problem "CLAIMKIT_COMPLETION=tcsh $tool: wrote to stdout"
+  grep -q "^$tool: unknown completion shell 'tcsh' (want bash, zsh or fish)\$" "$work/err" ||
+    problem "CLAIMKIT_COMPLETION=tcsh $tool: unexpected stderr: $(head -c 300 "$work/err")"
+  break
+done
+
 # Completions for tools that no longer exist.
 for f in "$src"/completions/bash/* "$src"/completions/zsh/_* "$src"/completions/fish/*.fish; do
   [ -e "$f" ] || continue

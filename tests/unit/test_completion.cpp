@@ -158,3 +158,42 @@ TEST_CASE("completion: options in an option group belong to the command") {
   const std::string s = generate_completion(app, "bash");
   CHECK(contains(s, "_claimkit_grouped_add -W '-h --help --only'\n"));
 }
+
+TEST_CASE("completion: nested subcommands get their own path in every shell") {
+  CLI::App app("Nested", "nest");
+  std::string v;
+  auto* remote = app.add_subcommand("remote", "Remote things");
+  auto* add = remote->add_subcommand("add", "Add a remote");
+  add->add_option("--name", v, "Remote name")->check(CLI::IsMember({"origin", "backup"}));
+  add->add_option("URL", v, "Where")->type_name("PATH");
+
+  const std::string bash = generate_completion(app, "bash");
+  CHECK(contains(bash, "        'remote')\n            case $w in\n            add) cmd='remote/add' ;;\n"));
+  CHECK(contains(bash,
+                 "    'remote/add')\n        case $prev in\n        --name)\n"
+                 "            _claimkit_nest_add -W 'origin backup'; return ;;\n"));
+
+  const std::string zsh = generate_completion(app, "zsh");
+  CHECK(contains(zsh, "_claimkit_nest_remote_add() {\n"));
+  CHECK(contains(zsh, "        add) _claimkit_nest_remote_add && ret=0 ;;\n"));
+  CHECK(contains(zsh, "'1:URL:_files'"));
+  CHECK(contains(zsh, "'--name=[Remote name]:TEXT:(origin backup)'"));
+
+  const std::string fish = generate_completion(app, "fish");
+  CHECK(contains(fish, "complete -c nest -n '__claimkit_nest_at \"remote\"' -a 'add' -d 'Add a remote'\n"));
+  CHECK(contains(fish,
+                 "complete -c nest -n '__claimkit_nest_at \"remote/add\"' -l name -x -a 'origin backup'"));
+  // remote/add takes a path, so file names stay on there; remote itself does not.
+  CHECK_FALSE(contains(fish, "complete -c nest -n '__claimkit_nest_at \"remote/add\"' -f\n"));
+  CHECK(contains(fish, "complete -c nest -n '__claimkit_nest_at \"remote\"' -f\n"));
+}
+
+TEST_CASE("completion: choices with shell syntax are quoted") {
+  CLI::App app("Odd", "odd");
+  std::string v;
+  app.add_option("--mode", v, "Mode")->check(CLI::IsMember({"a b", "it's", "$x"}));
+  CHECK(contains(generate_completion(app, "bash"),
+                 "_claimkit_odd_add -W 'a\\ b it\\'\\''s \\$x'; return ;;\n"));
+  CHECK(contains(generate_completion(app, "zsh"), ":TEXT:(a\\ b it\\'\\''s \\$x)'"));
+  CHECK(contains(generate_completion(app, "fish"), "-x -a 'a\\\\ b it\\\\\\'s \\\\$x'"));
+}
