@@ -96,8 +96,9 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
     }
   }
 
-  if (!present(claim_id) || claim_id->value.size() <= 2) throw ndjson::bad_record{"missing_field", "missing claim_id"};
+  if (!present(claim_id)) throw ndjson::bad_record{"missing_field", "missing claim_id"};
   if (claim_id->kind != json::kind::string) throw ndjson::bad_record{"bad_field", "claim_id is not a string"};
+  if (claim_id->value.size() <= 2) throw ndjson::bad_record{"missing_field", "missing claim_id"};
   c.claim_id = text_of(*claim_id, id_scratch_);
 
   std::string_view payer_name_text;
