@@ -251,6 +251,12 @@ void http_target::push(std::vector<item*>& batch, journal::journal& j, stop_reas
       fail(js, "auth_refused", std::string("not sent: ") + e.what(), 0);
       return;
     }
+    if (!dedupes()) {
+      // libcurl silently resends a request whose reused connection dies
+      // before an answer; for a note API that makes a second note. A fresh
+      // connection per request leaves every resend decision to us.
+      req.set_header("Connection", "close");
+    }
     if (!js.intent) {
       // Durable before the request can leave: after a crash the journal
       // shows this record as maybe sent.

@@ -40,10 +40,10 @@ key=$(head -1 out | sed 's/.*"key":"\([^"]*\)".*/\1/')
 [ "$(stats "int('$key' in d['webhook'])")" = 1 ] || fail "key not delivered"
 
 # Rerun: the journal says done, nothing is sent.
-before=$(stats 'd["requests"]')
+before=$(stats 'd["writes"]')
 timeout 30 pm-push -q --to "http:http://127.0.0.1:$port/hook" in.ndjson >out2 || fail "rerun exit $?"
 [ "$(grep -c '"result":"duplicate"' out2)" = $n ] || fail "rerun not all duplicate"
-[ "$(stats 'd["requests"]')" = "$before" ] || fail "rerun sent requests"
+[ "$(stats 'd["writes"]')" = "$before" ] || fail "rerun sent requests"
 
 # Wrong bearer token: 401 cannot be refreshed -> auth refused, exit 4, all in rejects.
 CLAIMKIT_WEBHOOK_TOKEN=wrong timeout 30 pm-push --to "http:http://127.0.0.1:$port/hook" --journal j2.db \

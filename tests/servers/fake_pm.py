@@ -39,6 +39,7 @@ STATE = {
     "webhook": [],        # every delivery that was processed (keys)
     "webhook_keys": {},   # key -> stored answer
     "requests": 0,
+    "writes": 0,          # note and webhook requests, whatever their fate
     "faults_used": [],
     "unauthorized": 0,
 }
@@ -156,6 +157,8 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(404, {"error": "not found"})
 
     def write(self, apply):
+        with LOCK:
+            STATE["writes"] += 1
         if ARGS.slow:
             time.sleep(ARGS.slow)
         fault = next_fault()
@@ -175,7 +178,10 @@ class Handler(BaseHTTPRequestHandler):
             self.reset()
         elif fault == "stall":
             time.sleep(ARGS.stall)
-            self.reply(504, {"error": "stalled"})
+            try:
+                self.reply(504, {"error": "stalled"})
+            except OSError:
+                pass  # the client gave up waiting, as intended
         elif fault == "expire":
             with LOCK:
                 STATE["tokens"].clear()

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# pm-push --to athena against the loopback fake: every fault kind, a token
+# expiring mid-run, claim id mapping. No note is ever written twice; a
+# maybe-sent note ends as unknown and is not resent without --resend-unknown.
+set -u
+bin=${CLAIMKIT_BIN:?}
+src=${CLAIMKIT_SOURCE_DIR:?}
+work=$(mktemp -d "${TMPDIR:-/tmp}/pm-push-athena.XXXXXX")
+spid=
+trap '[ -n "$spid" ] && kill "$spid" 2>/dev/null; rm -rf "$work"' EXIT
+cd "$work" || exit 1
+export PATH="$bin:$PATH" XDG_STATE_HOME="$work/state"
+unset CLAIMKIT_CONFIG
+export XDG_CONFIG_HOME="$work/config"
+fail() { echo "FAIL: $*"; exit 1; }
+start_server() {
+  rm -f port
+  python3 "$src/tests/servers/fake_pm.py" --port-file port "$@" &
+  spid=$!
+  for _ in $(seq 1 100); do [ -s port ] && break; sleep 0.05; done
+  [ -s port ] || fail "fake server did not start"
+  port=$(cat port)
+}
+stats() { python3 -c "import json,sys,urllib.request; d=json.load(urllib.request.urlopen('http://127.0.0.1:$port/_stats', timeout=5)); print(eval(sys.argv[1]))" "$1"; }
+# Markers of the notes on the server, one per line.
+markers() { stats "'\n'.join(n['text'].rsplit('[claimkit ',1)[1].rstrip(']') for n in d['notes'])"; }
+
+n=30
+python3 "$src/tests/servers/fake_pm.py" --gen $n >in.ndjson
+start_server --faults ok,500,ok,502,503ra,429,expire,ok,reset_before,ok,reset_after,ok,stall --stall 3
+export CLAIMKIT_ATHENA_CLIENT_ID=test-client CLAIMKIT_ATHENA_CLIENT_SECRET=test-secret
+athena() { timeout 60 pm-push --to athena --base-url "http://127.0.0.1:$port" --practice-id 195900 \
+  --claim-pattern '^PCN-0*([0-9]+)$' --timeout 1.5 "$@"; }
+
+athena --jobs 3 --rejects rej.ndjson in.ndjson >out 2>err
+code=$?
+cat err
+[ "$code" = 1 ] || fail "exit $code (unknown records make it 1)"
+applied=$(grep -c '"result":"applied"' out)
+unknown=$(grep -c '"result":"unknown"' out)
+[ "$applied" = $((n - 3)) ] || fail "applied $applied"
+[ "$unknown" = 3 ] || fail "unknown $unknown (reset_before, reset_after, stall)"
+[ "$(wc -l <rej.ndjson)" = 3 ] || fail "unknown records not in rejects"
+[ "$(stats 'd["tokens_issued"]')" = 2 ] || fail "401 mid-run: token not refreshed once"
+notes=$(stats 'len(d["notes"])')
+[ "$notes" = $((n - 2)) ] || fail "notes $notes (reset_after is processed, reset_before and stall are not)"
+[ "$(markers | sort | uniq -d | wc -l)" = 0 ] || fail "duplicate notes"
+# Every applied record's key is on exactly one note, on the mapped claim id.
+for k in $(grep '"result":"applied"' out | sed 's/.*"key":"\([^"]*\)".*/\1/'); do
+  [ "$(markers | grep -cx "$k")" = 1 ] || fail "applied key $k not on exactly one note"
+done
+[ "$(stats "sorted(set(n['claimid'] for n in d['notes']))[0]")" = 1 ] || fail "claim id mapping"
+[ "$(stats "d['notes'][0]['practice']")" = 195900 ] || fail "practice id"
+stats "d['notes'][0]['text']" | grep -qE '^2026-02-[0-9]{2} x12 \| [a-z_]+ \| [A-Z][0-9]/[0-9]+ \| payer claim PX[0-9]+ \| next: [a-z ]+ \| queue: [a-z-]+ \| \[claimkit ck1-[0-9a-f]{32}\]$' \
+  || fail "note format: $(stats "d['notes'][0]['text']")"
+
+# Rerun: nothing sent; the unknown ones stay unknown.
+before=$(stats 'd["writes"]')
+athena in.ndjson >out2 2>/dev/null
+[ "$(grep -c '"result":"duplicate"' out2)" = $((n - 3)) ] || fail "rerun duplicates"
+[ "$(grep -c '"result":"unknown"' out2)" = 3 ] || fail "rerun unknowns"
+[ "$(stats 'd["writes"]')" = "$before" ] || fail "rerun sent something"
+
+# --resend-unknown on the rejects file sends exactly those three.
+athena -q --resend-unknown rej.ndjson >out3
+[ "$(grep -c '"result":"applied"' out3)" = 3 ] || fail "resend-unknown"
+[ "$(stats 'len(d["notes"])')" = $((n + 1)) ] || fail "resend-unknown notes (the reset_after note is there twice, by request)"
+athena -q in.ndjson >out4 || fail "all done now, exit $?"
+
+# Credentials refused: exit 4 before anything is sent; every record failed.
+CLAIMKIT_ATHENA_CLIENT_SECRET=wrong athena --journal j2.db --rejects rej2.ndjson in.ndjson >out5 2>err5
+code=$?; [ "$code" = 4 ] || fail "refused credentials exit $code"
+[ "$(grep -c '"result":"failed"' out5)" = $n ] || fail "refused: not all failed"
+[ "$(wc -l <rej2.ndjson)" = $n ] || fail "refused: rejects"
+grep -q 'token' err5 || fail "refused: message"
+grep -q 'test-secret\|wrong' err5 && fail "secret in messages"
+
+# Missing credentials: usage error, nothing read.
+( unset CLAIMKIT_ATHENA_CLIENT_ID; athena --journal j3.db in.ndjson >out6 2>err6 ); code=$?
+[ "$code" = 2 ] || fail "missing credentials exit $code"
+[ -s out6 ] && fail "missing credentials wrote results"
+
+# Credentials from a config file: refused when others can read it.
+mkdir -p config/claimkit
+printf '[athena]\nclient_id = test-client\nclient_secret = test-secret\n' >config/claimkit/claimkit.conf
+chmod 644 config/claimkit/claimkit.conf
+( unset CLAIMKIT_ATHENA_CLIENT_ID CLAIMKIT_ATHENA_CLIENT_SECRET
+  athena --config config/claimkit/claimkit.conf --journal j4.db in.ndjson >/dev/null 2>err7 ); code=$?
+[ "$code" = 2 ] || fail "readable config exit $code"
+grep -q 'accessible by group or others' err7 || fail "readable config message: $(cat err7)"
+chmod 600 config/claimkit/claimkit.conf
+( unset CLAIMKIT_ATHENA_CLIENT_ID CLAIMKIT_ATHENA_CLIENT_SECRET
+  athena -q --config config/claimkit/claimkit.conf --journal j4.db in.ndjson >out8 ); code=$?
+[ "$code" = 0 ] || fail "private config exit $code"
+[ "$(grep -c '"result":"applied"' out8)" = $n ] || fail "private config: not applied"
+
+# Dry run: prints the request, sends and writes nothing.
+before=$(stats 'd["writes"]')
+athena --journal j5.db --dry-run in.ndjson >out9 2>err9 || fail "dry run exit $?"
+[ "$(grep -c '"type":"push_preview"' out9)" = $n ] || fail "dry run output"
+grep -q '"url":"http://127.0.0.1:[0-9]*/v1/195900/claims/1/note"' out9 || fail "dry run url"
+[ -e j5.db ] && fail "dry run created the journal"
+[ "$(stats 'd["writes"]')" = "$before" ] || fail "dry run sent a request"
+echo ok
