@@ -7,37 +7,56 @@
 #include "x12/values.hpp"
 
 namespace claimkit::x12 {
+namespace {
 
-void party::reset() {
-  entity.clear(); type.clear(); last.clear(); first.clear(); middle.clear(); suffix.clear();
-  qualifier.clear(); id.clear(); dob.clear(); gender.clear();
+// Re-splits a copied segment text into its elements (only the first n).
+void elements_of(std::string_view text, char sep, std::string_view* out, std::size_t n) {
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (start > text.size()) {
+      out[i] = {};
+      continue;
+    }
+    std::size_t p = text.find(sep, start);
+    out[i] = text.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start);
+    start = p == std::string_view::npos ? text.size() + 1 : p + 1;
+  }
+}
+
+bool valid_d8(std::string_view d8) { return valid_date(d8); }
+
+}  // namespace
+
+void party::set_name(const segment& seg) {
+  nm1.assign(seg.text);
+  std::string_view el[10];
+  // The element separator is the byte after the tag in the copied text.
+  char sep = nm1.size() > 3 ? nm1[3] : '*';
+  elements_of(nm1, sep, el, 10);
+  last = el[3];
+  first = el[4];
+  middle = el[5];
+  suffix = el[7];
+  qualifier = el[8];
+  id = el[9];
+  present = true;
+}
+
+void party::set_demographics(const segment& seg) {
+  dmg.assign(seg.text);
+  std::string_view el[4];
+  char sep = dmg.size() > 3 ? dmg[3] : '*';
+  elements_of(dmg, sep, el, 4);
+  dob = el[1] == "D8" ? el[2] : std::string_view();
+  gender = el[3];
+  present = true;
+}
+
+void party::clear() {
+  nm1.clear();
+  dmg.clear();
+  last = first = middle = suffix = qualifier = id = dob = gender = {};
   present = false;
-}
-
-void status_entry::reset() {
-  category.clear(); code.clear(); entity.clear(); code_list.clear(); effective_date.clear(); action_code.clear();
-  amount.clear(); paid_amount.clear(); adjudication_date.clear(); payment_method.clear(); paid_date.clear();
-  check_number.clear(); message.clear();
-}
-
-void service_line::reset() {
-  qualifier.clear(); procedure.clear(); description.clear(); billed.clear(); paid.clear(); revenue_code.clear();
-  units.clear(); line_id.clear(); date.clear(); date_from.clear(); date_to.clear();
-  n_modifiers = 0;
-  statuses.clear();
-}
-
-void claims_handler::level::reset() {
-  id.clear();
-  kind = level_kind::other;
-  who.reset();
-  trace.clear();
-  statuses.clear();
-  accepted_count.clear(); rejected_count.clear(); accepted_amount.clear(); rejected_amount.clear();
-  first_segment = 0;
-  pending = false;
-  had_claim = false;
-  has_children = false;
 }
 
 void claims_handler::begin(const segment& st) {
@@ -46,6 +65,7 @@ void claims_handler::begin(const segment& st) {
   depth_ = 0;
   last_hl_ = 0;
   saw_hl_ = false;
+  context_valid_ = false;
   claim_.open = false;
   line_ = nullptr;
 }
@@ -59,6 +79,7 @@ void claims_handler::end(bool complete) {
     if (levels_[i].pending) flush_batch(levels_[i]);
   }
   depth_ = 0;
+  p_.unpin();
 }
 
 bool claims_handler::claim_level() const {
@@ -74,77 +95,92 @@ const party* claims_handler::find_party(level_kind k) const {
   return nullptr;
 }
 
-void claims_handler::date_field(const segment& seg, std::string_view value, std::string& out) {
-  out.clear();
-  if (value.empty()) return;
-  if (!convert_date(value, out)) {
-    out.clear();
-    p_.finding(seg, "invalid_date", "IK403=8", fmt::format("{} has a date that is not a valid CCYYMMDD date", seg.tag()));
-  }
+std::string_view claims_handler::checked_date(const segment& seg, std::string_view d8) {
+  if (d8.empty() || valid_d8(d8)) return d8;
+  p_.finding(seg, "invalid_date", "IK403=8", fmt::format("{} has a date that is not a valid CCYYMMDD date", seg.tag()));
+  return {};
 }
 
 void claims_handler::on_segment(const segment& seg) {
-  std::string_view tag = seg.tag();
-  if (tag == "HL") return on_hl(seg);
-  if (tag == "BHT") return;
+  switch (seg.code) {
+    case tag_code("HL"): return on_hl(seg);
+    case tag_code("BHT"): return;
+    default: break;
+  }
   if (!saw_hl_) return;
   level* lv = current();
-  if (tag == "NM1") return on_nm1(seg);
-  if (tag == "TRN") return on_trn(seg);
-  if (tag == "STC") {
-    if (claim_.open) return on_stc(seg, line_ != nullptr ? line_->statuses : claim_.statuses);
-    if (claim_level()) {
-      p_.finding(seg, "missing_segment", "IK304=3", "STC segment without a TRN claim status tracking number before it");
-      open_claim(seg, false);
-      return on_stc(seg, claim_.statuses);
-    }
-    if (lv != nullptr) {
-      if (lv->first_segment == 0) lv->first_segment = seg.index;
-      lv->pending = true;
-      on_stc(seg, lv->statuses);
-    }
-    return;
-  }
-  if (tag == "REF") {
-    if (!claim_.open) return;
-    std::string_view q = seg[1];
-    if (line_ != nullptr) {
-      if (q == "FJ") line_->line_id.assign(seg[2]);
+  switch (seg.code) {
+    case tag_code("NM1"):
+      if (lv != nullptr && !claim_.open) {
+        lv->who.set_name(seg);
+        if (lv->kind != level_kind::subscriber && lv->kind != level_kind::dependent) context_valid_ = false;
+      }
+      return;
+    case tag_code("TRN"): return on_trn(seg);
+    case tag_code("STC"):
+      if (claim_.open) {
+        if (line_ != nullptr) {
+          std::size_t before = claim_.line_statuses.size();
+          on_stc(seg, claim_.line_statuses);
+          line_->n_statuses += claim_.line_statuses.size() - before;
+          return;
+        }
+        return on_stc(seg, claim_.statuses);
+      }
+      if (claim_level()) {
+        p_.finding(seg, "missing_segment", "IK304=3", "STC segment without a TRN claim status tracking number before it");
+        open_claim(seg);
+        return on_stc(seg, claim_.statuses);
+      }
+      if (lv != nullptr) {
+        if (!lv->pending) {
+          p_.pin();
+          lv->first_segment = seg.index;
+          lv->pending = true;
+        }
+        on_stc(seg, lv->statuses);
+      }
+      return;
+    case tag_code("REF"): {
+      if (!claim_.open) return;
+      std::string_view q = seg[1];
+      if (line_ != nullptr) {
+        if (q == "FJ") line_->line_id = seg[2];
+        return;
+      }
+      if (q == "1K") claim_.payer_claim_id = seg[2];
+      else if (q == "EJ") claim_.patient_account = seg[2];
+      else if (q == "BLT") claim_.bill_type = seg[2];
+      else if (q == "D9") claim_.trace_d9 = seg[2];
       return;
     }
-    if (q == "1K") claim_.payer_claim_id.assign(seg[2]);
-    else if (q == "EJ") claim_.patient_account.assign(seg[2]);
-    else if (q == "BLT") claim_.bill_type.assign(seg[2]);
-    else if (q == "D9") claim_.trace_d9.assign(seg[2]);
-    return;
-  }
-  if (tag == "DTP") return on_dtp(seg);
-  if (tag == "SVC") return on_svc(seg);
-  if (tag == "AMT") {
-    if (claim_.open) {
-      if (seg[1] == "T3" && line_ == nullptr) claim_.billed.assign(seg[2]);
-    } else if (lv != nullptr) {
-      if (seg[1] == "YU") lv->accepted_amount.assign(seg[2]);
-      else if (seg[1] == "YY") lv->rejected_amount.assign(seg[2]);
-      else return;
-      lv->pending = lv->pending || !lv->statuses.empty();
-    }
-    return;
-  }
-  if (tag == "QTY") {
-    if (!claim_.open && lv != nullptr) {
-      if (seg[1] == "90") lv->accepted_count.assign(seg[2]);
-      else if (seg[1] == "AA") lv->rejected_count.assign(seg[2]);
-    }
-    return;
-  }
-  if (tag == "DMG") {
-    if (lv != nullptr && !claim_.open) {
-      lv->who.present = true;
-      if (seg[1] == "D8") date_field(seg, seg[2], lv->who.dob);
-      lv->who.gender.assign(seg[3]);
-    }
-    return;
+    case tag_code("DTP"): return on_dtp(seg);
+    case tag_code("SVC"): return on_svc(seg);
+    case tag_code("AMT"):
+      if (claim_.open) {
+        if (seg[1] == "T3" && line_ == nullptr) claim_.billed = seg[2];
+      } else if (lv != nullptr && lv->pending) {
+        if (seg[1] == "YU") lv->accepted_amount = seg[2];
+        else if (seg[1] == "YY") lv->rejected_amount = seg[2];
+      }
+      return;
+    case tag_code("QTY"):
+      if (!claim_.open && lv != nullptr && lv->pending) {
+        if (seg[1] == "90") lv->accepted_count = seg[2];
+        else if (seg[1] == "AA") lv->rejected_count = seg[2];
+      }
+      return;
+    case tag_code("DMG"):
+      if (lv != nullptr && !claim_.open) {
+        if (seg[1] == "D8" && checked_date(seg, seg[2]).empty() && !seg[2].empty()) {
+          lv->who.dmg.clear();
+          return;
+        }
+        lv->who.set_demographics(seg);
+      }
+      return;
+    default:
+      return;
   }
 }
 
@@ -179,7 +215,6 @@ void claims_handler::on_hl(const segment& seg) {
     }
     if (!found) {
       p_.finding(seg, "hl_parent", "IK403=I12", "HL02 does not name an open parent HL; placed by its level code");
-      new_depth = 0;
       while (new_depth < depth_ && levels_[new_depth].kind != level_kind::other &&
              static_cast<int>(levels_[new_depth].kind) < static_cast<int>(kind)) {
         ++new_depth;
@@ -188,62 +223,51 @@ void claims_handler::on_hl(const segment& seg) {
   }
   // Levels being closed: a leaf patient level must have carried a claim.
   for (std::size_t i = depth_; i-- > new_depth;) {
-    level& l = levels_[i];
+    const level& l = levels_[i];
     if ((l.kind == level_kind::subscriber || l.kind == level_kind::dependent) && !l.had_claim && !l.has_children) {
-      p_.finding(l.where.at(), "missing_segment", "IK304=3",
-                 fmt::format("HL at segment {} has no TRN claim status tracking number", l.first_segment));
+      p_.finding(l.where.at(), "missing_segment", "IK304=3", "HL has no TRN claim status tracking number");
     }
   }
+  if (kind != level_kind::subscriber && kind != level_kind::dependent) context_valid_ = false;
   if (levels_.size() <= new_depth) levels_.emplace_back();
   level& l = levels_[new_depth];
-  l.reset();
   l.id.assign(id);
   l.kind = kind;
+  l.who.clear();
+  l.trace = {};
+  l.statuses.clear();
+  l.accepted_count = l.rejected_count = l.accepted_amount = l.rejected_amount = {};
   l.first_segment = seg.index;
   l.where.set(seg);
+  l.pending = false;
+  l.had_claim = false;
   l.has_children = seg[4] == "1";
   depth_ = new_depth + 1;
 }
 
-void claims_handler::on_nm1(const segment& seg) {
-  level* lv = current();
-  if (lv == nullptr || claim_.open) return;
-  party& p = lv->who;
-  // DMG may come before NM1 (276): keep what it set.
-  std::string dob = std::move(p.dob), gender = std::move(p.gender);
-  p.reset();
-  p.dob = std::move(dob);
-  p.gender = std::move(gender);
-  p.present = true;
-  p.entity.assign(seg[1]);
-  p.type.assign(seg[2]);
-  p.last.assign(seg[3]);
-  p.first.assign(seg[4]);
-  p.middle.assign(seg[5]);
-  p.suffix.assign(seg[7]);
-  p.qualifier.assign(seg[8]);
-  p.id.assign(seg[9]);
-}
-
 void claims_handler::on_trn(const segment& seg) {
   if (claim_level()) {
-    open_claim(seg, true);
-    claim_.id.assign(seg[2]);
+    open_claim(seg);
+    claim_.id = seg[2];
     return;
   }
-  level* lv = current();
-  if (lv != nullptr) lv->trace.assign(seg[2]);
+  if (level* lv = current()) {
+    // Kept as a copy in the party text is not possible here; pin instead.
+    if (!lv->pending) p_.pin();
+    lv->trace = seg[2];
+  }
 }
 
-void claims_handler::open_claim(const segment& seg, bool has_trn) {
+void claims_handler::open_claim(const segment& seg) {
   close_claim();
+  p_.pin();
   claim_.open = true;
-  claim_.has_trn = has_trn;
   claim_.first_segment = seg.index;
   claim_.where.set(seg);
-  claim_.id.clear(); claim_.payer_claim_id.clear(); claim_.patient_account.clear(); claim_.bill_type.clear();
-  claim_.trace_d9.clear(); claim_.service_from.clear(); claim_.service_to.clear(); claim_.billed.clear();
+  claim_.id = claim_.payer_claim_id = claim_.patient_account = claim_.bill_type = claim_.trace_d9 = {};
+  claim_.service_from = claim_.service_to = claim_.billed = {};
   claim_.statuses.clear();
+  claim_.line_statuses.clear();
   claim_.lines.clear();
   line_ = nullptr;
   if (level* lv = current()) lv->had_claim = true;
@@ -251,24 +275,27 @@ void claims_handler::open_claim(const segment& seg, bool has_trn) {
 
 void claims_handler::on_stc(const segment& seg, pool<status_entry>& into) {
   const char c = p_.delims().component;
-  for (int which : {1, 10, 11}) {
-    std::string_view comp = seg[static_cast<std::size_t>(which)];
+  std::string_view effective = checked_date(seg, seg[2]);
+  for (std::size_t which : {1, 10, 11}) {
+    std::string_view comp = seg[which];
     if (comp.empty()) continue;
     status_entry& s = into.add();
-    s.category.assign(component(comp, 1, c));
-    s.code.assign(component(comp, 2, c));
-    s.entity.assign(component(comp, 3, c));
-    s.code_list.assign(component(comp, 4, c));
-    date_field(seg, seg[2], s.effective_date);
-    s.action_code.assign(seg[3]);
+    std::string_view parts[4];
+    split_components(comp, c, parts, 4);
+    s.category = parts[0];
+    s.code = parts[1];
+    s.entity = parts[2];
+    s.code_list = parts[3];
+    s.effective_date = effective;
+    s.action_code = seg[3];
     if (which == 1) {
-      s.amount.assign(seg[4]);
-      s.paid_amount.assign(seg[5]);
-      date_field(seg, seg[6], s.adjudication_date);
-      s.payment_method.assign(seg[7]);
-      date_field(seg, seg[8], s.paid_date);
-      s.check_number.assign(seg[9]);
-      s.message.assign(seg[12]);
+      s.amount = seg[4];
+      s.paid_amount = seg[5];
+      s.adjudication_date = checked_date(seg, seg[6]);
+      s.payment_method = seg[7];
+      s.paid_date = checked_date(seg, seg[8]);
+      s.check_number = seg[9];
+      s.message = seg[12];
     }
   }
   if (seg[1].empty()) p_.finding(seg, "missing_element", "IK403=1", "STC01 claim status is empty");
@@ -276,25 +303,26 @@ void claims_handler::on_stc(const segment& seg, pool<status_entry>& into) {
 
 void claims_handler::on_dtp(const segment& seg) {
   if (!claim_.open || seg[1] != "472") return;
-  std::string_view fmt_code = seg[2], value = seg[3];
-  std::string& from = line_ != nullptr ? line_->date_from : claim_.service_from;
-  std::string& to = line_ != nullptr ? line_->date_to : claim_.service_to;
+  std::string_view value = seg[3];
+  std::string_view from, to;
   bool ok;
-  if (fmt_code == "RD8") {
-    ok = convert_range(value, from, to);
+  if (seg[2] == "RD8") {
+    ok = value.size() == 17 && value[8] == '-' && valid_d8(value.substr(0, 8)) && valid_d8(value.substr(9, 8));
+    if (ok) {
+      from = value.substr(0, 8);
+      to = value.substr(9, 8);
+    }
   } else {
-    ok = convert_date(value, from);
-    to = from;
+    ok = valid_d8(value);
+    if (ok) from = to = value;
   }
-  if (!ok) {
-    from.clear();
-    to.clear();
-    p_.finding(seg, "invalid_date", "IK403=8", "DTP03 service date is not a valid date or range");
-  }
-  if (line_ != nullptr && ok && from == to) {
-    line_->date = from;
-    from.clear();
-    to.clear();
+  if (!ok) p_.finding(seg, "invalid_date", "IK403=8", "DTP03 service date is not a valid date or range");
+  if (line_ != nullptr) {
+    line_->date_from = from;
+    line_->date_to = to;
+  } else {
+    claim_.service_from = from;
+    claim_.service_to = to;
   }
 }
 
@@ -302,20 +330,19 @@ void claims_handler::on_svc(const segment& seg) {
   if (!claim_.open) return;
   const char c = p_.delims().component;
   line_ = &claim_.lines.add();
-  std::string_view s1 = seg[1];
-  line_->qualifier.assign(component(s1, 1, c));
-  line_->procedure.assign(component(s1, 2, c));
-  for (std::size_t i = 3; i <= 6; ++i) {
-    std::string_view m = component(s1, i, c);
-    if (m.empty()) continue;
-    if (line_->modifiers.size() <= line_->n_modifiers) line_->modifiers.emplace_back();
-    line_->modifiers[line_->n_modifiers++].assign(m);
+  std::string_view parts[7];
+  split_components(seg[1], c, parts, 7);
+  line_->qualifier = parts[0];
+  line_->procedure = parts[1];
+  for (std::size_t i = 2; i <= 5; ++i) {
+    if (!parts[i].empty()) line_->modifiers[line_->n_modifiers++] = parts[i];
   }
-  line_->description.assign(component(s1, 7, c));
-  line_->billed.assign(seg[2]);
-  line_->paid.assign(seg[3]);
-  line_->revenue_code.assign(seg[4]);
-  line_->units.assign(seg[7]);
+  line_->description = parts[6];
+  line_->billed = seg[2];
+  line_->paid = seg[3];
+  line_->revenue_code = seg[4];
+  line_->units = seg[7];
+  line_->first_status = claim_.line_statuses.size();
 }
 
 void claims_handler::close_claim() {
@@ -326,184 +353,239 @@ void claims_handler::close_claim() {
     p_.finding(claim_.where.at(), "missing_segment", "IK304=3", "claim has no STC claim status segment");
   }
   if (request_) write_request(); else write_claim();
+  p_.unpin();
 }
 
-void claims_handler::write_party_org(json::writer& w, std::string_view key, const party& p) {
-  w.key(key);
-  w.begin_object();
-  w.field("name", p.last);
-  w.field("first_name", p.first);
-  w.field("id", p.id);
-  w.field("id_qualifier", p.qualifier);
-  if (p.qualifier == "XX") w.field("npi", p.id);
-  if (p.qualifier == "FI") w.field("tax_id", p.id);
-  w.end_object();
+void claims_handler::emit() {
+  w_.newline();
+  w_.append_to(p_.out());
+  p_.record_done();
 }
 
-void claims_handler::write_person(json::writer& w, std::string_view key, const party& p) {
-  w.key(key);
-  w.begin_object();
-  w.field("member_id", p.id);
-  w.field("last_name", p.last);
-  w.field("first_name", p.first);
-  w.field("middle_name", p.middle);
-  w.field("suffix", p.suffix);
-  w.field("dob", p.dob);
-  w.field("gender", p.gender);
-  w.end_object();
-}
-
-void claims_handler::write_statuses(json::writer& w, const pool<status_entry>& st, bool) {
-  w.key("statuses");
-  w.begin_array();
-  for (const auto& s : st) {
-    w.begin_object();
-    w.field("category", s.category);
-    w.field("code", s.code);
-    w.field("entity", s.entity);
-    w.field("code_list", s.code_list);
-    w.field("effective_date", s.effective_date);
-    w.field("action_code", s.action_code);
-    w.decimal_field("amount", s.amount);
-    w.decimal_field("paid_amount", s.paid_amount);
-    w.field("adjudication_date", s.adjudication_date);
-    w.field("payment_method", s.payment_method);
-    w.field("paid_date", s.paid_date);
-    w.field("check_number", s.check_number);
-    w.field("message", s.message);
-    w.end_object();
+void claims_handler::write_context() {
+  if (!context_valid_) {
+    // Rendered with a throwaway writer in the middle of an object: strip its
+    // leading comma and keep just the members.
+    std::swap(w_, part_);
+    w_.clear();
+    w_.begin_object();
+    if (const party* p = find_party(level_kind::source)) write_party_org("payer", *p);
+    if (const party* p = find_party(level_kind::receiver)) write_party_org("receiver", *p);
+    if (const party* p = find_party(level_kind::provider)) write_party_org("provider", *p);
+    std::string_view v = w_.view();
+    context_json_.assign(v.substr(1));
+    std::swap(w_, part_);
+    context_valid_ = true;
   }
-  w.end_array();
+  if (!context_json_.empty()) {
+    w_.members(context_json_);
+  }
 }
 
-void claims_handler::write_lines(json::writer& w, bool request) {
+void claims_handler::write_source(std::uint64_t seg_index) {
+  if (source_for_ != p_.stats().transactions || source_json_.empty()) {
+    std::swap(w_, part_);
+    w_.clear();
+    w_.begin_object();
+    p_.write_source(w_, 0);
+    std::string_view v = w_.view();
+    // "{"source":{...}" without the closing brace of the source object.
+    source_json_.assign(v.substr(1, v.size() - 2));
+    std::swap(w_, part_);
+    source_for_ = p_.stats().transactions;
+  }
+  w_.members(source_json_);
+  w_.key("segment");
+  w_.integer(seg_index);
+  w_.end_object();
+}
+
+void claims_handler::write_party_org(std::string_view key, const party& p) {
+  w_.key(key);
+  w_.begin_object();
+  w_.field("name", p.last);
+  w_.field("first_name", p.first);
+  w_.field("id", p.id);
+  w_.field("id_qualifier", p.qualifier);
+  if (p.qualifier == "XX") w_.field("npi", p.id);
+  if (p.qualifier == "FI") w_.field("tax_id", p.id);
+  w_.end_object();
+}
+
+void claims_handler::write_person(std::string_view key, const party& p) {
+  w_.key(key);
+  w_.begin_object();
+  w_.field("member_id", p.id);
+  w_.field("last_name", p.last);
+  w_.field("first_name", p.first);
+  w_.field("middle_name", p.middle);
+  w_.field("suffix", p.suffix);
+  w_.date_field("dob", p.dob);
+  w_.field("gender", p.gender);
+  w_.end_object();
+}
+
+void claims_handler::write_statuses(const status_entry* b, const status_entry* e) {
+  w_.key("statuses");
+  w_.begin_array();
+  for (const status_entry* s = b; s != e; ++s) {
+    w_.begin_object();
+    w_.field("category", s->category);
+    w_.field("code", s->code);
+    w_.field("entity", s->entity);
+    w_.field("code_list", s->code_list);
+    w_.date_field("effective_date", s->effective_date);
+    w_.field("action_code", s->action_code);
+    w_.decimal_field("amount", s->amount);
+    w_.decimal_field("paid_amount", s->paid_amount);
+    w_.date_field("adjudication_date", s->adjudication_date);
+    w_.field("payment_method", s->payment_method);
+    w_.date_field("paid_date", s->paid_date);
+    w_.field("check_number", s->check_number);
+    w_.field("message", s->message);
+    w_.end_object();
+  }
+  w_.end_array();
+}
+
+void claims_handler::write_lines(bool request) {
   if (claim_.lines.empty()) return;
-  w.key("lines");
-  w.begin_array();
+  w_.key("lines");
+  w_.begin_array();
   for (const auto& l : claim_.lines) {
-    w.begin_object();
-    w.field("line_id", l.line_id);
-    w.field("procedure", l.procedure);
-    w.field("procedure_qualifier", l.qualifier);
+    w_.begin_object();
+    w_.field("line_id", l.line_id);
+    w_.field("procedure", l.procedure);
+    w_.field("procedure_qualifier", l.qualifier);
     if (l.n_modifiers > 0) {
-      w.key("modifiers");
-      w.begin_array();
-      for (std::size_t i = 0; i < l.n_modifiers; ++i) w.string(l.modifiers[i]);
-      w.end_array();
+      w_.key("modifiers");
+      w_.begin_array();
+      for (std::size_t i = 0; i < l.n_modifiers; ++i) w_.string(l.modifiers[i]);
+      w_.end_array();
     }
-    w.field("description", l.description);
-    w.decimal_field("billed_amount", l.billed);
-    w.decimal_field("paid_amount", l.paid);
-    w.field("revenue_code", l.revenue_code);
-    w.decimal_field("units", l.units);
-    w.field("service_date", l.date);
-    w.field("service_date_from", l.date_from);
-    w.field("service_date_to", l.date_to);
-    if (!request && !l.statuses.empty()) write_statuses(w, l.statuses, false);
-    w.end_object();
+    w_.field("description", l.description);
+    w_.decimal_field("billed_amount", l.billed);
+    w_.decimal_field("paid_amount", l.paid);
+    w_.field("revenue_code", l.revenue_code);
+    w_.decimal_field("units", l.units);
+    if (!l.date_from.empty() && l.date_from == l.date_to) {
+      w_.date_field("service_date", l.date_from);
+    } else {
+      w_.date_field("service_date_from", l.date_from);
+      w_.date_field("service_date_to", l.date_to);
+    }
+    if (!request && l.n_statuses > 0) {
+      const status_entry* b = claim_.line_statuses.begin() + l.first_status;
+      write_statuses(b, b + l.n_statuses);
+    }
+    w_.end_object();
   }
-  w.end_array();
+  w_.end_array();
 }
 
 void claims_handler::write_claim() {
-  std::string& out = p_.out();
-  json::writer w(out);
-  w.begin_object();
-  w.key("type"); w.string("claim_status");
-  w.field("claim_id", claim_.id);
-  w.field("payer_claim_id", claim_.payer_claim_id);
-  w.field("patient_account_number", claim_.patient_account);
-  w.field("bill_type", claim_.bill_type);
-  w.field("clearinghouse_trace", claim_.trace_d9);
-  if (const party* p = find_party(level_kind::source)) write_party_org(w, "payer", *p);
-  if (const party* p = find_party(level_kind::receiver)) write_party_org(w, "receiver", *p);
-  if (const party* p = find_party(level_kind::provider)) write_party_org(w, "provider", *p);
-  if (const party* p = find_party(level_kind::subscriber)) write_person(w, "subscriber", *p);
-  if (const party* p = find_party(level_kind::dependent)) write_person(w, "patient", *p);
-  w.field("service_from", claim_.service_from);
-  w.field("service_to", claim_.service_to);
+  w_.clear();
+  w_.begin_object();
+  w_.key("type");
+  w_.literal("\"claim_status\"");
+  w_.field("claim_id", claim_.id);
+  w_.field("payer_claim_id", claim_.payer_claim_id);
+  w_.field("patient_account_number", claim_.patient_account);
+  w_.field("bill_type", claim_.bill_type);
+  w_.field("clearinghouse_trace", claim_.trace_d9);
+  write_context();
+  if (const party* p = find_party(level_kind::subscriber)) write_person("subscriber", *p);
+  if (const party* p = find_party(level_kind::dependent)) write_person("patient", *p);
+  w_.date_field("service_from", claim_.service_from);
+  w_.date_field("service_to", claim_.service_to);
   for (const auto& s : claim_.statuses) {
-    if (!s.amount.empty()) { w.decimal_field("billed_amount", s.amount); break; }
+    if (!s.amount.empty()) { w_.decimal_field("billed_amount", s.amount); break; }
   }
   for (const auto& s : claim_.statuses) {
-    if (!s.paid_amount.empty()) { w.decimal_field("paid_amount", s.paid_amount); break; }
+    if (!s.paid_amount.empty()) { w_.decimal_field("paid_amount", s.paid_amount); break; }
   }
-  write_statuses(w, claim_.statuses, true);
-  write_lines(w, false);
-  p_.write_source(w, claim_.first_segment);
-  w.end_object();
-  out.push_back('\n');
-  p_.record_done();
+  write_statuses(claim_.statuses.begin(), claim_.statuses.end());
+  write_lines(false);
+  write_source(claim_.first_segment);
+  w_.end_object();
+  emit();
 }
 
 void claims_handler::write_request() {
-  std::string& out = p_.out();
-  json::writer w(out);
-  w.begin_object();
-  w.key("type"); w.string("claim_status_request");
-  w.field("claim_id", claim_.id);
+  w_.clear();
+  w_.begin_object();
+  w_.key("type");
+  w_.literal("\"claim_status_request\"");
+  w_.field("claim_id", claim_.id);
   if (const party* p = find_party(level_kind::source)) {
-    w.field("payer_id", p->id);
-    w.field("payer_name", p->last);
+    w_.field("payer_id", p->id);
+    w_.field("payer_name", p->last);
   }
   if (const party* p = find_party(level_kind::receiver)) {
-    w.key("receiver");
-    w.begin_object();
-    w.field("id", p->id);
-    w.field("name", p->last);
-    w.end_object();
+    w_.key("receiver");
+    w_.begin_object();
+    w_.field("id", p->id);
+    w_.field("name", p->last);
+    w_.end_object();
   }
   if (const party* p = find_party(level_kind::provider)) {
-    w.key("provider");
-    w.begin_object();
-    if (p->qualifier == "XX") w.field("npi", p->id);
-    else if (p->qualifier == "FI") w.field("tax_id", p->id);
-    else { w.field("id", p->id); w.field("id_qualifier", p->qualifier); }
-    w.field("name", p->last);
-    w.field("first_name", p->first);
-    w.end_object();
+    w_.key("provider");
+    w_.begin_object();
+    if (p->qualifier == "XX") {
+      w_.field("npi", p->id);
+    } else if (p->qualifier == "FI") {
+      w_.field("tax_id", p->id);
+    } else {
+      w_.field("id", p->id);
+      w_.field("id_qualifier", p->qualifier);
+    }
+    w_.field("name", p->last);
+    w_.field("first_name", p->first);
+    w_.end_object();
   }
-  if (const party* p = find_party(level_kind::subscriber)) write_person(w, "subscriber", *p);
-  if (const party* p = find_party(level_kind::dependent)) write_person(w, "patient", *p);
-  w.field("service_from", claim_.service_from);
-  w.field("service_to", claim_.service_to);
-  w.decimal_field("billed_amount", claim_.billed);
-  w.field("payer_claim_id", claim_.payer_claim_id);
-  w.field("bill_type", claim_.bill_type);
-  w.field("patient_account_number", claim_.patient_account);
-  w.field("clearinghouse_trace", claim_.trace_d9);
-  write_lines(w, true);
-  p_.write_source(w, claim_.first_segment);
-  w.end_object();
-  out.push_back('\n');
-  p_.record_done();
+  if (const party* p = find_party(level_kind::subscriber)) write_person("subscriber", *p);
+  if (const party* p = find_party(level_kind::dependent)) write_person("patient", *p);
+  w_.date_field("service_from", claim_.service_from);
+  w_.date_field("service_to", claim_.service_to);
+  w_.decimal_field("billed_amount", claim_.billed);
+  w_.field("payer_claim_id", claim_.payer_claim_id);
+  w_.field("bill_type", claim_.bill_type);
+  w_.field("patient_account_number", claim_.patient_account);
+  w_.field("clearinghouse_trace", claim_.trace_d9);
+  write_lines(true);
+  p_.write_source(w_, claim_.first_segment);
+  w_.end_object();
+  emit();
 }
 
 void claims_handler::flush_batch(level& l) {
   l.pending = false;
-  if (l.statuses.empty()) return;
-  std::string& out = p_.out();
-  json::writer w(out);
-  w.begin_object();
-  w.key("type"); w.string("batch_status");
-  w.key("level");
-  w.string(l.kind == level_kind::receiver ? "information_receiver"
-           : l.kind == level_kind::provider ? "provider"
-           : l.kind == level_kind::source   ? "information_source"
-                                            : "other");
-  w.field("trace", l.trace);
-  if (const party* p = find_party(level_kind::source)) write_party_org(w, "payer", *p);
-  if (const party* p = find_party(level_kind::receiver)) write_party_org(w, "receiver", *p);
-  if (l.kind == level_kind::provider && l.who.present) write_party_org(w, "provider", l.who);
-  write_statuses(w, l.statuses, true);
-  w.decimal_field("accepted_count", l.accepted_count);
-  w.decimal_field("rejected_count", l.rejected_count);
-  w.decimal_field("accepted_amount", l.accepted_amount);
-  w.decimal_field("rejected_amount", l.rejected_amount);
-  p_.write_source(w, l.first_segment);
-  w.end_object();
-  out.push_back('\n');
-  p_.record_done();
+  if (l.statuses.empty()) {
+    p_.unpin();
+    return;
+  }
+  w_.clear();
+  w_.begin_object();
+  w_.key("type");
+  w_.literal("\"batch_status\"");
+  w_.key("level");
+  w_.literal(l.kind == level_kind::receiver   ? "\"information_receiver\""
+             : l.kind == level_kind::provider ? "\"provider\""
+             : l.kind == level_kind::source   ? "\"information_source\""
+                                              : "\"other\"");
+  w_.field("trace", l.trace);
+  if (const party* p = find_party(level_kind::source)) write_party_org("payer", *p);
+  if (const party* p = find_party(level_kind::receiver)) write_party_org("receiver", *p);
+  if (l.kind == level_kind::provider && l.who.present) write_party_org("provider", l.who);
+  write_statuses(l.statuses.begin(), l.statuses.end());
+  w_.decimal_field("accepted_count", l.accepted_count);
+  w_.decimal_field("rejected_count", l.rejected_count);
+  w_.decimal_field("accepted_amount", l.accepted_amount);
+  w_.decimal_field("rejected_amount", l.rejected_amount);
+  p_.write_source(w_, l.first_segment);
+  w_.end_object();
+  emit();
+  p_.unpin();
 }
 
 }  // namespace claimkit::x12

@@ -2,9 +2,10 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "json/writer.hpp"
+#include "json/fast_writer.hpp"
 #include "x12/parser.hpp"
 
 namespace claimkit::x12 {
@@ -17,13 +18,12 @@ class pool {
   T& add() {
     if (n_ == items_.size()) items_.emplace_back();
     T& t = items_[n_++];
-    t.reset();
+    t = T{};
     return t;
   }
   void clear() { n_ = 0; }
   std::size_t size() const { return n_; }
   bool empty() const { return n_ == 0; }
-  T& back() { return items_[n_ - 1]; }
   const T* begin() const { return items_.data(); }
   const T* end() const { return items_.data() + n_; }
 
@@ -45,26 +45,29 @@ struct segment_position {
   }
 };
 
-/// A party named by NM1 (and DMG in a 276).
+/// A party named by NM1 (and DMG in a 276). Owns a copy of its text: parties
+/// outlive the segments they came from.
 struct party {
-  std::string entity, type, last, first, middle, suffix, qualifier, id, dob, gender;
+  std::string nm1, dmg;
+  std::string_view last, first, middle, suffix, qualifier, id, dob, gender;
   bool present = false;
-  void reset();
+  void set_name(const segment& seg);
+  void set_demographics(const segment& seg);
+  void clear();
 };
 
 /// One STC composite (STC01, STC10 or STC11) with the STC's other elements.
+/// Views into the reader's (pinned) buffer; dates are raw CCYYMMDD, checked.
 struct status_entry {
-  std::string category, code, entity, code_list, effective_date, action_code, amount, paid_amount,
+  std::string_view category, code, entity, code_list, effective_date, action_code, amount, paid_amount,
       adjudication_date, payment_method, paid_date, check_number, message;
-  void reset();
 };
 
 struct service_line {
-  std::string qualifier, procedure, description, billed, paid, revenue_code, units, line_id, date, date_from, date_to;
-  std::vector<std::string> modifiers;
+  std::string_view qualifier, procedure, description, billed, paid, revenue_code, units, line_id, date_from, date_to;
+  std::string_view modifiers[4];
   std::size_t n_modifiers = 0;
-  pool<status_entry> statuses;
-  void reset();
+  std::size_t first_status = 0, n_statuses = 0;  // range in the claim's line_statuses
 };
 
 /// Reads 277 (005010X212), 277CA (005010X214) and 276 (005010X212)
@@ -84,46 +87,44 @@ class claims_handler : public transaction_handler {
     std::string id;
     level_kind kind = level_kind::other;
     party who;
-    // status at this level (receiver / provider): a batch_status record
-    std::string trace;
+    std::string_view trace;
     pool<status_entry> statuses;
-    std::string accepted_count, rejected_count, accepted_amount, rejected_amount;
+    std::string_view accepted_count, rejected_count, accepted_amount, rejected_amount;
     std::uint64_t first_segment = 0;
     segment_position where;
     bool pending = false;  // has batch data not yet written
     bool had_claim = false;
     bool has_children = false;
-    void reset();
   };
   struct claim {
-    std::string id, payer_claim_id, patient_account, bill_type, trace_d9, service_from, service_to, billed;
+    std::string_view id, payer_claim_id, patient_account, bill_type, trace_d9, service_from, service_to, billed;
     pool<status_entry> statuses;
+    pool<status_entry> line_statuses;
     pool<service_line> lines;
     std::uint64_t first_segment = 0;
     segment_position where;
     bool open = false;
-    bool has_trn = false;
   };
 
   void on_hl(const segment& seg);
-  void on_nm1(const segment& seg);
   void on_trn(const segment& seg);
   void on_stc(const segment& seg, pool<status_entry>& into);
   void on_dtp(const segment& seg);
   void on_svc(const segment& seg);
-  void open_claim(const segment& seg, bool has_trn);
+  void open_claim(const segment& seg);
   void close_claim();
   void flush_batch(level& l);
   level* current() { return depth_ == 0 ? nullptr : &levels_[depth_ - 1]; }
   const party* find_party(level_kind k) const;
   bool claim_level() const;
+  std::string_view checked_date(const segment& seg, std::string_view d8);
   void write_claim();
   void write_request();
-  void write_statuses(json::writer& w, const pool<status_entry>& s, bool with_labels_key);
-  void write_party_org(json::writer& w, std::string_view key, const party& p);
-  void write_person(json::writer& w, std::string_view key, const party& p);
-  void write_lines(json::writer& w, bool request);
-  void date_field(const segment& seg, std::string_view value, std::string& out);
+  void write_statuses(const status_entry* b, const status_entry* e);
+  void write_party_org(std::string_view key, const party& p);
+  void write_person(std::string_view key, const party& p);
+  void write_lines(bool request);
+  void emit();
 
   parser& p_;
   bool request_ = false;  // 276
@@ -134,7 +135,16 @@ class claims_handler : public transaction_handler {
   segment_position st_where_;
   claim claim_;
   service_line* line_ = nullptr;
-  std::string scratch_;
+  json::fast_writer w_;
+  // Parts of a claim record that stay the same from claim to claim, rendered
+  // once: the payer/receiver/provider objects, and the source object less
+  // its segment number.
+  json::fast_writer part_;
+  std::string context_json_, source_json_;
+  bool context_valid_ = false;
+  std::uint64_t source_for_ = 0;  // parser transaction count source_json_ was made for
+  void write_context();
+  void write_source(std::uint64_t seg_index);
 };
 
 }  // namespace claimkit::x12

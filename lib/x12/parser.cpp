@@ -65,22 +65,12 @@ void parser::record_done() {
   if (strict_) stage_->record_done(); else out_.maybe_flush();
 }
 
-void parser::write_source(json::writer& w, std::uint64_t seg_index) {
-  w.key("source");
-  w.begin_object();
-  w.key("channel"); w.string("x12");
-  w.field("file", env_.file);
-  w.field("interchange", env_.interchange);
-  w.field("group", env_.group);
-  w.field("transaction", env_.transaction);
-  if (!env_.transaction_set.empty()) {
-    w.key("transaction_type");
-    w.string(env_.transaction_set == "277" && env_.version.find("X214") != std::string::npos ? "277CA"
-                                                                                               : env_.transaction_set);
-  }
-  w.field("version", env_.version);
-  if (seg_index > 0) { w.key("segment"); w.integer(static_cast<std::int64_t>(seg_index)); }
-  w.end_object();
+void parser::pin() {
+  if (reader_ != nullptr) reader_->pin();
+}
+
+void parser::unpin() {
+  if (reader_ != nullptr) reader_->unpin();
 }
 
 void parser::report(cli::severity sev, std::uint64_t line, std::uint64_t index, std::uint64_t offset,
@@ -341,11 +331,12 @@ void parser::parse(io::input& in) {
   in_isa_ = in_gs_ = in_st_ = false;
   handler_ = nullptr;
   reader r(in);
+  reader_ = &r;
   segment seg;
   segment last;  // position of the last segment, for end-of-input findings
   bool any = false;
   while (r.next(seg)) {
-    report_notices(r.notices());
+    if (!r.notices().empty()) report_notices(r.notices());
     any = true;
     ++stats_.segments;
     delims_ = r.delims();
@@ -355,17 +346,18 @@ void parser::parse(io::input& in) {
       continue;
     }
     std::string_view tag = seg.tag();
-    if (tag.size() == 3 && tag[0] == 'I' && tag[1] == 'S' && tag[2] == 'A') on_isa(seg);
-    else if (tag == "IEA") on_iea(seg);
-    else if (tag == "GS") on_gs(seg);
-    else if (tag == "GE") on_ge(seg);
-    else if (tag == "ST") on_st(seg);
-    else if (tag == "SE") on_se(seg);
-    else if (tag == "TA1" && in_isa_ && !in_gs_) on_ta1(seg);
+    const std::uint32_t code = seg.code;
+    if (code == tag_code("ISA")) on_isa(seg);
+    else if (code == tag_code("IEA")) on_iea(seg);
+    else if (code == tag_code("GS")) on_gs(seg);
+    else if (code == tag_code("GE")) on_ge(seg);
+    else if (code == tag_code("ST")) on_st(seg);
+    else if (code == tag_code("SE")) on_se(seg);
+    else if (code == tag_code("TA1") && in_isa_ && !in_gs_) on_ta1(seg);
     else if (in_st_) {
       ++st_segments_;
       env_.position = st_segments_;
-      if (!valid_segment_id(tag)) {
+      if (code == 0 || !valid_segment_id(tag)) {
         problem(seg, "bad_segment", "IK304=1", "segment identifier is not valid; segment ignored");
       } else if (handler_ != nullptr) {
         handler_->on_segment(seg);
@@ -381,6 +373,7 @@ void parser::parse(io::input& in) {
     last.text = {};
   }
   report_notices(r.notices());
+  reader_ = nullptr;
   if (!r.saw_isa()) {
     report(cli::severity::error, 0, 0, 0, {}, {}, "not_x12", "",
            r.bytes_read() == 0 ? "empty input: no ISA segment" : "no ISA segment found: not an X12 interchange");

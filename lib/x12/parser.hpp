@@ -73,7 +73,31 @@ class parser {
   std::string& out() { return strict_ ? stage_->buffer() : out_.buffer(); }
   void record_done();
   /// Writes the "source" member for a record whose first segment is seg_index.
-  void write_source(json::writer& w, std::uint64_t seg_index);
+  template <typename Writer>
+  void write_source(Writer& w, std::uint64_t seg_index) {
+    w.key("source");
+    w.begin_object();
+    w.key("channel");
+    w.string("x12");
+    w.field("file", env_.file);
+    w.field("interchange", env_.interchange);
+    w.field("group", env_.group);
+    w.field("transaction", env_.transaction);
+    if (!env_.transaction_set.empty()) {
+      w.key("transaction_type");
+      w.string(env_.transaction_set == "277" && env_.version.find("X214") != std::string::npos ? "277CA"
+                                                                                                 : env_.transaction_set);
+    }
+    w.field("version", env_.version);
+    if (seg_index > 0) {
+      w.key("segment");
+      w.integer(seg_index);
+    }
+    w.end_object();
+  }
+  /// Keeps the segments read from now on valid until unpin() (see reader::pin).
+  void pin();
+  void unpin();
   /// A structural finding: a warning, or under --strict an error that
   /// withholds the records of the transaction (or group, or interchange).
   void finding(const segment& seg, std::string_view kind, std::string_view code, std::string_view message);
@@ -109,6 +133,7 @@ class parser {
   std::unique_ptr<transaction_handler> claims_;
   std::unique_ptr<transaction_handler> acks_;
   transaction_handler* handler_ = nullptr;
+  class reader* reader_ = nullptr;
   envelope env_;
   delimiters delims_;
   parse_stats stats_;

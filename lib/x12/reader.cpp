@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <cstring>
+#include <emmintrin.h>
 
 namespace claimkit::x12 {
 namespace {
 
-constexpr std::uint8_t kElement = 1;
-constexpr std::uint8_t kBreak = 2;  // CR or LF inside a segment
+// Bytes readable past end_: the 16-byte block scan may look beyond the data.
+constexpr std::size_t kPad = 64;
 
 inline bool is_gap(char c) {
   // Between segments: line ends, indentation, NUL padding, DOS end-of-file.
@@ -18,31 +19,54 @@ inline bool is_gap(char c) {
 
 reader::reader(io::input& in, std::size_t buffer_size, std::size_t max_segment)
     : in_(in), max_segment_(max_segment) {
-  buf_.resize(buffer_size);
+  buf_.reset(new char[buffer_size + kPad]);
+  cap_ = buffer_size;
   set_delimiters(delims_);
 }
 
-void reader::set_delimiters(const delimiters& d) {
-  delims_ = d;
-  cls_.fill(0);
-  cls_[static_cast<unsigned char>(d.element)] = kElement;
-  if (d.segment != '\n') cls_['\n'] = kBreak;
-  if (d.segment != '\r') cls_['\r'] = kBreak;
+void reader::set_delimiters(const delimiters& d) { delims_ = d; }
+
+void reader::unpin() {
+  pinned_ = false;
+  side_used_ = 0;
+  retired_.clear();
+}
+
+void reader::new_buffer(std::size_t size, std::size_t keep_from) {
+  std::unique_ptr<char[]> nb(new char[size + kPad]);
+  std::memcpy(nb.get(), buf_.get() + keep_from, end_ - keep_from);
+  retired_.push_back(std::move(buf_));
+  buf_ = std::move(nb);
+  cap_ = size;
 }
 
 bool reader::refill(std::size_t keep_from) {
-  if (eof_) return false;
-  if (keep_from > 0) {
-    std::memmove(buf_.data(), buf_.data() + keep_from, end_ - keep_from);
+  // Always compacts, so callers can rebase on keep_from whatever the result.
+  if (keep_from > 0 || (pinned_ && end_ == cap_)) {
+    if (pinned_) {
+      // Segments handed out are still in use: leave them where they are.
+      new_buffer(std::max(cap_, (end_ - keep_from) * 2), keep_from);
+    } else {
+      std::memmove(buf_.get(), buf_.get() + keep_from, end_ - keep_from);
+    }
     base_ += keep_from;
     end_ -= keep_from;
     pos_ -= std::min(pos_, keep_from);
   }
-  if (end_ == buf_.size()) {
-    if (buf_.size() >= max_segment_) return false;
-    buf_.resize(std::min(buf_.size() * 2, max_segment_));
+  if (eof_) return false;
+  if (end_ == cap_) {
+    if (cap_ >= max_segment_) return false;
+    std::size_t want = std::min(cap_ * 2, max_segment_);
+    if (pinned_) {
+      new_buffer(want, 0);
+    } else {
+      std::unique_ptr<char[]> nb(new char[want + kPad]);
+      std::memcpy(nb.get(), buf_.get(), end_);
+      buf_ = std::move(nb);
+      cap_ = want;
+    }
   }
-  std::size_t got = in_.read(buf_.data() + end_, buf_.size() - end_);
+  std::size_t got = in_.read(buf_.get() + end_, cap_ - end_);
   if (got == 0) {
     eof_ = true;
     return false;
@@ -60,8 +84,8 @@ bool reader::find_isa() {
     while (pos_ < end_) {
       char c = buf_[pos_];
       if (c == 'I') {
-        if (end_ - pos_ < 4) break;
-        std::string_view t(buf_.data() + pos_, end_ - pos_);
+        if (end_ - pos_ < 4 && !eof_) break;
+        std::string_view t(buf_.get() + pos_, end_ - pos_);
         if (looks_like_isa(t)) {
           isa_scan s = scan_isa(t, eof_);
           if (s.result == isa_scan::status::need_more) break;
@@ -87,14 +111,7 @@ bool reader::find_isa() {
       }
       ++pos_;
     }
-    if (!refill(pos_)) {
-      if (eof_ && pos_ < end_) {
-        // A few bytes left that cannot hold an ISA: count them and stop.
-        for (; pos_ < end_; ++pos_) {
-          if (buf_[pos_] == '\n') ++line_;
-          if (!is_gap(buf_[pos_])) ++stray;
-        }
-      }
+    if (!refill(pos_) && pos_ >= end_) {
       if (stray > 0 && saw_isa_) {
         notices_.push_back({reader_notice::kind::stray_text, stray_offset, stray_line, stray, "", ""});
       }
@@ -103,33 +120,22 @@ bool reader::find_isa() {
   }
 }
 
+// Splits a segment that had line breaks inside (a file wrapped at a fixed
+// width): the breaks are dropped and the text kept beside the buffer.
 void reader::split(const char* b, const char* e, segment& seg) {
-  seg.elements.clear();
-  const char* el = b;
-  bool has_break = false;
+  if (side_used_ == side_.size()) side_.push_back(std::make_unique<std::string>());
+  std::string& s = *side_[side_used_];
+  if (pinned_) ++side_used_;  // keep it: earlier views may point into it
+  s.clear();
   for (const char* p = b; p < e; ++p) {
-    std::uint8_t k = cls_[static_cast<unsigned char>(*p)];
-    if (k == 0) continue;
-    if (k == kElement) {
-      seg.elements.emplace_back(el, static_cast<std::size_t>(p - el));
-      el = p + 1;
-    } else {
-      has_break = true;
-      if (*p == '\n') ++line_;
-    }
-  }
-  seg.elements.emplace_back(el, static_cast<std::size_t>(e - el));
-  if (!has_break) return;
-  // A segment wrapped over several lines: drop the line breaks, re-split.
-  scratch_.clear();
-  for (const char* p = b; p < e; ++p) {
-    if (*p != '\n' && *p != '\r') scratch_.push_back(*p);
+    if (*p == '\n') ++line_;
+    if (*p != '\n' && *p != '\r') s.push_back(*p);
   }
   seg.elements.clear();
-  seg.text = scratch_;
-  const char* sb = scratch_.data();
-  const char* se = sb + scratch_.size();
-  el = sb;
+  seg.text = s;
+  const char* sb = s.data();
+  const char* se = sb + s.size();
+  const char* el = sb;
   for (const char* p = sb; p < se; ++p) {
     if (*p == delims_.element) {
       seg.elements.emplace_back(el, static_cast<std::size_t>(p - el));
@@ -163,7 +169,7 @@ bool reader::next(segment& seg) {
     } else if (buf_[pos_] == 'I') {
       // An ISA inside an interchange (its IEA missing): take its delimiters.
       if (end_ - pos_ < 600 && !eof_) refill(pos_);
-      std::string_view t(buf_.data() + pos_, end_ - pos_);
+      std::string_view t(buf_.get() + pos_, end_ - pos_);
       if (looks_like_isa(t)) {
         isa_scan s = scan_isa(t, eof_);
         if (s.result == isa_scan::status::ok) set_delimiters(s.delims);
@@ -172,21 +178,64 @@ bool reader::next(segment& seg) {
     break;
   }
 
-  // Find the terminator, growing the window as needed.
+  // One pass over the segment in 16-byte blocks finds the terminator, the
+  // element separators and any line break inside the segment.
+  const char term = delims_.segment;
+  const char brk1 = term == '\n' ? '\r' : '\n';
+  const char brk2 = term == '\r' ? '\n' : '\r';
+  const __m128i vt = _mm_set1_epi8(term);
+  const __m128i ve = _mm_set1_epi8(delims_.element);
+  const __m128i vb1 = _mm_set1_epi8(brk1);
+  const __m128i vb2 = _mm_set1_epi8(brk2);
   std::size_t start = pos_;
-  std::size_t scanned = 0;
-  const char* term = nullptr;
-  bool too_long = false;
+  std::size_t term_at = 0;
+  bool found = false, has_break = false, too_long = false;
   for (;;) {
-    const char* from = buf_.data() + start + scanned;
-    term = static_cast<const char*>(std::memchr(from, delims_.segment, end_ - start - scanned));
-    if (term != nullptr) break;
-    scanned = end_ - start;
-    if (!refill(start)) {
+    seg.elements.clear();
+    has_break = false;
+    const char* base = buf_.get();
+    const char* el = base + start;
+    std::size_t i = start;
+    while (i < end_) {
+      __m128i blk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + i));
+      auto mt = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(blk, vt)));
+      auto me = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(blk, ve)));
+      auto mb = static_cast<unsigned>(
+          _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(blk, vb1), _mm_cmpeq_epi8(blk, vb2))));
+      std::size_t avail = end_ - i;
+      if (avail < 16) {
+        unsigned valid = (1u << avail) - 1;
+        mt &= valid;
+        me &= valid;
+        mb &= valid;
+      }
+      if (mt != 0) {
+        unsigned before = (1u << __builtin_ctz(mt)) - 1;
+        me &= before;
+        mb &= before;
+      }
+      while (me != 0) {
+        const char* p = base + i + __builtin_ctz(me);
+        seg.elements.emplace_back(el, static_cast<std::size_t>(p - el));
+        el = p + 1;
+        me &= me - 1;
+      }
+      if (mb != 0) has_break = true;
+      if (mt != 0) {
+        term_at = i + __builtin_ctz(mt);
+        seg.elements.emplace_back(el, static_cast<std::size_t>(base + term_at - el));
+        found = true;
+        break;
+      }
+      i += 16;
+    }
+    if (found) break;
+    bool more = refill(start);
+    start = 0;
+    if (!more) {
       if (!eof_) too_long = true;
       break;
     }
-    start = 0;
   }
 
   seg.index = ++index_;
@@ -199,28 +248,51 @@ bool reader::next(segment& seg) {
     seg.too_long = true;
     seg.elements.clear();
     seg.text = {};
+    seg.code = 0;
     for (;;) {
-      for (std::size_t i = 0; i < end_; ++i) {
-        if (buf_[i] == '\n') ++line_;
-      }
-      const char* t = static_cast<const char*>(std::memchr(buf_.data(), delims_.segment, end_));
+      const char* t = static_cast<const char*>(std::memchr(buf_.get(), term, end_));
+      std::size_t upto = t != nullptr ? static_cast<std::size_t>(t - buf_.get()) : end_;
+      line_ += static_cast<std::uint64_t>(std::count(buf_.get(), buf_.get() + upto, '\n'));
       if (t != nullptr) {
-        pos_ = static_cast<std::size_t>(t - buf_.data()) + 1;
+        pos_ = upto + 1;
         return true;
       }
       pos_ = end_;
       if (!refill(end_)) return true;
     }
   }
-  const char* b = buf_.data() + start;
-  const char* e = term != nullptr ? term : buf_.data() + end_;
-  if (term == nullptr) seg.unterminated = true;
-  if (delims_.segment == '\n' && e > b && e[-1] == '\r') --e;
+  const char* b = buf_.get() + start;
+  const char* e = found ? buf_.get() + term_at : buf_.get() + end_;
+  if (!found) {
+    seg.unterminated = true;
+    // No terminator: the elements were not closed by the scan.
+    seg.elements.clear();
+    has_break = std::memchr(b, '\n', static_cast<std::size_t>(e - b)) != nullptr ||
+                std::memchr(b, '\r', static_cast<std::size_t>(e - b)) != nullptr;
+    if (!has_break) {
+      const char* el = b;
+      for (const char* p = b; p < e; ++p) {
+        if (*p == delims_.element) {
+          seg.elements.emplace_back(el, static_cast<std::size_t>(p - el));
+          el = p + 1;
+        }
+      }
+      seg.elements.emplace_back(el, static_cast<std::size_t>(e - el));
+    }
+  }
+  if (term == '\n' && e > b && e[-1] == '\r') {
+    // CRLF line ends with LF as the terminator: the CR is not data.
+    --e;
+    std::string_view& last = seg.elements.back();
+    if (!last.empty() && last.data() + last.size() == e + 1) last.remove_suffix(1);
+    has_break = std::memchr(b, '\r', static_cast<std::size_t>(e - b)) != nullptr;
+  }
   seg.text = std::string_view(b, static_cast<std::size_t>(e - b));
-  split(b, e, seg);
-  pos_ = term != nullptr ? static_cast<std::size_t>(term - buf_.data()) + 1 : end_;
-  if (term != nullptr && delims_.segment == '\n') ++line_;
-  if (seg.tag() == "IEA") inside_ = false;
+  if (has_break) split(b, e, seg);
+  seg.code = tag_code(seg.elements[0]);
+  pos_ = found ? term_at + 1 : end_;
+  if (found && term == '\n') ++line_;
+  if (seg.code == tag_code("IEA")) inside_ = false;
   return true;
 }
 

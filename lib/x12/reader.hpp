@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,10 @@ class reader {
   /// Notices gathered during the last next() call.
   std::vector<reader_notice>& notices() { return notices_; }
   std::uint64_t bytes_read() const { return base_ + end_; }
+  /// Keeps every segment returned from now on readable (its views valid)
+  /// until unpin(): the buffer is then retired rather than reused.
+  void pin() { pinned_ = true; }
+  void unpin();
 
  private:
   bool refill(std::size_t keep_from);
@@ -44,7 +49,13 @@ class reader {
   void split(const char* b, const char* e, segment& seg);
 
   io::input& in_;
-  std::vector<char> buf_;
+  void new_buffer(std::size_t size, std::size_t keep_from);
+  std::unique_ptr<char[]> buf_;
+  std::size_t cap_ = 0;
+  std::vector<std::unique_ptr<char[]>> retired_;
+  std::vector<std::unique_ptr<std::string>> side_;  // de-wrapped segments kept while pinned
+  std::size_t side_used_ = 0;
+  bool pinned_ = false;
   std::size_t max_segment_;
   std::size_t pos_ = 0, end_ = 0;
   std::uint64_t base_ = 0;  // file offset of buf_[0]
@@ -54,8 +65,6 @@ class reader {
   bool inside_ = false;
   bool saw_isa_ = false;
   delimiters delims_;
-  std::array<std::uint8_t, 256> cls_{};
-  std::string scratch_;
   std::vector<reader_notice> notices_;
 };
 

@@ -6,10 +6,20 @@
 
 namespace claimkit::x12 {
 
+/// A segment identifier packed into an integer, for switch statements:
+/// tag_code("STC"). Not a valid identifier -> 0.
+constexpr std::uint32_t tag_code(std::string_view t) {
+  if (t.size() < 2 || t.size() > 3) return 0;
+  std::uint32_t v = static_cast<std::uint32_t>(t.size()) << 24;
+  for (char c : t) v = (v << 8 & 0x00ffffffu) | (v & 0xff000000u) | static_cast<unsigned char>(c);
+  return v;
+}
+
 /// One segment as read. Views point into the reader's buffer and stay valid
 /// until the next call to reader::next.
 struct segment {
   std::vector<std::string_view> elements;  // [0] is the tag, [1] the first element
+  std::uint32_t code = 0;                  // tag_code(tag())
   std::string_view text;                   // the segment without its terminator
   std::uint64_t index = 0;                 // 1-based position in the file
   std::uint64_t offset = 0;                // byte offset of its first byte in the file
@@ -34,6 +44,24 @@ inline std::string_view component(std::string_view element, std::size_t i, char 
   }
   std::size_t end = element.find(sep, start);
   return element.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+}
+
+/// Splits a composite into its first n components (missing ones empty).
+inline void split_components(std::string_view element, char sep, std::string_view* out, std::size_t n) {
+  std::size_t k = 0;
+  const char* b = element.data();
+  const char* e = b + element.size();
+  const char* start = b;
+  for (const char* p = b; p < e && k + 1 < n; ++p) {
+    if (*p == sep) {
+      out[k++] = std::string_view(start, static_cast<std::size_t>(p - start));
+      start = p + 1;
+    }
+  }
+  const char* stop = start;
+  while (stop < e && *stop != sep) ++stop;
+  out[k++] = std::string_view(start, static_cast<std::size_t>(stop - start));
+  for (; k < n; ++k) out[k] = {};
 }
 
 /// Trims the spaces that pad fixed-width ISA fields.

@@ -18,14 +18,18 @@ int num(std::string_view s) {
 
 }  // namespace
 
-bool convert_date(std::string_view d, std::string& out) {
+bool valid_date(std::string_view d) {
   if (d.size() != 8 || !digits(d)) return false;
   int y = num(d.substr(0, 4)), m = num(d.substr(4, 2)), day = num(d.substr(6, 2));
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (m < 1 || m > 12 || day < 1) return false;
   int max = kDays[m - 1];
   if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) max = 29;
-  if (day > max) return false;
+  return day <= max;
+}
+
+bool convert_date(std::string_view d, std::string& out) {
+  if (!valid_date(d)) return false;
   out.assign(d.substr(0, 4));
   out.push_back('-');
   out.append(d.substr(4, 2));

@@ -9,6 +9,9 @@ namespace claimkit::x12 {
 /// real calendar date (leap years included).
 bool convert_date(std::string_view d8, std::string& out);
 
+/// True when d8 is a real CCYYMMDD calendar date (no allocation).
+bool valid_date(std::string_view d8);
+
 /// Splits an RD8 range "CCYYMMDD-CCYYMMDD" into two converted dates.
 bool convert_range(std::string_view rd8, std::string& from, std::string& to);
 
