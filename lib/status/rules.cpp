@@ -66,6 +66,9 @@ struct locator {
   }
 };
 
+// Where a key starts: its opening quote.
+std::string_view key_at(const json::member& m) { return std::string_view(m.key.data() - 1, m.key.size() + 2); }
+
 std::string key_text(const json::member& m) {
   std::string out;
   json::unescape(m.key, out);
@@ -130,7 +133,7 @@ rule parse_rule(const locator& loc, std::string_view obj, std::size_t index) {
       r.escalate = string_value(loc, m, k);
       if (!is_escalate_mode(r.escalate)) loc.fail(m.value, "escalate must be none, portal, phone, auto or preferred");
     } else {
-      loc.fail(m.key, fmt::format("unknown key \"{}\" in rule", k));
+      loc.fail(key_at(m), fmt::format("unknown key \"{}\" in rule", k));
     }
   }
   for (const char* need : {"state", "action", "queue"}) {
@@ -158,7 +161,7 @@ void parse_escalation(const locator& loc, const json::member& em, escalation& es
         loc.fail(m.value, "fallback must be portal, phone or none");
       }
     } else {
-      loc.fail(m.key, fmt::format("unknown key \"{}\" in escalation", k));
+      loc.fail(key_at(m), fmt::format("unknown key \"{}\" in escalation", k));
     }
   }
 }
@@ -279,7 +282,7 @@ rule_set parse_rules(std::string_view text, const std::string& name) {
       json::elements_of(m.value, elems);
       for (std::size_t i = 0; i < elems.size(); ++i) user.push_back(parse_rule(loc, elems[i], i));
     } else {
-      loc.fail(m.key, fmt::format("unknown key \"{}\"", k));
+      loc.fail(key_at(m), fmt::format("unknown key \"{}\"", k));
     }
   }
   std::stable_partition(user.begin(), user.end(), [](const rule& r) { return !r.payers.empty(); });

@@ -1,0 +1,232 @@
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "cli/reporter.hpp"
+#include "codes/tables.hpp"
+#include "json/scan.hpp"
+#include "ndjson/reader.hpp"
+#include "status/normalizer.hpp"
+#include "status/rules.hpp"
+#include "status/vendor.hpp"
+
+using namespace claimkit;
+
+namespace {
+
+struct fixture {
+  status::rule_set rules = status::default_rule_set();
+  codes::tables tables;
+  cli::reporter rep{"status-normalize"};
+  fixture() { rep.set_quiet(true); }
+
+  // Normalizes one line; returns the output lines.
+  std::string run(const std::string& line) {
+    ndjson::record rec;
+    json::scan_error err;
+    REQUIRE(json::scan_object(line, rec.members, err));
+    rec.text = line;
+    rec.pos = cli::position{"t", 1};
+    status::normalizer n(rules, tables, rep);
+    std::string out;
+    n.process(rec, &out, nullptr);
+    return out;
+  }
+  std::string field(const std::string& out, const std::string& key) {
+    std::vector<json::member> ms;
+    json::scan_error err;
+    std::string first = out.substr(0, out.find('\n'));
+    REQUIRE(json::scan_object(first, ms, err));
+    const json::member* m = json::find(ms, key);
+    if (m == nullptr) return "-";
+    return std::string(m->value);
+  }
+};
+
+std::string claim(const std::string& statuses, const std::string& extra = "") {
+  return R"({"type":"claim_status","claim_id":"C1","payer":{"id":"11111"},"source":{"channel":"x12"})" + extra +
+         R"(,"statuses":[)" + statuses + "]}";
+}
+
+}  // namespace
+
+TEST_CASE("category families map to the documented states") {
+  fixture f;
+  auto state = [&](const char* cat, const char* code = "20") {
+    return f.field(f.run(claim(std::string(R"({"category":")") + cat + R"(","code":")" + code + "\"}")), "state");
+  };
+  CHECK(state("A1") == "\"received\"");
+  CHECK(state("A2") == "\"received\"");
+  CHECK(state("A3") == "\"rejected\"");
+  CHECK(state("A7") == "\"rejected\"");
+  CHECK(state("A4") == "\"not_found\"");
+  CHECK(state("D0") == "\"not_found\"");
+  CHECK(state("P1") == "\"pending\"");
+  CHECK(state("P3") == "\"needs_info\"");
+  CHECK(state("P4") == "\"needs_info\"");
+  CHECK(state("R4") == "\"needs_info\"");
+  CHECK(state("R16") == "\"needs_info\"");
+  CHECK(state("F1") == "\"paid\"");
+  CHECK(state("F2") == "\"denied\"");
+  CHECK(state("F3F") == "\"finalized\"");
+  CHECK(state("F4") == "\"finalized\"");
+  CHECK(state("E1") == "\"error\"");
+  CHECK(state("E0") == "\"error\"");
+  CHECK(state("ZZ") == "\"unknown\"");
+}
+
+TEST_CASE("the latest effective date decides, then the most pressing family") {
+  fixture f;
+  // History first, current last: the later F1 wins over the earlier F2.
+  auto out = f.run(claim(R"({"category":"F2","code":"88","effective_date":"2026-01-01"},)"
+                         R"({"category":"F1","code":"65","effective_date":"2026-02-01"})"));
+  CHECK(f.field(out, "state") == "\"paid\"");
+  // Same date: a denial outranks a pending entry whatever the order.
+  out = f.run(claim(R"({"category":"P1","code":"20","effective_date":"2026-02-01"},)"
+                    R"({"category":"F2","code":"88","effective_date":"2026-02-01"})"));
+  CHECK(f.field(out, "state") == "\"denied\"");
+  // Line statuses never decide.
+  out = f.run(claim(R"({"category":"A2","code":"20"})", R"(,"lines":[{"statuses":[{"category":"F2","code":"88"}]}])"));
+  CHECK(f.field(out, "state") == "\"received\"");
+}
+
+TEST_CASE("codes of the deciding category refine the rule") {
+  fixture f;
+  auto out = f.run(claim(R"({"category":"F2","code":"21"},{"category":"F2","code":"116"})"));
+  CHECK(f.field(out, "action") == "\"correct_and_resubmit\"");
+  out = f.run(claim(R"({"category":"F2","code":"54"})"));
+  CHECK(f.field(out, "action") == "\"review\"");
+}
+
+TEST_CASE("labels go into every status entry, other members untouched") {
+  fixture f;
+  auto out = f.run(claim(R"({"category":"F2","code":"88","entity":"QC","amount":150.00, "x" : [1.50]})",
+                         R"(,"lines":[{"procedure":"99203","billed_amount":75.10,"statuses":[{"category":"F2","code":"88"}]}])"));
+  CHECK(out.find(R"({"category":"F2","code":"88","entity":"QC","amount":150.00, "x" : [1.50],"category_label":"Finalized: denied","code_label":"Entity not eligible on these service dates","entity_label":"Patient"})") != std::string::npos);
+  CHECK(out.find(R"("lines":[{"procedure":"99203","billed_amount":75.10,"statuses":[{"category":"F2","code":"88","category_label":"Finalized: denied")") != std::string::npos);
+}
+
+TEST_CASE("normalizing twice gives the same record (fields replaced, not repeated)") {
+  fixture f;
+  auto once = f.run(claim(R"({"category":"A4","code":"35"})"));
+  std::string line = once.substr(0, once.size() - 1);
+  auto twice = f.run(line);
+  CHECK(twice == once);
+}
+
+TEST_CASE("escalation: thin answers, payer preferences, never back to the same channel") {
+  fixture f;
+  auto out = f.run(claim(R"({"category":"P1","code":"0"})"));
+  CHECK(f.field(out, "escalate") == "\"portal\"");
+  CHECK(f.field(out, "action") == "\"escalate\"");
+  out = f.run(claim(R"({"category":"P1","code":"20"})"));
+  CHECK(f.field(out, "escalate") == "-");
+  out = f.run(claim(R"({"category":"E1","code":"484"})"));
+  CHECK(f.field(out, "escalate") == "-");
+  f.rules.esc.phone = {"11111"};
+  out = f.run(claim(R"({"category":"E1","code":"484"})"));
+  CHECK(f.field(out, "escalate") == "\"phone\"");
+  out = f.run(claim(R"({"category":"A4","code":"35"})"));
+  CHECK(f.field(out, "escalate") == "\"phone\"");
+  out = f.run(R"({"type":"claim_status","claim_id":"C2","payer":{"id":"11111"},"source":{"channel":"phone"},"text":"not on file"})");
+  CHECK(f.field(out, "state") == "\"not_found\"");
+  CHECK(f.field(out, "escalate") == "-");
+}
+
+TEST_CASE("portal text becomes a status entry; unmatched text is unknown") {
+  fixture f;
+  auto out = f.run(R"({"type":"claim_status","claim_id":"C3","source":{"channel":"portal"},"text":"Paid","statuses":[]})");
+  CHECK(f.field(out, "statuses") ==
+        R"([{"category":"F1","code":"65","category_label":"Finalized: paid","code_label":"Paid"}])");
+  CHECK(f.field(out, "state") == "\"paid\"");
+  out = f.run(R"({"type":"claim_status","claim_id":"C3","source":{"channel":"portal"},"text":"call back tuesday"})");
+  CHECK(f.field(out, "state") == "\"unknown\"");
+  CHECK(f.field(out, "action") == "\"review\"");
+  CHECK(f.field(out, "statuses") == "-");
+}
+
+TEST_CASE("bad records are refused with a kind") {
+  fixture f;
+  auto kind_of = [&](const std::string& line) -> std::string {
+    try {
+      f.run(line);
+    } catch (const ndjson::bad_record& b) {
+      return b.kind + ": " + b.message;
+    }
+    return "accepted";
+  };
+  CHECK(kind_of(R"({"type":"claim_status","statuses":[]})") == "missing_field: claim_status record has no claim_id");
+  CHECK(kind_of(R"({"type":"claim","claim_id":"X"})") ==
+        "wrong_type: record type is not claim_status, batch_status or ack");
+  CHECK(kind_of(R"({"claim_id":"X"})") == "missing_field: record has no \"type\" field");
+  CHECK(kind_of(R"({"claims":[]})") == "no_claims: vendor response has no claims");
+}
+
+TEST_CASE("ack and batch records are routed") {
+  fixture f;
+  auto out = f.run(R"({"type":"ack","accepted":false,"errors":[{"segment_id":"CLM","code":"8"}]})");
+  CHECK(f.field(out, "state") == "\"rejected\"");
+  CHECK(f.field(out, "queue") == "\"rejections\"");
+  out = f.run(R"({"type":"ack","accepted":true,"code":"E"})");
+  CHECK(f.field(out, "action") == "\"review\"");
+  out = f.run(R"({"type":"batch_status","statuses":[{"category":"A3","code":"24","entity":"41"}]})");
+  CHECK(f.field(out, "queue") == "\"batch_rejections\"");
+}
+
+TEST_CASE("unknown codes: one warning per distinct code, label left out") {
+  fixture f;
+  status::normalizer n(f.rules, f.tables, f.rep);
+  for (int i = 0; i < 3; ++i) {
+    std::string line = claim(R"({"category":"F2","code":"9999","entity":"Q9"})");
+    ndjson::record rec;
+    json::scan_error err;
+    REQUIRE(json::scan_object(line, rec.members, err));
+    rec.text = line;
+    std::string out;
+    n.process(rec, &out, nullptr);
+    CHECK(out.find("code_label") == std::string::npos);
+    CHECK(out.find("category_label") != std::string::npos);
+  }
+  CHECK(f.rep.warnings() == 2);
+}
+
+TEST_CASE("vendor responses: one claim_status per claim, amounts keep their digits") {
+  std::string line = R"({"controlNumber":"1","payer":{"organizationName":"ACME","payerIdentification":"60054"},
+    "subscriber":{"memberId":"M1","firstName":"A","lastName":"B"},
+    "claims":[{"claimStatus":{"statusCategoryCode":"F1","statusCode":"65","entityCode":"PR","effectiveDate":"20260105",
+      "submittedAmount":"150.00","amountPaid":"120.5","paidDate":"20260110","checkNumber":"K1","trackingNumber":"T1",
+      "patientAccountNumber":"PA1","tradingPartnerClaimNumber":"PCN1","claimServiceDate":"20251201-20251202"},
+      "serviceDetails":[{"service":{"procedureId":"99213","submittedAmount":"150.00","amountPaid":"120.5"},
+        "status":[{"statusCategoryCode":"F1","statusCode":"65"}]}]},
+      {"claimStatus":{"statusCategoryCode":"A4","statusCode":"35","patientAccountNumber":"PA2"}}]})";
+  ndjson::record rec;
+  json::scan_error err;
+  REQUIRE(json::scan_object(line, rec.members, err));
+  rec.text = line;
+  REQUIRE(status::is_vendor_response(rec));
+  auto claims = status::convert_vendor(rec);
+  REQUIRE(claims.size() == 2);
+  CHECK(claims[0].record ==
+        R"({"type":"claim_status","claim_id":"T1","payer_claim_id":"PCN1","patient_account_number":"PA1",)"
+        R"("payer":{"name":"ACME","id":"60054"},"subscriber":{"last_name":"B","first_name":"A","member_id":"M1"},)"
+        R"("service_from":"2025-12-01","service_to":"2025-12-02","billed_amount":150.00,"paid_amount":120.5,)"
+        R"("statuses":[{"category":"F1","code":"65","entity":"PR","effective_date":"2026-01-05","amount":150.00,)"
+        R"("paid_amount":120.5,"paid_date":"2026-01-10","check_number":"K1"}],)"
+        R"("lines":[{"procedure":"99213","billed_amount":150.00,"paid_amount":120.5,)"
+        R"("statuses":[{"category":"F1","code":"65"}]}],"source":{"channel":"api"}})");
+  CHECK(claims[1].has_id);
+  CHECK(claims[1].record.find(R"("claim_id":"PA2")") != std::string::npos);
+}
+
+TEST_CASE("category precedence is fixed") {
+  CHECK(status::category_rank("A3") < status::category_rank("F2"));
+  CHECK(status::category_rank("F2") < status::category_rank("R4"));
+  CHECK(status::category_rank("R4") < status::category_rank("F1"));
+  CHECK(status::category_rank("F1") < status::category_rank("F4"));
+  CHECK(status::category_rank("F4") < status::category_rank("E1"));
+  CHECK(status::category_rank("E1") < status::category_rank("A4"));
+  CHECK(status::category_rank("A4") < status::category_rank("P1"));
+  CHECK(status::category_rank("P1") < status::category_rank("A1"));
+  CHECK(status::category_rank("A1") < status::category_rank("ZZ"));
+}
