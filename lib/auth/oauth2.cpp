@@ -80,7 +80,7 @@ void oauth2_client_credentials::fetch() {
     http::verdict v = http::classify(r);
     if (v == http::verdict::success) break;
     if (v != http::verdict::retry || attempt >= policy_.max_attempts) {
-      if (r.fail == http::failure::none) {
+      if (v != http::verdict::retry && r.fail == http::failure::none) {
         throw error(cli::exit_code::remote,
                     fmt::format("token request refused: HTTP {}; check the client id and secret", r.resp.status));
       }
