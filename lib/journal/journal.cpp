@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -82,6 +84,19 @@ journal::journal(const std::string& path, bool read_only) : path_(path) {
   } else {
     std::size_t slash = path.rfind('/');
     if (slash != std::string::npos && slash > 0) make_private_dirs(path.substr(0, slash));
+    std::string lock_path = path + ".lock";
+    lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lock_fd_ < 0) {
+      throw error(cli::exit_code::io, fmt::format("{}: cannot create: {}", lock_path, std::strerror(errno)));
+    }
+    if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+      int e = errno;
+      ::close(lock_fd_);
+      lock_fd_ = -1;
+      throw error(cli::exit_code::io, e == EWOULDBLOCK
+                                          ? fmt::format("{}: in use by another pm-push run", what)
+                                          : fmt::format("{}: cannot lock: {}", what, std::strerror(e)));
+    }
     db_ = std::make_unique<ledger::database>(path, what, true);
     db_->exec("PRAGMA journal_mode=WAL");
     // FULL: a mark is on disk before the send it announces (or after the
@@ -108,7 +123,12 @@ journal::journal(const std::string& path, bool read_only) : path_(path) {
       db_->prepare("SELECT state FROM journal WHERE target = ?1 AND key = ?2"));
 }
 
-journal::~journal() = default;
+journal::~journal() {
+  get_.reset();
+  set_.reset();
+  db_.reset();
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
+}
 
 state journal::get(std::string_view target, std::string_view key) {
   std::lock_guard<std::mutex> lock(mu_);

@@ -31,6 +31,9 @@ class journal {
  public:
   /// Opens (creating 0600, and its directory 0700, unless read_only) the
   /// journal at path. A read_only journal that does not exist is empty.
+  /// A writable journal is held exclusively (PATH.lock) for the life of the
+  /// object: two overlapping runs (cron) would each send what the other has
+  /// marked intent but not yet done. The second one fails (exit 3).
   explicit journal(const std::string& path, bool read_only = false);
   ~journal();
   journal(const journal&) = delete;
@@ -49,6 +52,7 @@ class journal {
   void set(std::string_view target, const std::vector<std::string>& keys, state s, int http_status);
   std::mutex mu_;
   std::string path_;
+  int lock_fd_ = -1;
   std::unique_ptr<ledger::database> db_;
   std::unique_ptr<ledger::statement> get_, set_;
 };

@@ -78,6 +78,13 @@ for _ in $(seq 1 200); do
   fi
   sleep 0.02
 done
+# A second run on the same journal while the first is going is refused.
+pm-push -q --to sqlite:big.db big.ndjson >/dev/null 2>overlap.err
+code=$?
+if kill -0 "$pid" 2>/dev/null; then
+  [ "$code" = 3 ] || fail "overlapping run exit $code"
+  grep -q 'in use by another pm-push run' overlap.err || fail "overlap message"
+fi
 wait "$pid" || fail "big run exit $?"
 [ "$(sqlite3 big.db 'SELECT count(*) FROM status_history')" = 20000 ] || fail "big: history rows"
 [ "$(grep -c '"result":"applied"' big.out)" = 20000 ] || fail "big: applied results"

@@ -64,13 +64,16 @@ class Handler(BaseHTTPRequestHandler):
 
     def reply(self, status, obj=None, headers=None):
         data = json.dumps(obj if obj is not None else {}).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            for k, v in (headers or {}).items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(data)
+        except OSError:
+            self.close_connection = True  # the client went away (killed, timed out)
 
     def reset(self):
         # SO_LINGER 0: close() sends RST, the client sees a reset connection.
@@ -178,10 +181,7 @@ class Handler(BaseHTTPRequestHandler):
             self.reset()
         elif fault == "stall":
             time.sleep(ARGS.stall)
-            try:
-                self.reply(504, {"error": "stalled"})
-            except OSError:
-                pass  # the client gave up waiting, as intended
+            self.reply(504, {"error": "stalled"})
         elif fault == "expire":
             with LOCK:
                 STATE["tokens"].clear()

@@ -92,3 +92,20 @@ TEST_CASE("journal: default path follows XDG_STATE_HOME, then HOME") {
     }
   }
 }
+
+TEST_CASE("journal: a second writer is refused while the first is open") {
+  std::string path = temp_dir() + "/j.db";
+  {
+    claimkit::journal::journal first(path);
+    try {
+      claimkit::journal::journal second(path);
+      FAIL("no error");
+    } catch (const claimkit::error& e) {
+      CHECK(std::string(e.what()) == "journal " + path + ": in use by another pm-push run");
+      CHECK(e.code() == claimkit::cli::exit_code::io);
+    }
+    claimkit::journal::journal reader(path, true);  // a dry run may look
+    CHECK(reader.get("t", "k") == state::none);
+  }
+  claimkit::journal::journal again(path);
+}
