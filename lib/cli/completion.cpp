@@ -359,13 +359,30 @@ std::string bash_script(const command_spec& root) {
 
 // ---------------------------------------------------------------- zsh
 
-// Text inside an _arguments [description] or a _describe entry: these
-// characters are syntax there.
+// A name or value label in an _arguments spec or a _describe entry: zsh
+// strips the backslash it puts before a colon.
 std::string zsh_text(std::string_view s) {
   std::string out;
   for (char c : s) {
-    if (c == '\\' || c == '[' || c == ']' || c == ':') out.push_back('\\');
+    if (c == '\\' || c == ':') out.push_back('\\');
     out.push_back(c);
+  }
+  return out;
+}
+
+// An option's [description]: zsh ends it at the first unescaped ']' but shows
+// any backslash it contains, so brackets become parentheses instead.
+std::string zsh_description(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '[') {
+      out.push_back('(');
+    } else if (c == ']') {
+      out.push_back(')');
+    } else {
+      if (c == '\\') out.push_back('\\');
+      out.push_back(c);
+    }
   }
   return out;
 }
@@ -410,7 +427,7 @@ std::string zsh_option(const option_spec& o) {
   } else if (names.size() > 1) {
     prefix = "(" + join(dashed(o), " ") + ")";
   }
-  std::string tail = "[" + zsh_text(o.description) + "]";
+  std::string tail = "[" + zsh_description(o.description) + "]";
   if (value) tail += ":" + zsh_text(o.value.label) + ":" + zsh_action(o.value);
   if (names.size() == 1) return sh_quote(prefix + names.front() + tail);
   std::string out = prefix.empty() ? "" : sh_quote(prefix);
@@ -450,8 +467,7 @@ void zsh_function(const command_spec& root, const command_spec& cmd, std::string
   for (const auto& s : cmd.subcommands) {
     std::vector<std::string> names{s.name};
     names.insert(names.end(), s.aliases.begin(), s.aliases.end());
-    for (const auto& n : names)
-      out += "            " + sh_quote(zsh_text(n) + ":" + zsh_text(s.description)) + "\n";
+    for (const auto& n : names) out += "            " + sh_quote(zsh_text(n) + ":" + s.description) + "\n";
   }
   const std::string title = cmd.path.empty() ? root.name : root.name + " " + cmd.name;
   out += "        )\n";
