@@ -17,7 +17,7 @@ help_items() {
   awk '
     /^[^ \t].*:$/ { section = $0; next }
     /^[^ \t]/ { section = ""; next }
-    section == "Examples:" || section == "Positionals:" { next }
+    section == "" || section == "Examples:" || section == "Positionals:" { next }
     section == "Subcommands:" && /^  [^ -]/ { print "sub " $1; next }
     /^  +-/ {
       names = $1
