@@ -204,6 +204,10 @@ std::vector<rule> default_rules() {
                     "batch_rejections", "the whole batch was rejected before adjudication; fix it and send it again");
   batch.types = {"batch_status"};
   v.push_back(std::move(batch));
+  rule batch_ok = make("batch-received", {"A0", "A1", "A2", "A5"}, {}, "received", "wait", "monitor",
+                       "the batch was received; claim-level statuses follow");
+  batch_ok.types = {"batch_status"};
+  v.push_back(std::move(batch_ok));
 
   v.push_back(make("denied-duplicate", {"F2"}, {"54", "78"}, "denied", "review", "denials",
                    "denied as a duplicate; check whether the first claim was paid"));
