@@ -286,7 +286,7 @@ std::size_t convert_response(std::string_view body, std::string_view claim_id, a
   std::vector<json::member> top;
   json::scan_error err;
   if (!json::scan_object(body, top, err)) {
-    throw claim_problem{"bad_response", fmt::format("the api answer is not a JSON object (column {}: {})", err.offset + 1, err.message)};
+    throw claim_problem{"bad_response", "the api answer is not a JSON object"};
   }
   object_view doc(body);
   std::vector<std::string_view> claims = doc.array("claims");
