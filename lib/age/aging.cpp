@@ -243,7 +243,7 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
       warned_unlisted_ = true;
       rep_.warning(rec.pos, "unlisted_payer",
                    fmt::format("payer not in the filing-limits table: using the default of {} days "
-                               "(said once; other unlisted payers too)",
+                               "(said once for all such payers)",
                                lim.days));
     }
     c.filing_deadline = service + lim.days;

@@ -37,10 +37,12 @@ void add_options(CLI::App& app, command_options& o) {
   app.add_option("--min-amount", o.min_amount, "Keep claims with at least AMOUNT outstanding")->type_name("AMOUNT");
   app.add_option("--state", o.states, "Keep claims in these states (comma-separated)")
       ->type_name("LIST")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false);
   app.add_option("--payer", o.payers, "Keep claims of these payer ids (comma-separated)")
       ->type_name("LIST")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false);
   app.add_flag("--due-only", o.due_only, "Keep claims due for a status check");
   app.add_flag("--all", o.all, "Keep finalized claims too (paid, denied, finalized)");
   app.add_option("--sort", o.sort, "Order claims by priority, age or amount, highest first")

@@ -122,6 +122,7 @@ filing_limits filing_limits::parse(std::string_view text, const std::string& nam
   }
   std::size_t line_no = 0;
   std::size_t pos = 0;
+  bool first_row = true;
   while (pos < text.size()) {
     std::size_t nl = text.find('\n', pos);
     if (nl == std::string_view::npos) nl = text.size();
@@ -129,13 +130,15 @@ filing_limits filing_limits::parse(std::string_view text, const std::string& nam
     pos = nl + 1;
     ++line_no;
     if (ln.empty() || ln.front() == '#') continue;
+    bool may_be_header = first_row;
+    first_row = false;
     std::size_t comma = ln.rfind(',');
     if (comma == std::string_view::npos) malformed(name, line_no, "expected payer_id,days");
     std::string_view key = unquote(ln.substr(0, comma));
     int d = 0;
     if (!parse_days(unquote(ln.substr(comma + 1)), d)) {
-      if (line_no == 1 || t.by_id_.empty()) {
-        // A header line such as "payer_id,days".
+      if (may_be_header) {
+        // A header line such as "payer_id,days": no digits at all.
         bool header = true;
         for (char c : ln) {
           if (c >= '0' && c <= '9') header = false;

@@ -151,6 +151,20 @@ void aging_report::add(const aged_claim& c) {
   }
 }
 
+void aging_report::set_scorecards(std::map<std::string, payer_scorecard> cards) {
+  cards_ = std::move(cards);
+  has_cards_ = true;
+  if (s_.by != group_by::payer) return;
+  for (const auto& [payer, card] : cards_) {
+    std::string key = payer.empty() ? std::string(kNoPayer) : payer;
+    auto& g = groups_[key];
+    if (g.bucket_claims.empty()) {
+      g.bucket_claims.assign(s_.buckets.size(), 0);
+      g.bucket_amount.assign(s_.buckets.size(), 0);
+    }
+  }
+}
+
 const char* aging_report::by_name() const {
   switch (s_.by) {
     case group_by::payer: return "payer";

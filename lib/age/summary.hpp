@@ -31,11 +31,9 @@ class aging_report {
   explicit aging_report(const settings& s);
 
   void add(const aged_claim& c);
-  /// Adds the scorecard columns (--by payer with --ledger).
-  void set_scorecards(std::map<std::string, payer_scorecard> cards) {
-    cards_ = std::move(cards);
-    has_cards_ = true;
-  }
+  /// Adds the scorecard columns (--by payer with --ledger), and a row for
+  /// each ledger payer that has no open claim in the input.
+  void set_scorecards(std::map<std::string, payer_scorecard> cards);
 
   void render(std::string& out) const;
 

@@ -41,6 +41,8 @@ TEST_CASE("CSV tables") {
   CHECK(parse_error("payer_id,days\n12345\n") == "limits:2: expected payer_id,days");
   CHECK(parse_error("a,1\nb,0\n") == "limits:2: days must be a positive whole number");
   CHECK(parse_error(",30\n") == "limits:1: empty payer_id");
+  // Only the first row may be a header (a bug once took a bad row for one).
+  CHECK(parse_error("payer_id,days\nPAYA,ninety\n") == "limits:2: days must be a positive whole number");
 }
 
 TEST_CASE("JSON tables") {
