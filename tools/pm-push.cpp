@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   app->add_flag("--resend-unknown", o.resend_unknown,
                 "Send again records whose earlier send was never confirmed (athena, nextgen)");
   app->add_option("--batch", o.batch_size, "Records per ledger transaction and per output flush")
+      ->type_name("N")
       ->check(CLI::Range(1, 100000))
       ->default_val(500);
   app->add_option("--base-url", h.base_url, "API base URL (athena, nextgen; https, or http on loopback)")
@@ -46,15 +47,18 @@ int main(int argc, char** argv) {
   app->add_option("--config", h.config_path, "Credentials file (refused when group/other-readable)")
       ->type_name("FILE");
   app->add_option("--cacert", h.cacert, "Extra CA bundle (PEM) for TLS verification")->type_name("FILE");
-  app->add_option("--jobs", h.jobs, "Concurrent requests at most")->check(CLI::Range(1, 64))->default_val(4);
+  app->add_option("--jobs", h.jobs, "Concurrent requests at most")->type_name("N")->check(CLI::Range(1, 64))->default_val(4);
   app->add_option("--rate", h.rate, "Requests per second at most (0: no cap)")
+      ->type_name("N")
       ->check(CLI::NonNegativeNumber)
       ->default_val(0);
   app->add_option("--max-attempts", h.max_attempts, "Attempts per request, first included")
+      ->type_name("N")
       ->check(CLI::Range(1, 20))
       ->default_val(5);
   double timeout = 60;
   app->add_option("--timeout", timeout, "Seconds one request may take, connecting included")
+      ->type_name("SECONDS")
       ->check(CLI::Range(0.1, 3600.0))
       ->default_val(60);
   app->callback([&] { h.total_timeout = std::chrono::milliseconds(static_cast<long long>(timeout * 1000)); });
