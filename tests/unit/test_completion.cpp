@@ -1,10 +1,15 @@
 #include <doctest/doctest.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "cli/completion.hpp"
+#include "cli/tool.hpp"
 #include "core/error.hpp"
 
 namespace {
@@ -196,4 +201,73 @@ TEST_CASE("completion: choices with shell syntax are quoted") {
                  "_claimkit_odd_add -W 'a\\ b it\\'\\''s \\$x'; return ;;\n"));
   CHECK(contains(generate_completion(app, "zsh"), ":TEXT:(a\\ b it\\'\\''s \\$x)'"));
   CHECK(contains(generate_completion(app, "fish"), "-x -a 'a\\\\ b it\\\\\\'s \\\\$x'"));
+}
+
+namespace {
+
+// Runs cli::run with fd `fd` sent to a temporary file; returns what was written.
+std::string capture_fd(int fd, const std::function<void()>& f) {
+  char path[] = "/tmp/claimkit-unit-XXXXXX";
+  const int tmp = ::mkstemp(path);
+  REQUIRE(tmp >= 0);
+  ::unlink(path);
+  std::fflush(nullptr);
+  const int saved = ::dup(fd);
+  ::dup2(tmp, fd);
+  f();
+  std::fflush(nullptr);
+  ::dup2(saved, fd);
+  ::close(saved);
+  std::string text;
+  ::lseek(tmp, 0, SEEK_SET);
+  char buf[4096];
+  for (ssize_t n; (n = ::read(tmp, buf, sizeof buf)) > 0;) text.append(buf, static_cast<std::size_t>(n));
+  ::close(tmp);
+  return text;
+}
+
+struct env_guard {
+  explicit env_guard(const char* value) { ::setenv("CLAIMKIT_COMPLETION", value, 1); }
+  ~env_guard() { ::unsetenv("CLAIMKIT_COMPLETION"); }
+};
+
+}  // namespace
+
+TEST_CASE("completion: cli::run prints the script when CLAIMKIT_COMPLETION is set, without running") {
+  auto app = claimkit::cli::make_app("demo-tool", "Demo", "");
+  claimkit::cli::common_options common;
+  claimkit::cli::add_common_options(*app, common);
+  bool ran = false;
+  char arg0[] = "demo-tool";
+  char* argv[] = {arg0, nullptr};
+  int code = -1;
+  env_guard env("fish");
+  const std::string out = capture_fd(1, [&] {
+    code = claimkit::cli::run(*app, common, 1, argv, [&](claimkit::cli::context&) {
+      ran = true;
+      return 0;
+    });
+  });
+  CHECK(code == 0);
+  CHECK_FALSE(ran);
+  CHECK(out == generate_completion(*app, "fish"));
+}
+
+TEST_CASE("completion: cli::run rejects an unknown CLAIMKIT_COMPLETION with exit 2") {
+  auto app = claimkit::cli::make_app("demo-tool", "Demo", "");
+  claimkit::cli::common_options common;
+  claimkit::cli::add_common_options(*app, common);
+  char arg0[] = "demo-tool";
+  char* argv[] = {arg0, nullptr};
+  int code = -1;
+  env_guard env("powershell");
+  std::string out;
+  const std::string err = capture_fd(2, [&] {
+    out = capture_fd(1, [&] {
+      code = claimkit::cli::run(*app, common, 1, argv, [](claimkit::cli::context&) { return 0; });
+    });
+  });
+  CHECK(code == 2);
+  CHECK(out.empty());
+  CHECK(err == "demo-tool: unknown completion shell 'powershell' (want bash, zsh or fish)\n");
 }
