@@ -50,11 +50,12 @@ extract() {
     }
     /^\.SH/ {
       t = $0; sub(/^\.SH[ \t]*/, "", t); gsub(/"/, "", t); sub(/[ \t]+$/, "", t)
+      if (cont) emit()
       section = t; in_ex = 0; pending = ""; next
     }
     section != "EXAMPLES" { next }
     /^\.EX/ { in_ex = 1; pending = ""; next }
-    /^\.EE/ { in_ex = 0; pending = ""; next }
+    /^\.EE/ { if (cont) emit(); in_ex = 0; pending = ""; next }
     !in_ex { next }
     /^[.\047][ \t]*\\"/ {
       if (match($0, /exit:[ \t]*[0-9]+/)) { e = substr($0, RSTART, RLENGTH); sub(/exit:[ \t]*/, "", e); pending = e }
@@ -72,12 +73,33 @@ extract() {
         pending = ""; next
       }
       pending = ""
-      cont = (substr(cmd, length(cmd)) == "\\")
+      # An odd number of trailing backslashes continues the line, as in sh.
+      for (k = length(cmd); k > 0 && substr(cmd, k, 1) == "\\"; k--) {}
+      cont = (length(cmd) - k) % 2
       if (cont) { cmd = substr(cmd, 1, length(cmd) - 1); next }
-      printf "%d\t%d\t%s\n", start, want, cmd
+      emit()
     }
+    function emit() { printf "%d\t%d\t%s\n", start, want, cmd; cont = 0 }
   '
 }
+
+# The extractor checks itself first, so a different awk cannot quietly make
+# it find nothing.
+sample='.SH EXAMPLES
+.EX
+.\" exit: 3
+$ printf \(aq%s\en\(aq \fB\-\-x\fR "\(dqa\(dq" \e
+>   | wc \-l   \" a comment
+shown output
+$ echo \-\e\e
+.EE'
+want=$(printf '4\t3\tprintf %s %s "%s"   | wc -l\n7\t0\techo -%s' "'%s\\n'" "--x" '"a"' '\\')
+got=$(extract <<<"$sample")
+if [ "$got" != "$want" ]; then
+  echo "FAIL: example extraction self-check"
+  diff <(echo "$want") <(echo "$got")
+  exit 1
+fi
 
 # Tools of the kit that are not built: examples naming one are skipped.
 missing=()
