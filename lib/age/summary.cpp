@@ -156,8 +156,8 @@ void aging_report::set_scorecards(std::map<std::string, payer_scorecard> cards) 
   has_cards_ = true;
   if (s_.by != group_by::payer) return;
   for (const auto& [payer, card] : cards_) {
-    std::string key = payer.empty() ? std::string(kNoPayer) : payer;
-    auto& g = groups_[key];
+    if (payer.empty()) continue;  // ledger rows without a payer id (portal or phone captures)
+    auto& g = groups_[payer];
     if (g.bucket_claims.empty()) {
       g.bucket_claims.assign(s_.buckets.size(), 0);
       g.bucket_amount.assign(s_.buckets.size(), 0);
