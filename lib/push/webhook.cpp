@@ -12,7 +12,7 @@ namespace {
 class webhook_target : public http_target {
  public:
   webhook_target(const options& o, std::string url) : http_target(o.http), url_(std::move(url)) {
-    http::check_url(url_, "--to http:");
+    http::check_url(url_, "--to");
   }
 
   std::string_view kind() const override { return "http"; }
