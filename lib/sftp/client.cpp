@@ -163,6 +163,14 @@ void client::perform(std::string_view action, const std::string& name) {
   if (rc == CURLE_OK) return;
   std::string host = where_.display();
   std::string detail = errbuf_[0] != '\0' ? std::string(errbuf_) : std::string(curl_easy_strerror(rc));
+  if (host_key_match_ < 0 && detail.find("exchange encryption keys") != std::string::npos) {
+    // libcurl offers only the key type known_hosts lists for the host; a
+    // server that no longer has a key of that type has changed its key too.
+    throw error(cli::exit_code::remote,
+                fmt::format("{}: the server offers no host key of the type listed for it in {}: its key may have "
+                            "changed; refusing to connect",
+                            host, opts_.known_hosts));
+  }
   switch (rc) {
     case CURLE_PEER_FAILED_VERIFICATION:
       if (host_key_match_ == CURLKHMATCH_MISMATCH) {

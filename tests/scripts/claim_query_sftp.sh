@@ -73,6 +73,7 @@ stop_sshd() {
 
 ssh-keygen -q -t ecdsa -b 256 -N '' -f "$work/host_key" || fail "host key"
 ssh-keygen -q -t ecdsa -b 256 -N '' -f "$work/other_host_key" || fail "second host key"
+ssh-keygen -q -t ed25519 -N '' -f "$work/ed25519_host_key" || fail "third host key"
 ssh-keygen -q -t ecdsa -b 256 -N '' -m PEM -f "$work/user_key" || fail "user key"
 cp "$work/user_key.pub" "$work/authorized_keys"
 chmod 600 "$work/authorized_keys"
@@ -163,6 +164,17 @@ grep -q 'does not match' "$work/changed.err" || fail "changed host key message: 
 cq send --to "sftp://$user@127.0.0.1:$port$work/remote/in/" --identity "$work/user_key" \
   --known-hosts "$work/known_hosts" "$work/local/276-000000003.x12" >/dev/null 2>"$work/changed2.err"
 [ $? = 4 ] || fail "send with a changed host key was not refused"
+
+# Changed to a key of another type: still refused, with a reason.
+stop_sshd
+start_sshd "$work/ed25519_host_key"
+echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$work/host_key.pub")" >"$work/known_hosts"
+cq fetch "sftp://$user@127.0.0.1:$port$work/remote/out/" --into "$work/inbox" --identity "$work/user_key" \
+  --known-hosts "$work/known_hosts" >"$work/changed3.out" 2>"$work/changed3.err"
+code=$?
+[ "$code" = 4 ] || fail "host key of another type: exit $code, want 4 ($(cat "$work/changed3.err"))"
+grep -q 'may have changed' "$work/changed3.err" || fail "host key type change message: $(cat "$work/changed3.err")"
+[ ! -e "$work/inbox/f.277" ] || fail "file fetched despite a changed host key type"
 
 # A password in the URL is a usage error, before any connection.
 cq fetch "sftp://$user:secret@127.0.0.1:$port/x/" --into "$work/inbox" "${common[@]}" >/dev/null 2>"$work/pw.err"
