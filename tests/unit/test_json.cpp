@@ -1,0 +1,110 @@
+// Unit tests for the JSON writers and the validating scanner.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "json/fast_writer.hpp"
+#include "json/scan.hpp"
+#include "json/writer.hpp"
+
+using namespace claimkit;
+
+TEST_CASE("strings are escaped into valid UTF-8 JSON") {
+  std::string out;
+  json::append_string(out, "plain");
+  CHECK(out == "\"plain\"");
+  out.clear();
+  json::append_string(out, std::string("a\"b\\c\n\x01", 7));
+  CHECK(out == "\"a\\\"b\\\\c\\n\\u0001\"");
+  out.clear();
+  json::append_string(out, "caf\xC3\xA9");
+  CHECK(out == "\"caf\xC3\xA9\"");
+  out.clear();
+  json::append_string(out, "bad\xE9latin1");  // invalid UTF-8 byte
+  CHECK(out == "\"bad\\ufffdlatin1\"");
+}
+
+TEST_CASE("X12 decimals keep their digits") {
+  std::string out;
+  CHECK(json::append_decimal(out, "150.00"));
+  CHECK(out == "150.00");
+  out.clear();
+  CHECK(json::append_decimal(out, ".5"));
+  CHECK(out == "0.5");
+  out.clear();
+  CHECK(json::append_decimal(out, "-007.10"));
+  CHECK(out == "-7.10");
+  out.clear();
+  CHECK(json::append_decimal(out, "5."));
+  CHECK(out == "5");
+  CHECK_FALSE(json::append_decimal(out, "12A"));
+  CHECK_FALSE(json::append_decimal(out, ""));
+  CHECK_FALSE(json::is_plain_decimal("01"));
+}
+
+TEST_CASE("writer leaves absent values out and places commas") {
+  std::string out;
+  json::writer w(out);
+  w.begin_object();
+  w.field("a", "x");
+  w.field("empty", "");
+  w.decimal_field("n", "1.50");
+  w.key("list");
+  w.begin_array();
+  w.string("p");
+  w.integer(-3);
+  w.end_array();
+  w.decimal_field("text", "N/A");
+  w.end_object();
+  CHECK(out == R"({"a":"x","n":1.50,"list":["p",-3],"text":"N/A"})");
+}
+
+TEST_CASE("fast writer matches the plain writer") {
+  json::fast_writer f;
+  f.clear();
+  f.begin_object();
+  f.field("id", "AB\"1");
+  f.date_field("d", "20261116");
+  f.decimal_field("amt", ".25");
+  f.members(R"("pre":1)");
+  f.key("arr");
+  f.begin_array();
+  f.integer(7);
+  f.end_array();
+  f.end_object();
+  CHECK(f.view() == R"({"id":"AB\"1","d":"2026-11-16","amt":0.25,"pre":1,"arr":[7]})");
+}
+
+TEST_CASE("scanner validates and lists top-level members with raw values") {
+  std::vector<json::member> m;
+  json::scan_error e;
+  REQUIRE(json::scan_object(R"( {"a": 150.50, "b":{"x":[1,2,{"y":null}]}, "c":"q\"z"} )", m, e));
+  REQUIRE(m.size() == 3);
+  CHECK(m[0].key == "a");
+  CHECK(m[0].value == "150.50");
+  CHECK(m[0].kind == json::kind::number);
+  CHECK(m[1].value == R"({"x":[1,2,{"y":null}]})");
+  CHECK(m[2].value == R"("q\"z")");
+  std::string s;
+  json::unescape("q\\\"z\\u00e9\\ud83d\\ude00", s);
+  CHECK(s == "q\"z\xC3\xA9\xF0\x9F\x98\x80");
+}
+
+TEST_CASE("scanner errors give an offset and a message without data") {
+  std::vector<json::member> m;
+  json::scan_error e;
+  CHECK_FALSE(json::scan_object(R"({"a":1,})", m, e));
+  CHECK(e.message == "expected object key");
+  CHECK(e.offset == 7);
+  CHECK_FALSE(json::scan_object("[1,2]", m, e));
+  CHECK(e.message == "record is not a JSON object");
+  CHECK_FALSE(json::scan_object(R"({"a":01})", m, e));
+  CHECK_FALSE(json::scan_object("{\"a\":\"\xFF\"}", m, e));
+  CHECK(e.message == "invalid UTF-8 in string");
+  CHECK_FALSE(json::scan_object(R"({"a":1} x)", m, e));
+  std::string deep(100, '[');
+  deep = "{\"a\":" + deep + std::string(100, ']') + "}";
+  CHECK_FALSE(json::scan_object(deep, m, e));
+  CHECK(e.message == "nesting too deep");
+}

@@ -1,0 +1,202 @@
+// Unit tests for the X12 tokenizer: delimiters from the ISA, tolerated
+// layouts, positions, pinning across buffer refills.
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "io/input.hpp"
+#include "x12/delimiters.hpp"
+#include "x12/reader.hpp"
+#include "x12/values.hpp"
+
+using namespace claimkit;
+
+namespace {
+
+const char* kIsa =
+    "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261116*0930*^*00501*000000001*0*P*:~";
+
+struct temp_file {
+  std::string path;
+  explicit temp_file(const std::string& content) {
+    char name[] = "/tmp/claimkit-unit-XXXXXX";
+    int fd = mkstemp(name);
+    REQUIRE(fd >= 0);
+    close(fd);
+    path = name;
+    std::ofstream(path, std::ios::binary) << content;
+  }
+  ~temp_file() { std::remove(path.c_str()); }
+};
+
+struct seg_info {
+  std::string tag;
+  std::vector<std::string> elements;
+  std::uint64_t line, offset, index;
+  bool unterminated;
+};
+
+std::vector<seg_info> read_all(const std::string& content, std::size_t buffer = 4u << 20) {
+  temp_file f(content);
+  io::input in(f.path);
+  x12::reader r(in, buffer);
+  std::vector<seg_info> out;
+  x12::segment s;
+  while (r.next(s)) {
+    seg_info i{std::string(s.tag()), {}, s.line, s.offset, s.index, s.unterminated};
+    for (std::size_t k = 1; k < s.elements.size(); ++k) i.elements.emplace_back(s.elements[k]);
+    out.push_back(std::move(i));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("delimiters come from the ISA itself") {
+  auto s = x12::scan_isa(kIsa, true);
+  REQUIRE(s.result == x12::isa_scan::status::ok);
+  CHECK(s.delims.element == '*');
+  CHECK(s.delims.component == ':');
+  CHECK(s.delims.repetition == '^');
+  CHECK(s.delims.segment == '~');
+  CHECK(s.length == 106);
+}
+
+TEST_CASE("an unpadded ISA is read by counting separators") {
+  std::string isa = "ISA|00||00||ZZ|SENDER|ZZ|RECEIVER|261116|0930|!|00501|1|0|P|^\n";
+  auto s = x12::scan_isa(isa, true);
+  REQUIRE(s.result == x12::isa_scan::status::ok);
+  CHECK(s.delims.element == '|');
+  CHECK(s.delims.component == '^');
+  CHECK(s.delims.repetition == '!');
+  CHECK(s.delims.segment == '\n');
+}
+
+TEST_CASE("ISA11 'U' means no repetition separator") {
+  std::string isa = kIsa;
+  isa.replace(isa.find("*^*"), 3, "*U*");
+  auto s = x12::scan_isa(isa, true);
+  REQUIRE(s.result == x12::isa_scan::status::ok);
+  CHECK(s.delims.repetition == '\0');
+}
+
+TEST_CASE("a damaged ISA says what is wrong and the TA1 code") {
+  auto few = x12::scan_isa("ISA*00*  *00~GS*HN~", true);
+  CHECK(few.result == x12::isa_scan::status::invalid);
+  CHECK(std::string(few.problem) == "ISA segment has fewer than 16 elements");
+  CHECK(std::string(few.ta1_code) == "024");
+  std::string alnum = kIsa;
+  alnum[alnum.size() - 2] = 'A';  // ISA16
+  auto bad = x12::scan_isa(alnum, true);
+  CHECK(std::string(bad.ta1_code) == "027");
+  CHECK(x12::scan_isa("ISA*00*", false).result == x12::isa_scan::status::need_more);
+}
+
+TEST_CASE("text and a BOM before the ISA, CRLF and indentation between segments") {
+  std::string text = "\xEF\xBB\xBFSome prose ISA mentioned here.\r\n";
+  text += kIsa;
+  text += "\r\n  GS*HN*A*B*20261116*0930*1*X*005010X212~\r\n\tST*277*0001~\r\nSE*2*0001~GE*1*1~IEA*1*000000001~\r\n";
+  auto segs = read_all(text);
+  REQUIRE(segs.size() == 6);
+  CHECK(segs[0].tag == "ISA");
+  CHECK(segs[1].tag == "GS");
+  CHECK(segs[1].line == 3);
+  CHECK(segs[2].tag == "ST");
+  CHECK(segs[2].elements == std::vector<std::string>{"277", "0001"});
+  CHECK(segs[5].tag == "IEA");
+  CHECK(text.substr(segs[2].offset, 2) == "ST");
+}
+
+TEST_CASE("newline as segment terminator, with CRLF line ends") {
+  std::string isa = kIsa;
+  isa.back() = '\n';
+  std::string text = isa.substr(0, isa.size() - 1) + "\r\nGS*FA*A*B*20261116*0930*7*X*004010\r\nGE*0*7\r\nIEA*1*000000001\r\n";
+  auto segs = read_all(text);
+  REQUIRE(segs.size() == 4);
+  CHECK(segs[1].elements.back() == "004010");
+  CHECK(segs[3].elements.back() == "000000001");
+  CHECK(segs[3].line == 4);
+}
+
+TEST_CASE("a segment wrapped over two lines is joined") {
+  std::string text = std::string(kIsa) + "\nNM1*IL*1*LONG\nNAME~IEA*1*000000001~";
+  auto segs = read_all(text);
+  REQUIRE(segs.size() == 3);
+  CHECK(segs[1].elements[2] == "LONGNAME");
+  CHECK(segs[2].line == 3);
+}
+
+TEST_CASE("a segment cut by the end of input is returned and flagged") {
+  std::string text = std::string(kIsa) + "GS*HN*A*B*2026";
+  auto segs = read_all(text);
+  REQUIRE(segs.size() == 2);
+  CHECK(segs[1].unterminated);
+  CHECK(segs[1].elements.back() == "2026");
+}
+
+TEST_CASE("segments straddling buffer refills keep their positions") {
+  // Regression: an unterminated last segment after a refill reported an
+  // offset past the end of the file.
+  std::string text = kIsa;
+  for (int i = 0; i < 2000; ++i) text += "REF*EJ*ACCOUNT" + std::to_string(i) + "~\n";
+  text += "STC*F";
+  auto segs = read_all(text, 4096);
+  REQUIRE(segs.size() == 2002);
+  for (const auto& s : segs) REQUIRE(text.compare(s.offset, s.tag.size(), s.tag) == 0);
+  CHECK(segs.back().unterminated);
+  CHECK(segs[1500].elements[1] == "ACCOUNT1499");
+}
+
+TEST_CASE("pinned segments stay readable across refills") {
+  std::string text = kIsa;
+  for (int i = 0; i < 500; ++i) text += "REF*EJ*ACCOUNT" + std::to_string(i) + "~";
+  temp_file f(text);
+  io::input in(f.path);
+  x12::reader r(in, 1024);
+  x12::segment s;
+  std::vector<std::string_view> kept;
+  REQUIRE(r.next(s));
+  r.pin();
+  while (r.next(s)) kept.push_back(s.elements[2]);
+  REQUIRE(kept.size() == 500);
+  CHECK(kept[0] == "ACCOUNT0");
+  CHECK(kept[250] == "ACCOUNT250");
+  CHECK(kept[499] == "ACCOUNT499");
+  r.unpin();
+}
+
+TEST_CASE("two interchanges with different delimiters") {
+  std::string second = "ISA|00|          |00|          |ZZ|SENDER         |ZZ|RECEIVER       |261116|0930|!|00501|000000002|0|P|^\n"
+                       "GS|HN|A|B|20261116|0930|2|X|005010X212\nIEA|1|000000002\n";
+  std::string text = std::string(kIsa) + "IEA*1*000000001~\n" + second;
+  auto segs = read_all(text);
+  REQUIRE(segs.size() == 5);
+  CHECK(segs[2].tag == "ISA");
+  CHECK(segs[3].elements[0] == "HN");
+  CHECK(segs[4].elements[1] == "000000002");
+}
+
+TEST_CASE("dates, NPIs and segment identifiers") {
+  std::string out;
+  CHECK(x12::convert_date("20240229", out));
+  CHECK(out == "2024-02-29");
+  CHECK_FALSE(x12::convert_date("20230229", out));
+  CHECK_FALSE(x12::convert_date("20261301", out));
+  CHECK_FALSE(x12::convert_date("2026111", out));
+  CHECK(x12::valid_date("20000229"));
+  CHECK_FALSE(x12::valid_date("19000229"));
+  std::string from, to;
+  CHECK(x12::convert_range("20261001-20261005", from, to));
+  CHECK(from == "2026-10-01");
+  CHECK(to == "2026-10-05");
+  CHECK(x12::valid_npi("1234567893"));
+  CHECK_FALSE(x12::valid_npi("1234567890"));
+  CHECK(x12::valid_segment_id("NM1"));
+  CHECK_FALSE(x12::valid_segment_id("nm1"));
+  CHECK_FALSE(x12::valid_segment_id("N"));
+  CHECK(x12::tag_code("STC") != x12::tag_code("ST"));
+  CHECK(x12::tag_code("STC") == x12::tag_code(std::string("STC")));
+}
