@@ -41,6 +41,10 @@ bool line_reader::next(line& out) {
       std::size_t len = static_cast<std::size_t>(static_cast<const char*>(nl) - start);
       begin_ += len + 1;
       ++number_;
+      if (len > max_line_) {
+        out = line{std::string_view(), number_, true};
+        return true;
+      }
       if (len > 0 && start[len - 1] == '\r') --len;
       out = line{std::string_view(start, len), number_, false};
       return true;
