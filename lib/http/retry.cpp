@@ -134,6 +134,12 @@ void dispatcher::finish_attempt(const std::shared_ptr<state>& s, result r) {
       end(job_end::done, {});
       return;
     case verdict::fail:
+      if (r.fail == failure::tls) {
+        // The next request to the same server would meet the same certificate.
+        stop(describe(r));
+        end(job_end::stopped, stop_reason_);
+        return;
+      }
       if (r.fail == failure::none) breaker_.record_success(); else breaker_.record_failure();
       end(job_end::done, {});
       return;

@@ -84,8 +84,9 @@ using unauthorized_handler = std::function<bool(const request& sent)>;
 
 /// Runs jobs over a client with the retry policy: retryable failures are
 /// retried with full-jitter backoff (Retry-After, when given, is the minimum
-/// wait); the circuit breaker, or a refused authorization, stops the run:
-/// queued and waiting jobs end as `stopped`, transfers in flight finish.
+/// wait); the circuit breaker, a refused authorization or a TLS failure
+/// stops the run: queued and waiting jobs end as `stopped`, transfers in
+/// flight finish.
 class dispatcher {
  public:
   dispatcher(client& c, retry_policy p, std::uint64_t seed = std::random_device{}());

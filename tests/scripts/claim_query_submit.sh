@@ -141,4 +141,30 @@ env -u CLAIMKIT_OPTUM_CLIENT_ID -u CLAIMKIT_OPTUM_CLIENT_SECRET timeout 50 "$bin
 # 6. Plain http to a non-loopback host is refused before anything is read.
 run --url "http://example.com/claimstatus" "$work/five.ndjson" >/dev/null 2>"$work/stderr6"
 [ $? -eq 2 ] || fail "plain http to a remote host accepted"
+
+# 7. --rate caps the start rate: 10 claims at 5 per second take at least 1.8 s.
+claims 10 "$work/ten.ndjson"
+start_server
+t0=$(date +%s%N)
+run --url "http://127.0.0.1:$port/claimstatus/v2/" --token-url "http://127.0.0.1:$port/token" --jobs 8 --rate 5 \
+  "$work/ten.ndjson" >"$work/out7" 2>/dev/null || fail "rate run"
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+[ "$ms" -ge 1800 ] || fail "--rate 5 not honoured: 10 requests in ${ms} ms"
+[ "$(wc -l <"$work/out7")" -eq 10 ] || fail "rate run output"
+
+# 8. TLS is always verified: an unknown CA stops the run (exit 4, claims kept); --cacert trusts it.
+if command -v openssl >/dev/null; then
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" -days 2 \
+    -subj /CN=localhost -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" >/dev/null 2>&1 || fail "openssl"
+  start_server --flavour stedi --api-key k --tls-cert "$work/cert.pem" --tls-key "$work/key.pem"
+  CLAIMKIT_STEDI_API_KEY=k run --api stedi --url "https://127.0.0.1:$port/claimstatus/v2" --errors "$work/err8" \
+    "$work/five.ndjson" >"$work/out8" 2>"$work/stderr8"
+  rc=$?
+  [ $rc -eq 4 ] || { cat "$work/stderr8"; fail "unverified TLS: exit $rc, expected 4"; }
+  grep -q 'tls failure' "$work/stderr8" || { cat "$work/stderr8"; fail "tls message"; }
+  [ "$(wc -l <"$work/err8")" -eq 5 ] || fail "unverified TLS: claims not kept"
+  CLAIMKIT_STEDI_API_KEY=k run --api stedi --url "https://127.0.0.1:$port/claimstatus/v2" --cacert "$work/cert.pem" \
+    "$work/five.ndjson" >"$work/out8b" 2>"$work/stderr8b" || { cat "$work/stderr8b"; fail "--cacert run"; }
+  [ "$(wc -l <"$work/out8b")" -eq 5 ] || fail "--cacert output"
+fi
 echo "ok"

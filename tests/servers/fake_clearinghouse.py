@@ -256,6 +256,8 @@ def main():
     ap.add_argument("--down-after", type=int, default=0)
     ap.add_argument("--down-mode", default="503")
     ap.add_argument("--slow-seconds", type=float, default=3.0)
+    ap.add_argument("--tls-cert", help="serve https with this certificate (PEM)")
+    ap.add_argument("--tls-key", help="the certificate's private key (PEM)")
     ap.add_argument("--lifetime", type=float, default=120.0, help="exit after this many seconds whatever happens")
     opts = ap.parse_args()
 
@@ -265,6 +267,11 @@ def main():
 
     server = Server(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    if opts.tls_cert:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(opts.tls_cert, opts.tls_key)
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
     server.opts = opts
     server.faults = {}
     for f in opts.fault:
