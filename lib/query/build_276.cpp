@@ -10,15 +10,15 @@ namespace {
 // X12 delimiters this writer uses: element, component, repetition, segment.
 constexpr std::string_view kDelimiters = "*:^~";
 
-/// Why text cannot go into an X12 element, or nullptr when it can.
-const char* text_problem(std::string_view v, std::size_t min_len, std::size_t max_len) {
+/// Why text cannot go into an X12 element, or nullptr when it can (the
+/// caller checks the maximum length, to name it).
+const char* text_problem(std::string_view v, std::size_t min_len) {
   if (v.size() < min_len) return min_len == 2 ? "shorter than 2 characters" : "empty";
   for (char c : v) {
     auto u = static_cast<unsigned char>(c);
     if (kDelimiters.find(c) != std::string_view::npos) return "contains an X12 delimiter character (* : ^ ~)";
     if (u < 0x20 || u > 0x7e) return "contains a character outside printable ASCII";
   }
-  if (v.size() > max_len) return nullptr;  // reported by the caller with the limit
   return nullptr;
 }
 
@@ -52,7 +52,7 @@ class claim_reader {
     }
     json::unescape(m->value.substr(1, m->value.size() - 2), out);
     if (out.empty()) return false;
-    if (const char* p = text_problem(out, min_len, max_len)) {
+    if (const char* p = text_problem(out, min_len)) {
       problem(path, p);
       out.clear();
       return false;
@@ -325,7 +325,7 @@ std::vector<std::string> check_envelope(const envelope_settings& env) {
       if (required) out.push_back(fmt::format("{} is required ({})", what, where));
       return;
     }
-    const char* p = text_problem(v, 1, max_len);
+    const char* p = text_problem(v, 1);
     if (p != nullptr) {
       out.push_back(fmt::format("{} {}", what, p));
     } else if (v.size() < min_len || v.size() > max_len) {
@@ -447,7 +447,7 @@ std::string read_claim(const std::vector<json::member>& ms, std::string_view tra
           for (auto e : mods) {
             if (e.size() < 2 || e.front() != '"') { ok = false; break; }
             json::unescape(e.substr(1, e.size() - 2), m);
-            if (m.size() != 2 || text_problem(m, 1, 2) != nullptr) { ok = false; break; }
+            if (m.size() != 2 || text_problem(m, 1) != nullptr) { ok = false; break; }
             l.modifiers.push_back(m);
           }
           if (!ok) r.problem(at("modifiers"), "must be an array of at most 4 two-character codes");
