@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "json/writer.hpp"
 
 namespace claimkit::codes {
 namespace {
@@ -86,11 +87,15 @@ tables::tables() {
   for (list l : {list::category, list::status, list::entity}) {
     auto& m = maps_[static_cast<int>(l)];
     m.slots.assign(2048, slot{});
-    for (const entry& e : builtin(l)) put(l, key_of(e.code), e.label);
+    for (const entry& e : builtin(l)) {
+      owned_.emplace_back();
+      json::append_string(owned_.back(), e.label);
+      put(l, key_of(e.code), e.label, owned_.back());
+    }
   }
 }
 
-void tables::put(list l, std::uint64_t key, std::string_view label) {
+void tables::put(list l, std::uint64_t key, std::string_view label, std::string_view json) {
   if (key == 0) return;
   auto& m = maps_[static_cast<int>(l)];
   if ((m.count + 1) * 2 > m.slots.size()) {
@@ -99,7 +104,7 @@ void tables::put(list l, std::uint64_t key, std::string_view label) {
     old.swap(m.slots);
     m.count = 0;
     for (const slot& s : old) {
-      if (s.key != 0) put(l, s.key, s.label);
+      if (s.key != 0) put(l, s.key, s.label, s.json);
     }
   }
   std::size_t mask = m.slots.size() - 1;
@@ -107,11 +112,13 @@ void tables::put(list l, std::uint64_t key, std::string_view label) {
     slot& s = m.slots[i];
     if (s.key == key) {
       s.label = label;
+      s.json = json;
       return;
     }
     if (s.key == 0) {
       s.key = key;
       s.label = label;
+      s.json = json;
       ++m.count;
       return;
     }
@@ -121,7 +128,10 @@ void tables::put(list l, std::uint64_t key, std::string_view label) {
 void tables::set(list l, std::string_view code, std::string_view label) {
   if (label.empty()) return;
   owned_.emplace_back(label);
-  put(l, key_of(code), owned_.back());
+  std::string_view text = owned_.back();
+  owned_.emplace_back();
+  json::append_string(owned_.back(), text);
+  put(l, key_of(code), text, owned_.back());
 }
 
 std::size_t tables::load_csv(list l, std::string_view text) {

@@ -32,15 +32,13 @@ class tables {
 
   /// The label for code, or empty when the code is not known.
   std::string_view label(list l, std::string_view code) const {
-    std::uint64_t k = key_of(code);
-    if (k == 0) return {};
-    const auto& t = maps_[static_cast<int>(l)];
-    std::size_t mask = t.slots.size() - 1;
-    for (std::size_t i = hash(k) & mask;; i = (i + 1) & mask) {
-      const slot& s = t.slots[i];
-      if (s.key == k) return s.label;
-      if (s.key == 0) return {};
-    }
+    const slot* s = find(l, code);
+    return s == nullptr ? std::string_view() : s->label;
+  }
+  /// The same label as a JSON string literal, quotes included.
+  std::string_view label_json(list l, std::string_view code) const {
+    const slot* s = find(l, code);
+    return s == nullptr ? std::string_view() : s->json;
   }
   bool known(list l, std::string_view code) const { return !label(l, code).empty(); }
   std::size_t size(list l) const { return maps_[static_cast<int>(l)].count; }
@@ -64,7 +62,19 @@ class tables {
   struct slot {
     std::uint64_t key = 0;
     std::string_view label;
+    std::string_view json;  // label encoded once, so records only copy it
   };
+  const slot* find(list l, std::string_view code) const {
+    std::uint64_t k = key_of(code);
+    if (k == 0) return nullptr;
+    const auto& t = maps_[static_cast<int>(l)];
+    std::size_t mask = t.slots.size() - 1;
+    for (std::size_t i = hash(k) & mask;; i = (i + 1) & mask) {
+      const slot& s = t.slots[i];
+      if (s.key == k) return &s;
+      if (s.key == 0) return nullptr;
+    }
+  }
   struct map {
     std::vector<slot> slots;
     std::size_t count = 0;
@@ -77,7 +87,7 @@ class tables {
     return k;
   }
   static std::size_t hash(std::uint64_t k) { return static_cast<std::size_t>((k * 0x9E3779B97F4A7C15ull) >> 40); }
-  void put(list l, std::uint64_t key, std::string_view label);
+  void put(list l, std::uint64_t key, std::string_view label, std::string_view json);
 
   map maps_[3];
   std::deque<std::string> owned_;

@@ -3,6 +3,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace claimkit::status::fast {
 namespace {
 
@@ -25,6 +29,28 @@ inline std::uint64_t special(std::uint64_t x) {
   return (zq | zb | ctl | x) & kHighs;
 }
 
+
+// Bytes to the first '"', '\\', control or non-ASCII byte in the next 16
+// (16 when none): one step of a string scan.
+#if defined(__SSE2__)
+inline unsigned special16(const char* p) {
+  __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  __m128i q = _mm_cmpeq_epi8(x, _mm_set1_epi8('"'));
+  __m128i b = _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'));
+  __m128i c = _mm_cmpeq_epi8(_mm_max_epu8(x, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
+  unsigned m = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(q, b), c))) |
+               static_cast<unsigned>(_mm_movemask_epi8(x));
+  return m == 0 ? 16u : static_cast<unsigned>(__builtin_ctz(m));
+}
+inline unsigned quote_or_backslash16(const char* p) {
+  __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  __m128i q = _mm_cmpeq_epi8(x, _mm_set1_epi8('"'));
+  __m128i b = _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'));
+  unsigned m = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(q, b)));
+  return m == 0 ? 16u : static_cast<unsigned>(__builtin_ctz(m));
+}
+#endif
+
 struct validator {
   const char* p;
   const char* e;
@@ -36,6 +62,13 @@ struct validator {
   bool string() {
     ++p;
     for (;;) {
+#if defined(__SSE2__)
+      while (e - p >= 16) {
+        unsigned n = special16(p);
+        p += n;
+        if (n < 16) break;
+      }
+#endif
       while (e - p >= 8) {
         std::uint64_t x;
         std::memcpy(&x, p, 8);
@@ -195,6 +228,13 @@ struct validator {
 const char* skip_string(const char* p, const char* e) {
   ++p;
   for (;;) {
+#if defined(__SSE2__)
+    while (e - p >= 16) {
+      unsigned n = quote_or_backslash16(p);
+      p += n;
+      if (n < 16) break;
+    }
+#endif
     while (e - p >= 8) {
       std::uint64_t x;
       std::memcpy(&x, p, 8);
@@ -217,10 +257,16 @@ const char* skip_string(const char* p, const char* e) {
   }
 }
 
+}  // namespace
+
 const char* skip_ws(const char* p, const char* e) {
   while (p < e && is_ws(*p)) ++p;
   return p;
 }
+
+namespace {
+json::kind kind_of(char c);
+}  // namespace
 
 // Past the end of the (valid) value at p.
 const char* skip_value(const char* p, const char* e) {
@@ -246,6 +292,8 @@ const char* skip_value(const char* p, const char* e) {
   return p;
 }
 
+namespace {
+
 json::kind kind_of(char c) {
   switch (c) {
     case '"': return json::kind::string;
@@ -270,30 +318,35 @@ bool scan_object(std::string_view text, std::vector<json::member>& members) {
   return v.p == v.e;
 }
 
+const char* members_at(const char* p, const char* e, std::vector<json::member>& members) {
+  ++p;  // '{'
+  for (;;) {
+    p = skip_ws(p, e);
+    if (p >= e) return e;
+    if (*p == '}') return p + 1;
+    if (*p != '"') return e;
+    const char* ks = p + 1;
+    p = skip_string(p, e);
+    std::string_view key(ks, static_cast<std::size_t>(p - 1 - ks));
+    p = skip_ws(p, e);
+    if (p >= e || *p != ':') return e;
+    p = skip_ws(p + 1, e);
+    if (p >= e) return e;
+    const char* vs = p;
+    p = skip_value(p, e);
+    members.push_back(json::member{key, std::string_view(vs, static_cast<std::size_t>(p - vs)), kind_of(*vs)});
+    p = skip_ws(p, e);
+    if (p < e && *p == ',') ++p;
+  }
+}
+
 void members_of(std::string_view obj, std::vector<json::member>& members) {
   members.clear();
   const char* p = obj.data();
   const char* e = p + obj.size();
   p = skip_ws(p, e);
   if (p >= e || *p != '{') return;
-  ++p;
-  for (;;) {
-    p = skip_ws(p, e);
-    if (p >= e || *p != '"') return;
-    const char* ks = p + 1;
-    p = skip_string(p, e);
-    std::string_view key(ks, static_cast<std::size_t>(p - 1 - ks));
-    p = skip_ws(p, e);
-    if (p >= e || *p != ':') return;
-    p = skip_ws(p + 1, e);
-    if (p >= e) return;
-    const char* vs = p;
-    p = skip_value(p, e);
-    members.push_back(json::member{key, std::string_view(vs, static_cast<std::size_t>(p - vs)), kind_of(*vs)});
-    p = skip_ws(p, e);
-    if (p >= e || *p != ',') return;
-    ++p;
-  }
+  members_at(p, e, members);
 }
 
 void elements_of(std::string_view arr, std::vector<std::string_view>& elements) {

@@ -17,5 +17,11 @@ bool scan_object(std::string_view text, std::vector<json::member>& members);
 /// Splitters for text already validated: no checks, just boundaries.
 void members_of(std::string_view object_text, std::vector<json::member>& members);
 void elements_of(std::string_view array_text, std::vector<std::string_view>& elements);
+/// Appends the members of the object starting at p (its '{') to members and
+/// returns the position past its '}': one pass for arrays of objects.
+const char* members_at(const char* p, const char* e, std::vector<json::member>& members);
+/// Skips whitespace, and the value at p; for walking arrays of mixed values.
+const char* skip_ws(const char* p, const char* e);
+const char* skip_value(const char* p, const char* e);
 
 }  // namespace claimkit::status::fast

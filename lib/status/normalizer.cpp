@@ -109,7 +109,20 @@ int category_rank(std::string_view c) {
 
 normalizer::normalizer(const rule_set& rules, const codes::tables& codes, cli::reporter& rep)
     : rules_(rules), codes_(codes), rep_(rep) {
-  for (const auto& r : rules_.rules) rules_need_amounts_ = rules_need_amounts_ || r.needs_amounts();
+  for (const auto& r : rules_.rules) {
+    rules_need_amounts_ = rules_need_amounts_ || r.needs_amounts();
+    outcome_json_.push_back(outcome_json(r));
+  }
+}
+
+std::string normalizer::outcome_json(const rule& r) {
+  std::string s;
+  bool first = true;
+  add_string(s, "state", r.state, first);
+  add_string(s, "action", r.action, first);
+  add_string(s, "queue", r.queue, first);
+  add_string(s, "reason", r.reason, first);
+  return s;
 }
 
 std::string_view normalizer::str(const json::member& m) {
@@ -122,23 +135,34 @@ std::string_view normalizer::str(const json::member& m) {
 }
 
 void normalizer::read_statuses(std::string_view array_text, std::vector<status_view>& into) {
-  elements_.clear();
-  fast::elements_of(array_text, elements_);
-  for (auto e : elements_) {
-    if (e.empty() || e.front() != '{') continue;
-    status_view s;
-    s.raw = e;
-    s.first = members_.size();
-    fast::members_of(e, scratch_);
-    for (const auto& m : scratch_) {
-      members_.push_back(m);
-      if (key_is(m, "category")) s.category = str(m);
-      else if (key_is(m, "code")) s.code = str(m);
-      else if (key_is(m, "entity")) s.entity = str(m);
-      else if (key_is(m, "effective_date")) s.date = str(m);
+  const char* p = array_text.data();
+  const char* e = p + array_text.size();
+  p = fast::skip_ws(p, e);
+  if (p >= e || *p != '[') return;
+  ++p;
+  for (;;) {
+    p = fast::skip_ws(p, e);
+    if (p >= e || *p == ']') return;
+    const char* start = p;
+    if (*p != '{') {
+      p = fast::skip_value(p, e);
+    } else {
+      status_view s;
+      s.first = members_.size();
+      p = fast::members_at(p, e, members_);
+      s.last = members_.size();
+      s.raw = std::string_view(start, static_cast<std::size_t>(p - start));
+      for (std::size_t i = s.first; i < s.last; ++i) {
+        const json::member& m = members_[i];
+        if (key_is(m, "category")) s.category = str(m);
+        else if (key_is(m, "code")) s.code = str(m);
+        else if (key_is(m, "entity")) s.entity = str(m);
+        else if (key_is(m, "effective_date")) s.date = str(m);
+      }
+      into.push_back(s);
     }
-    s.last = members_.size();
-    into.push_back(s);
+    p = fast::skip_ws(p, e);
+    if (p < e && *p == ',') ++p;
   }
 }
 
@@ -150,22 +174,19 @@ void normalizer::warn_unknown(codes::list l, std::string_view code, const cli::p
 
 void normalizer::labels(std::string& out, std::string_view category, std::string_view code, std::string_view entity,
                         const cli::position& pos) {
-  bool first = false;
-  if (!category.empty()) {
-    std::string_view l = codes_.label(codes::list::category, category);
-    if (l.empty()) warn_unknown(codes::list::category, category, pos);
-    add_string(out, "category_label", l, first);
-  }
-  if (!code.empty()) {
-    std::string_view l = codes_.label(codes::list::status, code);
-    if (l.empty()) warn_unknown(codes::list::status, code, pos);
-    add_string(out, "code_label", l, first);
-  }
-  if (!entity.empty()) {
-    std::string_view l = codes_.label(codes::list::entity, entity);
-    if (l.empty()) warn_unknown(codes::list::entity, entity, pos);
-    add_string(out, "entity_label", l, first);
-  }
+  auto one = [&](codes::list l, std::string_view c, std::string_view key) {
+    if (c.empty()) return;
+    std::string_view j = codes_.label_json(l, c);
+    if (j.empty()) {
+      warn_unknown(l, c, pos);
+      return;
+    }
+    out.append(key);
+    out.append(j);
+  };
+  one(codes::list::category, category, ",\"category_label\":");
+  one(codes::list::status, code, ",\"code_label\":");
+  one(codes::list::entity, entity, ",\"entity_label\":");
 }
 
 void normalizer::write_status(std::string& out, const status_view& s, const cli::position& pos) {
@@ -197,19 +218,35 @@ void normalizer::write_status(std::string& out, const status_view& s, const cli:
 }
 
 void normalizer::write_lines(std::string& out, std::string_view lines_text, const cli::position& pos) {
-  std::vector<std::string_view>& lines = line_elements_;
-  fast::elements_of(lines_text, lines);
+  const char* p = lines_text.data();
+  const char* e = p + lines_text.size();
+  p = fast::skip_ws(p, e);
+  if (p >= e || *p != '[') {
+    out.append(lines_text);
+    return;
+  }
+  ++p;
   out.push_back('[');
-  for (std::size_t li = 0; li < lines.size(); ++li) {
-    if (li > 0) out.push_back(',');
-    std::string_view line = lines[li];
+  bool first_line = true;
+  for (;;) {
+    p = fast::skip_ws(p, e);
+    if (p >= e || *p == ']') break;
+    if (!first_line) out.push_back(',');
+    first_line = false;
+    const char* start = p;
     const json::member* st = nullptr;
-    if (!line.empty() && line.front() == '{') {
-      fast::members_of(line, line_members_);
+    if (*p == '{') {
+      line_members_.clear();
+      p = fast::members_at(p, e, line_members_);
       for (const auto& m : line_members_) {
         if (key_is(m, "statuses") && m.kind == json::kind::array) st = &m;
       }
+    } else {
+      p = fast::skip_value(p, e);
     }
+    std::string_view line(start, static_cast<std::size_t>(p - start));
+    p = fast::skip_ws(p, e);
+    if (p < e && *p == ',') ++p;
     if (st == nullptr) {
       out.append(line);
       continue;
@@ -481,10 +518,11 @@ void normalizer::normalize(const ndjson::record& rec, std::string_view text, con
     labels(o, said->category, said->code, said->entity, rec.pos);
     o.append("}]");
   }
-  add_string(o, "state", r.state, first);
-  add_string(o, "action", r.action, first);
-  add_string(o, "queue", r.queue, first);
-  add_string(o, "reason", r.reason, first);
+  if (!first) o.push_back(',');
+  first = false;
+  std::size_t ri = static_cast<std::size_t>(&r - rules_.rules.data());
+  if (ri < outcome_json_.size()) o.append(outcome_json_[ri]);
+  else o.append(outcome_json(r));
   add_string(o, "escalate", escalate, first);
   o.append("}\n");
 }

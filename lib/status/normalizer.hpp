@@ -61,6 +61,7 @@ class normalizer {
   std::string_view str(const json::member& m);
   void read_statuses(std::string_view array_text, std::vector<status_view>& into);
   const rule& match(const facts& f) const;
+  static std::string outcome_json(const rule& r);
   std::string_view escalate_for(const rule& r, const facts& f) const;
   void write_status(std::string& out, const status_view& s, const cli::position& pos);
   void write_lines(std::string& out, std::string_view lines_text, const cli::position& pos);
@@ -72,6 +73,7 @@ class normalizer {
   const codes::tables& codes_;
   cli::reporter& rep_;
   bool rules_need_amounts_ = false;
+  std::vector<std::string> outcome_json_;  // state..reason of each rule, as JSON members
   std::uint64_t written_ = 0;
 
   std::vector<json::member> members_;        // members of status entries
