@@ -67,6 +67,15 @@ athena -q --resend-unknown rej.ndjson >out3
 [ "$(stats 'len(d["notes"])')" = $((n + 1)) ] || fail "resend-unknown notes (the reset_after note is there twice, by request)"
 athena -q in.ndjson >out4 || fail "all done now, exit $?"
 
+# Claim ids the PM system does not know (no mapping: 404 for each): every
+# record failed and in the rejects, the run goes on to the end (exit 1, not 4).
+timeout 60 pm-push --to athena --base-url "http://127.0.0.1:$port" --practice-id 195900 --journal j6.db \
+  --rejects rej6.ndjson in.ndjson >out10 2>err10
+code=$?; [ "$code" = 1 ] || fail "unknown claims exit $code"
+[ "$(grep -c '"result":"failed","attempts":1,"http_status":404' out10)" = $n ] || fail "unknown claims: not all 404 failed"
+[ "$(wc -l <rej6.ndjson)" = $n ] || fail "unknown claims: rejects"
+grep -q 'target refused the record (http 404)' err10 || fail "404 message"
+
 # Credentials refused: exit 4 before anything is sent; every record failed.
 CLAIMKIT_ATHENA_CLIENT_SECRET=wrong athena --journal j2.db --rejects rej2.ndjson in.ndjson >out5 2>err5
 code=$?; [ "$code" = 4 ] || fail "refused credentials exit $code"
