@@ -669,6 +669,10 @@ int run_submit(cli::context& ctx, const submit_options& o) {
     auto now = std::chrono::steady_clock::now();
     if (!final && now - last_progress < std::chrono::milliseconds(200)) return;
     last_progress = now;
+    if (final) {
+      o.progress({}, false);  // the summary replaces the progress line
+      return;
+    }
     double secs = std::chrono::duration<double>(now - started).count();
     std::size_t done = answered + failed + not_checked + gave_up;
     o.progress(fmt::format("{}/{} claims, {:.1f}/s, {} failed", done, items.size(), secs > 0 ? done / secs : 0.0,
@@ -691,6 +695,7 @@ int run_submit(cli::context& ctx, const submit_options& o) {
       const item& it = items[i];
       cli::position pos{names[it.input], it.line};
       auto reject = [&](std::string_view kind, const std::string& message, const std::string& extra = {}) {
+        if (o.progress) o.progress({}, false);  // messages start on a clean line
         ctx.report.error(pos, kind, message, cli::details{it.text, {}, extra});
       };
       if (raw && out.last.resp.status != 0) {
@@ -732,7 +737,10 @@ int run_submit(cli::context& ctx, const submit_options& o) {
               std::size_t n = convert_response(r.resp.body, it.claim_id, o.api, it.control, ctx.out.buffer(), warnings);
               records += n;
               ++answered;
-              for (const auto& w : warnings) ctx.report.warning(pos, "tracking_mismatch", w);
+              for (const auto& w : warnings) {
+                if (o.progress) o.progress({}, false);
+                ctx.report.warning(pos, "tracking_mismatch", w);
+              }
               ctx.out.maybe_flush();
             } catch (const claim_problem& p) {
               ++failed;

@@ -42,8 +42,9 @@ struct submit_options {
   std::string cacert;
   std::string raw_path;
   adhoc_claim adhoc;
-  /// Called with a progress line (and final=true at the end) when set;
-  /// the command sets it only when stderr is a terminal.
+  /// Called with a progress line when set (the command sets it only when
+  /// stderr is a terminal); an empty line means "clear it" (before a message
+  /// and at the end).
   std::function<void(const std::string& line, bool final)> progress;
 };
 

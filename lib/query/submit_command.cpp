@@ -86,6 +86,10 @@ void add_submit_command(CLI::App& parent, cli::common_options& common, std::func
       submit_options opts = *o;
       if (!common.quiet && cli::stderr_is_terminal()) {
         opts.progress = [](const std::string& line, bool final) {
+          if (line.empty()) {
+            write_stderr("\r\x1b[K");
+            return;
+          }
           write_stderr("\r\x1b[Kclaim-query submit: " + line + (final ? "\n" : ""));
         };
       }
