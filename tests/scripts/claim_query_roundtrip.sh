@@ -4,6 +4,7 @@
 # 276 cannot carry (a dependent's member id, the subscriber's birth date when
 # the patient is a dependent, pass-through fields) are left out of the
 # comparison, and x12-parse's own additions (type, source, receiver) too.
+# x12-parse runs with --strict, so any envelope or structure finding fails.
 set -u
 bin=${CLAIMKIT_BIN:?CLAIMKIT_BIN not set}
 [ -x "$bin/x12-parse" ] || { echo "skipped: $bin/x12-parse not built yet"; exit 77; }
@@ -26,7 +27,7 @@ for chunk in 0 2; do
   [ "$chunk" != 0 ] && args+=(--max-claims "$chunk")
   CLAIMKIT_CONFIG=/nonexistent "$bin/claim-query" build "${args[@]}" "$work/claims.ndjson" >"$work/out.x12" \
     2>"$work/build.err" || { echo "FAIL: build exited $? ($(cat "$work/build.err"))"; exit 1; }
-  "$bin/x12-parse" "$work/out.x12" >"$work/parsed.ndjson" 2>"$work/parse.err" \
+  "$bin/x12-parse" --strict "$work/out.x12" >"$work/parsed.ndjson" 2>"$work/parse.err" \
     || { echo "FAIL: x12-parse exited $? on the built 276:"; cat "$work/parse.err"; exit 1; }
   python3 - "$work/claims.ndjson" "$work/parsed.ndjson" "$chunk" <<'PY' || exit 1
 import json, sys
