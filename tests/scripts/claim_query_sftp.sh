@@ -124,6 +124,8 @@ cmp "$work/remote/out/b.999" "$work/inbox/b.999" || fail "b.999 differs"
 [ ! -e "$work/inbox/.c.277.part" ] || fail "a dot file was fetched"
 [ "$(stat -c %a "$work/inbox/a.277")" = 600 ] || fail "fetched file mode is not 0600"
 [ "$(wc -l <"$work/fetch.out")" = 2 ] || fail "fetch should print 2 lines: $(cat "$work/fetch.out")"
+[ "$(stat -c %a "$work/inbox/.claimkit-fetched")" = 600 ] || fail "fetch record mode is not 0600"
+[ "$(grep -c '"name":"a.277","size":13,' "$work/inbox/.claimkit-fetched")" = 1 ] || fail "fetch record: $(cat "$work/inbox/.claimkit-fetched")"
 ls -A "$work/inbox" | grep -q '\.part$' && fail "temp file left in the inbox"
 cq fetch "$url_out" --into "$work/inbox" "${common[@]}" >"$work/fetch2.out" 2>"$work/fetch2.err" \
   || fail "second fetch failed"
@@ -139,6 +141,19 @@ printf 'ISA*277 three~\n' >"$work/remote/out/e.277"
 cq fetch "$url_out" --into "$work/inbox" "${common[@]}" --delete-remote >"$work/fetch4.out" 2>"$work/fetch4.err" \
   || { cat "$work/fetch4.err"; fail "fetch --delete-remote failed"; }
 [ ! -e "$work/remote/out/e.277" ] && [ -f "$work/inbox/e.277" ] || fail "e.277 not fetched then deleted"
+
+# A name already in the inbox (not fetched by us) is not replaced, and the
+# remote copy survives --delete-remote because the download was not kept.
+printf 'local\n' >"$work/inbox/g.277"
+printf 'ISA*277 remote~\n' >"$work/remote/out/g.277"
+cq fetch "$url_out" --into "$work/inbox" "${common[@]}" --delete-remote >"$work/fetch5.out" 2>"$work/fetch5.err"
+code=$?
+[ "$code" = 1 ] || fail "fetch over an inbox name: exit $code, want 1 ($(cat "$work/fetch5.err"))"
+grep -q 'already exists in the inbox' "$work/fetch5.err" || fail "inbox name message: $(cat "$work/fetch5.err")"
+[ "$(cat "$work/inbox/g.277")" = local ] || fail "the inbox file was replaced"
+[ -f "$work/remote/out/g.277" ] || fail "remote file deleted although it was not kept"
+ls -A "$work/inbox" | grep -q '\.part$' && fail "temp file left in the inbox"
+rm -f "$work/remote/out/g.277"
 
 # Unknown host key: refused, nothing transferred.
 printf 'ISA*277 four~\n' >"$work/remote/out/f.277"
