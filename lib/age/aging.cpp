@@ -144,11 +144,10 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
 
   // Status entries are read only when needed: for --basis status, or to
   // tell whether an un-normalized status record is final.
-  int status_state = -1;  // -1 not read, 0 read
-  bool has_status_day = false, first_final = false;
+  bool statuses_read = false, has_status_day = false, first_final = false;
   auto read_statuses = [&] {
-    if (status_state >= 0) return;
-    status_state = 0;
+    if (statuses_read) return;
+    statuses_read = true;
     if (!present(statuses)) return;
     if (statuses->kind != json::kind::array) throw ndjson::bad_record{"bad_field", "statuses is not an array"};
     json::elements_of(statuses->value, elems_);
