@@ -75,7 +75,9 @@ ssh-keygen -q -t ecdsa -b 256 -N '' -f "$work/host_key" || fail "host key"
 ssh-keygen -q -t ecdsa -b 256 -N '' -f "$work/other_host_key" || fail "second host key"
 ssh-keygen -q -t ed25519 -N '' -f "$work/ed25519_host_key" || fail "third host key"
 ssh-keygen -q -t ecdsa -b 256 -N '' -m PEM -f "$work/user_key" || fail "user key"
-cp "$work/user_key.pub" "$work/authorized_keys"
+ssh-keygen -q -t ecdsa -b 256 -N 'pass phrase 7' -m PEM -f "$work/locked_key" || fail "locked user key"
+ssh-keygen -q -t ecdsa -b 256 -N '' -m PEM -f "$work/stranger_key" || fail "stranger key"
+cat "$work/user_key.pub" "$work/locked_key.pub" >"$work/authorized_keys"
 chmod 600 "$work/authorized_keys"
 
 start_sshd "$work/host_key"
@@ -112,6 +114,25 @@ code=$?
 grep -q 'not stored' "$work/send2.err" || fail "no message for the existing name: $(cat "$work/send2.err")"
 [ -f "$work/remote/in/276-000000003.x12" ] || fail "the other file was not sent"
 [ "$(ls -A "$work/remote/in" | wc -l)" = 3 ] || fail "temp file left after refused rename: $(ls -A "$work/remote/in")"
+
+# A key with a passphrase takes it from CLAIMKIT_SFTP_PASSWORD; a wrong one,
+# or a key the server does not know, is a refused login (exit 4).
+printf 'locked\n' >"$work/local/276-000000004.x12"
+CLAIMKIT_SFTP_PASSWORD='pass phrase 7' cq send --to "$url_in" --identity "$work/locked_key" \
+  --known-hosts "$work/known_hosts" "$work/local/276-000000004.x12" >/dev/null 2>"$work/locked.err" \
+  || fail "send with a passphrase-protected key: $(cat "$work/locked.err")"
+[ -f "$work/remote/in/276-000000004.x12" ] || fail "file not sent with the passphrase-protected key"
+printf 'nope\n' >"$work/local/276-000000005.x12"
+CLAIMKIT_SFTP_PASSWORD='wr0ng-Pass' cq send --to "$url_in" --identity "$work/locked_key" \
+  --known-hosts "$work/known_hosts" "$work/local/276-000000005.x12" >/dev/null 2>"$work/wrong.err"
+code=$?
+[ "$code" = 4 ] || fail "wrong passphrase: exit $code, want 4 ($(cat "$work/wrong.err"))"
+grep -q 'authentication refused' "$work/wrong.err" || fail "wrong passphrase message: $(cat "$work/wrong.err")"
+grep -q 'wr0ng-Pass' "$work/wrong.err" && fail "the passphrase was echoed"
+cq send --to "$url_in" --identity "$work/stranger_key" --known-hosts "$work/known_hosts" \
+  "$work/local/276-000000005.x12" >/dev/null 2>"$work/stranger.err"
+[ $? = 4 ] || fail "unknown user key not refused: $(cat "$work/stranger.err")"
+[ ! -e "$work/remote/in/276-000000005.x12" ] || fail "file sent despite a refused login"
 
 # fetch: new files land in the inbox, a second run fetches nothing again.
 printf 'ISA*277 one~\n' >"$work/remote/out/a.277"
