@@ -7,6 +7,7 @@ set -u
 bin=${CLAIMKIT_BIN:?CLAIMKIT_BIN not set}
 src=${CLAIMKIT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 [ -x "$bin/x12-parse" ] || { echo "skipped: $bin/x12-parse not built yet"; exit 77; }
+bin=$(cd "$bin" && pwd)
 [ -x /usr/bin/time ] || { echo "skipped: no /usr/bin/time"; exit 77; }
 command -v python3 >/dev/null || { echo "skipped: no python3"; exit 77; }
 

@@ -7,6 +7,7 @@
 set -u
 bin=${CLAIMKIT_BIN:?CLAIMKIT_BIN not set}
 [ -x "$bin/x12-parse" ] || { echo "skipped: $bin/x12-parse not built yet"; exit 77; }
+bin=$(cd "$bin" && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/claimkit-x12phi.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
@@ -129,7 +130,8 @@ wrap() {  # wrap ST02 SE01_OVERRIDE SE02_OVERRIDE < body
     echo 'CLP*ZZCANARYPCN13*1*150.00*120.00**12*ZZCANARYPCC13~'
     echo 'NM1*QC*1*ZZCANARYNAME13*ZZCANARYFIRST13****MI*ZZCANARYMBR13~'
   } | wrap 0001
-  echo 'GE*1*204~'
+  printf 'ST*ZZCANARYST*ZZCANARYCTL~\nBHT*0010*08*ZZCANARYBHT3~\nSE*3*ZZCANARYCTL~\n'
+  echo 'GE*2*204~'
   echo 'IEA*1*000000204~'
   # 5: a 999 with a transaction response that has no IK5, and an IK5 without AK2
   isa 000000205
@@ -227,7 +229,7 @@ for want in "IEA02 does not match" "IEA01 does not match" "GE02 does not match" 
             "segment identifier is not valid" "outside any interchange" "outside any transaction" \
             "has no SE segment" "has no HL segment" "interchange skipped" "not read in claims mode" \
             "has no IEA segment" "no ISA segment found" "has no GE segment" "has no IK5/AK5" \
-            "without an AK2"; do
+            "without an AK2" "not a known X12 set"; do
   grep -q -F "$want" all.txt || { echo "FAIL: no finding containing '$want' was reported"; fail=1; }
 done
 
