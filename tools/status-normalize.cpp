@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   status::options opts;
   cli::add_common_options(*app, common);
   app->add_option("--format", opts.format, "Output: ndjson (records) or table (one aligned line per claim)")
+      ->type_name("FORMAT")
       ->check(CLI::IsMember({"ndjson", "table"}))
       ->default_val("ndjson");
   app->add_option("--rules", opts.rules_path, "Rules file (JSON) that overrides or extends the built-in rules")
