@@ -721,10 +721,16 @@ int run_submit(cli::context& ctx, const submit_options& o) {
         raw->maybe_flush();
       }
       switch (out.end) {
-        case http::job_end::stopped:
+        case http::job_end::stopped: {
           ++not_checked;
+          // One line per unchecked claim would bury the reason; the final
+          // message counts them, and the rejects file keeps each one.
+          bool was_quiet = ctx.report.quiet();
+          if (!ctx.common.errors_path.empty()) ctx.report.set_quiet(true);
           reject("not_checked", "not checked: " + out.reason);
+          ctx.report.set_quiet(was_quiet);
           break;
+        }
         case http::job_end::gave_up:
           ++gave_up;
           reject("retries_exhausted", out.reason);
