@@ -148,10 +148,12 @@ int run_build(cli::context& ctx, const build_options& o) {
       max_claims = static_cast<std::size_t>(v);
     }
   }
-  if (!o.out_dir.empty()) {
+  std::string out_dir = o.out_dir;
+  while (out_dir.size() > 1 && out_dir.back() == '/') out_dir.pop_back();
+  if (!out_dir.empty()) {
     struct stat st {};
-    if (::stat(o.out_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-      throw error(cli::exit_code::io, fmt::format("{}: not a directory", o.out_dir));
+    if (::stat(out_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+      throw error(cli::exit_code::io, fmt::format("{}: not a directory", out_dir));
     }
   }
   env.timestamp = build_time();
@@ -165,16 +167,16 @@ int run_build(cli::context& ctx, const build_options& o) {
     std::uint64_t control = controls.take();
     text.clear();
     write_interchange(text, env, control, pending);
-    if (o.out_dir.empty()) {
+    if (out_dir.empty()) {
       ctx.out.append(text);
       ctx.out.maybe_flush();
     } else {
       std::string name = fmt::format("276-{:09}.x12", control);
-      write_file_exclusive(o.out_dir, name, text);
+      write_file_exclusive(out_dir, name, text);
       json::writer w(ctx.out.buffer());
       w.begin_object();
       w.key("type"); w.string("batch");
-      w.key("file"); w.string(o.out_dir + "/" + name);
+      w.key("file"); w.string(out_dir + "/" + name);
       w.key("interchange"); w.string(fmt::format("{:09}", control));
       w.key("claims"); w.integer(static_cast<std::int64_t>(pending.size()));
       w.end_object();
