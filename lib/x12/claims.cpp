@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "json/writer.hpp"
 #include "x12/values.hpp"
 
 namespace claimkit::x12 {
@@ -95,9 +96,21 @@ const party* claims_handler::find_party(level_kind k) const {
   return nullptr;
 }
 
-std::string_view claims_handler::checked_date(const segment& seg, std::string_view d8) {
+std::string_view claims_handler::checked_date(const segment& seg, std::size_t element) {
+  std::string_view d8 = seg[element];
   if (d8.empty() || valid_d8(d8)) return d8;
-  p_.finding(seg, "invalid_date", "IK403=8", fmt::format("{} has a date that is not a valid CCYYMMDD date", seg.tag()));
+  p_.finding(seg, "invalid_date", "IK403=8",
+             fmt::format("{}{:02} is not a valid CCYYMMDD date", seg.tag().substr(0, 3), element));
+  return {};
+}
+
+std::string_view claims_handler::checked_amount(const segment& seg, std::size_t element) {
+  std::string_view v = seg[element];
+  if (v.empty() || json::is_plain_decimal(v)) return v;
+  std::string tmp;
+  if (json::append_decimal(tmp, v)) return v;
+  p_.finding(seg, "invalid_amount", "IK403=6",
+             fmt::format("{}{:02} is not a valid amount", seg.tag().substr(0, 3), element));
   return {};
 }
 
@@ -158,21 +171,21 @@ void claims_handler::on_segment(const segment& seg) {
     case tag_code("SVC"): return on_svc(seg);
     case tag_code("AMT"):
       if (claim_.open) {
-        if (seg[1] == "T3" && line_ == nullptr) claim_.billed = seg[2];
+        if (seg[1] == "T3" && line_ == nullptr) claim_.billed = checked_amount(seg, 2);
       } else if (lv != nullptr && lv->pending) {
-        if (seg[1] == "YU") lv->accepted_amount = seg[2];
-        else if (seg[1] == "YY") lv->rejected_amount = seg[2];
+        if (seg[1] == "YU") lv->accepted_amount = checked_amount(seg, 2);
+        else if (seg[1] == "YY") lv->rejected_amount = checked_amount(seg, 2);
       }
       return;
     case tag_code("QTY"):
       if (!claim_.open && lv != nullptr && lv->pending) {
-        if (seg[1] == "90") lv->accepted_count = seg[2];
-        else if (seg[1] == "AA") lv->rejected_count = seg[2];
+        if (seg[1] == "90") lv->accepted_count = checked_amount(seg, 2);
+        else if (seg[1] == "AA") lv->rejected_count = checked_amount(seg, 2);
       }
       return;
     case tag_code("DMG"):
       if (lv != nullptr && !claim_.open) {
-        if (seg[1] == "D8" && checked_date(seg, seg[2]).empty() && !seg[2].empty()) {
+        if (seg[1] == "D8" && checked_date(seg, 2).empty() && !seg[2].empty()) {
           lv->who.dmg.clear();
           return;
         }
@@ -235,6 +248,7 @@ void claims_handler::on_hl(const segment& seg) {
   l.kind = kind;
   l.who.clear();
   l.trace = {};
+  l.trace_segment = 0;
   l.statuses.clear();
   l.accepted_count = l.rejected_count = l.accepted_amount = l.rejected_amount = {};
   l.first_segment = seg.index;
@@ -252,9 +266,9 @@ void claims_handler::on_trn(const segment& seg) {
     return;
   }
   if (level* lv = current()) {
-    // Kept as a copy in the party text is not possible here; pin instead.
     if (!lv->pending) p_.pin();
     lv->trace = seg[2];
+    lv->trace_segment = seg.index;
   }
 }
 
@@ -275,7 +289,7 @@ void claims_handler::open_claim(const segment& seg) {
 
 void claims_handler::on_stc(const segment& seg, pool<status_entry>& into) {
   const char c = p_.delims().component;
-  std::string_view effective = checked_date(seg, seg[2]);
+  std::string_view effective = checked_date(seg, 2);
   for (std::size_t which : {1, 10, 11}) {
     std::string_view comp = seg[which];
     if (comp.empty()) continue;
@@ -289,11 +303,11 @@ void claims_handler::on_stc(const segment& seg, pool<status_entry>& into) {
     s.effective_date = effective;
     s.action_code = seg[3];
     if (which == 1) {
-      s.amount = seg[4];
-      s.paid_amount = seg[5];
-      s.adjudication_date = checked_date(seg, seg[6]);
+      s.amount = checked_amount(seg, 4);
+      s.paid_amount = checked_amount(seg, 5);
+      s.adjudication_date = checked_date(seg, 6);
       s.payment_method = seg[7];
-      s.paid_date = checked_date(seg, seg[8]);
+      s.paid_date = checked_date(seg, 8);
       s.check_number = seg[9];
       s.message = seg[12];
     }
@@ -338,10 +352,10 @@ void claims_handler::on_svc(const segment& seg) {
     if (!parts[i].empty()) line_->modifiers[line_->n_modifiers++] = parts[i];
   }
   line_->description = parts[6];
-  line_->billed = seg[2];
-  line_->paid = seg[3];
+  line_->billed = checked_amount(seg, 2);
+  line_->paid = checked_amount(seg, 3);
   line_->revenue_code = seg[4];
-  line_->units = seg[7];
+  line_->units = checked_amount(seg, 7);
   line_->first_status = claim_.line_statuses.size();
 }
 
@@ -426,6 +440,7 @@ void claims_handler::write_person(std::string_view key, const party& p) {
 }
 
 void claims_handler::write_statuses(const status_entry* b, const status_entry* e) {
+  if (b == e) return;
   w_.key("statuses");
   w_.begin_array();
   for (const status_entry* s = b; s != e; ++s) {
@@ -582,7 +597,7 @@ void claims_handler::flush_batch(level& l) {
   w_.decimal_field("rejected_count", l.rejected_count);
   w_.decimal_field("accepted_amount", l.accepted_amount);
   w_.decimal_field("rejected_amount", l.rejected_amount);
-  p_.write_source(w_, l.first_segment);
+  p_.write_source(w_, l.trace_segment != 0 ? l.trace_segment : l.first_segment);
   w_.end_object();
   emit();
   p_.unpin();

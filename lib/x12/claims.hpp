@@ -88,6 +88,7 @@ class claims_handler : public transaction_handler {
     level_kind kind = level_kind::other;
     party who;
     std::string_view trace;
+    std::uint64_t trace_segment = 0;
     pool<status_entry> statuses;
     std::string_view accepted_count, rejected_count, accepted_amount, rejected_amount;
     std::uint64_t first_segment = 0;
@@ -117,7 +118,8 @@ class claims_handler : public transaction_handler {
   level* current() { return depth_ == 0 ? nullptr : &levels_[depth_ - 1]; }
   const party* find_party(level_kind k) const;
   bool claim_level() const;
-  std::string_view checked_date(const segment& seg, std::string_view d8);
+  std::string_view checked_date(const segment& seg, std::size_t element);
+  std::string_view checked_amount(const segment& seg, std::size_t element);
   void write_claim();
   void write_request();
   void write_statuses(const status_entry* b, const status_entry* e);

@@ -1,6 +1,8 @@
 #include "x12/delimiters.hpp"
 
 #include <cctype>
+#include <string>
+#include <vector>
 
 namespace claimkit::x12 {
 namespace {
@@ -11,11 +13,39 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; 
 }  // namespace
 
 bool looks_like_isa(std::string_view t) {
-  return t.size() >= 4 && t[0] == 'I' && t[1] == 'S' && t[2] == 'A' && !is_alnum(t[3]) && !is_space(t[3]) &&
-         t[3] != '\0';
+  // ISA01 is always a two-digit qualifier ("00", "03"): that tells an ISA
+  // from prose that merely mentions one ("ISA, GS and ST envelopes").
+  return t.size() >= 6 && t[0] == 'I' && t[1] == 'S' && t[2] == 'A' && !is_alnum(t[3]) && !is_space(t[3]) &&
+         t[3] != '\0' && std::isdigit(static_cast<unsigned char>(t[4])) != 0 &&
+         std::isdigit(static_cast<unsigned char>(t[5])) != 0;
+}
+
+namespace {
+isa_scan scan_plain(std::string_view text, bool at_eof);
 }
 
 isa_scan scan_isa(std::string_view text, bool at_eof) {
+  isa_scan r = scan_plain(text, at_eof);
+  if (r.result != isa_scan::status::invalid) return r;
+  // Files wrapped at a fixed width break the ISA itself over lines: try again
+  // without line breaks, then map the length back to the original text.
+  std::string clean;
+  std::vector<std::size_t> where;
+  for (std::size_t k = 0; k < text.size() && clean.size() < 512; ++k) {
+    if (text[k] == '\n' || text[k] == '\r') continue;
+    clean.push_back(text[k]);
+    where.push_back(k);
+  }
+  if (clean.size() == text.size()) return r;
+  isa_scan w = scan_plain(clean, at_eof);
+  if (w.result != isa_scan::status::ok) return r;
+  w.length = where[w.length - 1] + 1;
+  return w;
+}
+
+namespace {
+
+isa_scan scan_plain(std::string_view text, bool at_eof) {
   isa_scan r;
   // A padded ISA is 106 bytes; allow generous slack for unpadded or
   // over-long fields but stop well before swallowing a whole file.
@@ -55,6 +85,16 @@ isa_scan scan_isa(std::string_view text, bool at_eof) {
   // text[i] is ISA16 (component separator), text[i + 1] the segment terminator.
   const char comp = text[i];
   const char term = text[i + 1];
+  // A line break or the would-be terminator among the ISA elements means the
+  // count ran on into the next segment: the ISA itself is short.
+  for (std::size_t k = 4; k < i; ++k) {
+    if (text[k] == '\n' || text[k] == '\r' || text[k] == term || text[k] == '~') {
+      if (term == '\n' && text[k] == '\r') continue;
+      r.problem = "ISA segment has fewer than 16 elements";
+      r.ta1_code = "024";
+      return r;
+    }
+  }
   if (is_alnum(comp) || comp == elem || comp == ' ') {
     r.problem = "ISA16 component separator is not a delimiter character";
     r.ta1_code = "027";
@@ -78,5 +118,7 @@ isa_scan scan_isa(std::string_view text, bool at_eof) {
   r.result = isa_scan::status::ok;
   return r;
 }
+
+}  // namespace
 
 }  // namespace claimkit::x12

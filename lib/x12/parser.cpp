@@ -232,6 +232,9 @@ void parser::close_transaction(bool complete, const segment* at) {
   if (strict_ && bad_st_) stage_->rollback(st_mark_);
   in_st_ = false;
   bad_st_ = false;
+  env_.transaction.clear();
+  env_.transaction_set.clear();
+  env_.version = env_.group_version;
 }
 
 void parser::on_ge(const segment& seg) {
@@ -250,9 +253,6 @@ void parser::on_ge(const segment& seg) {
                      "GE02 does not match the GS06 group control number");
   }
   close_group(nullptr);
-  env_.transaction.clear();
-  env_.transaction_set.clear();
-  env_.version = env_.group_version;
 }
 
 void parser::close_group(const segment* at) {
@@ -264,6 +264,10 @@ void parser::close_group(const segment* at) {
   if (strict_ && bad_gs_) stage_->rollback(gs_mark_);
   in_gs_ = false;
   bad_gs_ = false;
+  env_.group.clear();
+  env_.functional_id.clear();
+  env_.group_version.clear();
+  env_.version.clear();
 }
 
 void parser::on_iea(const segment& seg) {
@@ -283,12 +287,6 @@ void parser::on_iea(const segment& seg) {
                      "IEA02 does not match the ISA13 interchange control number");
   }
   close_interchange(nullptr);
-  env_.group.clear();
-  env_.functional_id.clear();
-  env_.group_version.clear();
-  env_.transaction.clear();
-  env_.transaction_set.clear();
-  env_.version.clear();
 }
 
 void parser::close_interchange(const segment* at) {
@@ -304,6 +302,7 @@ void parser::close_interchange(const segment* at) {
   }
   in_isa_ = false;
   bad_isa_ = false;
+  env_.interchange.clear();
 }
 
 void parser::end_of_input(const segment& last) {
@@ -345,8 +344,26 @@ void parser::parse(io::input& in) {
       if (in_st_) ++st_segments_;
       continue;
     }
+    // A final IEA without its terminator is common and harmless; any other
+    // segment cut by the end of input may have lost data.
+    if (seg.unterminated && seg.code != tag_code("IEA")) {
+      envelope_finding(scope::interchange, seg, "truncated", "TA105=023",
+                       "input ends inside a segment (no terminator); segment ignored");
+      last.index = seg.index;
+      last.offset = seg.offset;
+      last.line = seg.line;
+      last.elements.assign(1, std::string_view());
+      break;
+    }
     std::string_view tag = seg.tag();
     const std::uint32_t code = seg.code;
+    // In segment mode a trailer belongs to what it closes: write it before
+    // closing, so --strict withholds it with the rest.
+    const bool trailer = code == tag_code("SE") || code == tag_code("GE") || code == tag_code("IEA");
+    if (opts_.segments && trailer) {
+      if (code == tag_code("SE") && in_st_) env_.position = st_segments_ + 1;
+      segments_handler_->on_segment(seg);
+    }
     if (code == tag_code("ISA")) on_isa(seg);
     else if (code == tag_code("IEA")) on_iea(seg);
     else if (code == tag_code("GS")) on_gs(seg);
@@ -365,7 +382,7 @@ void parser::parse(io::input& in) {
     } else if (!opts_.segments || !valid_segment_id(tag)) {
       problem(seg, "unexpected_segment", "IK304=2", "segment outside any transaction set; ignored");
     }
-    if (opts_.segments) segments_handler_->on_segment(seg);
+    if (opts_.segments && !trailer) segments_handler_->on_segment(seg);
     last.index = seg.index;
     last.offset = seg.offset;
     last.line = seg.line;

@@ -84,7 +84,7 @@ bool reader::find_isa() {
     while (pos_ < end_) {
       char c = buf_[pos_];
       if (c == 'I') {
-        if (end_ - pos_ < 4 && !eof_) break;
+        if (end_ - pos_ < 6 && !eof_) break;
         std::string_view t(buf_.get() + pos_, end_ - pos_);
         if (looks_like_isa(t)) {
           isa_scan s = scan_isa(t, eof_);
@@ -123,9 +123,10 @@ bool reader::find_isa() {
 // Splits a segment that had line breaks inside (a file wrapped at a fixed
 // width): the breaks are dropped and the text kept beside the buffer.
 void reader::split(const char* b, const char* e, segment& seg) {
+  // Each wrapped segment gets its own string until the next unpinned read,
+  // so a segment pinned right after it was returned stays intact.
   if (side_used_ == side_.size()) side_.push_back(std::make_unique<std::string>());
-  std::string& s = *side_[side_used_];
-  if (pinned_) ++side_used_;  // keep it: earlier views may point into it
+  std::string& s = *side_[side_used_++];
   s.clear();
   for (const char* p = b; p < e; ++p) {
     if (*p == '\n') ++line_;
@@ -147,6 +148,7 @@ void reader::split(const char* b, const char* e, segment& seg) {
 
 bool reader::next(segment& seg) {
   notices_.clear();
+  if (!pinned_) side_used_ = 0;
   for (;;) {
     // Skip what lies between segments (and empty segments).
     for (;;) {
