@@ -140,15 +140,22 @@ state journal::get(std::string_view target, std::string_view key) {
 }
 
 void journal::set(std::string_view target, const std::vector<std::string>& keys, state s, int http_status) {
-  if (keys.empty()) return;
+  std::vector<entry> marks;
+  marks.reserve(keys.size());
+  for (const auto& k : keys) marks.push_back({k, s, http_status});
+  mark_all(target, marks);
+}
+
+void journal::mark_all(std::string_view target, const std::vector<entry>& marks) {
+  if (marks.empty()) return;
   std::lock_guard<std::mutex> lock(mu_);
   if (!set_) throw error(cli::exit_code::internal, "journal opened read-only");
   std::string now = ledger::now_rfc3339();
   db_->exec("BEGIN IMMEDIATE");
   try {
-    for (const auto& k : keys) {
-      set_->bind(1, target).bind(2, k).bind(3, to_string(s)).bind_int(4, s == state::intent ? 1 : 0);
-      if (http_status > 0) set_->bind_int(5, http_status);
+    for (const auto& m : marks) {
+      set_->bind(1, target).bind(2, m.key).bind(3, to_string(m.to)).bind_int(4, m.to == state::intent ? 1 : 0);
+      if (m.http_status > 0) set_->bind_int(5, m.http_status);
       set_->bind(6, now);
       set_->step();
       set_->reset();

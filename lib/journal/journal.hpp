@@ -45,6 +45,15 @@ class journal {
   void mark_done(std::string_view target, const std::vector<std::string>& keys, int http_status = 0);
   void mark_failed(std::string_view target, const std::vector<std::string>& keys, int http_status = 0);
   void mark(std::string_view target, std::string_view key, state s, int http_status = 0);
+  /// Several marks of any kind in one durable commit (one fsync): a run over
+  /// HTTP puts the done marks of finished requests and the intents of the
+  /// next ones together.
+  struct entry {
+    std::string key;
+    state to = state::intent;
+    int http_status = 0;
+  };
+  void mark_all(std::string_view target, const std::vector<entry>& marks);
 
   const std::string& path() const { return path_; }
 
