@@ -1,6 +1,9 @@
 #include "sftp/command.hpp"
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <sys/stat.h>
 #include <memory>
 
 #include <fmt/format.h>
@@ -71,6 +74,13 @@ int run_send(cli::context& ctx, const transfer_options& o) {
     if (!safe_file_name(base_name(f))) {
       throw error(cli::exit_code::usage, fmt::format("{}: file name cannot be used on the server", f));
     }
+    // Every file is checked before the first one goes, so a typo does not
+    // leave half a set of batches on the server.
+    struct stat st {};
+    if (::stat(f.c_str(), &st) != 0) {
+      throw error(cli::exit_code::io, fmt::format("{}: cannot open: {}", f, std::strerror(errno)));
+    }
+    if (!S_ISREG(st.st_mode)) throw error(cli::exit_code::io, fmt::format("{}: not a regular file", f));
   }
   client sftp(where, connection(o, cfg));
   for (const auto& f : ctx.common.files) {
