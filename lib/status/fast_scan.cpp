@@ -66,7 +66,7 @@ struct validator {
       while (e - p >= 16) {
         unsigned n = special16(p);
         p += n;
-        if (n < 16) break;
+        if (n < 16) goto look;
       }
 #endif
       while (e - p >= 8) {
@@ -80,6 +80,7 @@ struct validator {
         }
         p += 8;
       }
+    look:
       if (p >= e) return false;
       auto c = static_cast<unsigned char>(*p);
       if (c == '"') {
@@ -232,7 +233,7 @@ const char* skip_string(const char* p, const char* e) {
     while (e - p >= 16) {
       unsigned n = quote_or_backslash16(p);
       p += n;
-      if (n < 16) break;
+      if (n < 16) goto look;
     }
 #endif
     while (e - p >= 8) {
@@ -247,6 +248,7 @@ const char* skip_string(const char* p, const char* e) {
       }
       p += 8;
     }
+  look:
     if (p >= e) return e;
     if (*p == '"') return p + 1;
     if (*p == '\\') {
@@ -337,6 +339,31 @@ const char* members_at(const char* p, const char* e, std::vector<json::member>& 
     members.push_back(json::member{key, std::string_view(vs, static_cast<std::size_t>(p - vs)), kind_of(*vs)});
     p = skip_ws(p, e);
     if (p < e && *p == ',') ++p;
+  }
+}
+
+std::string_view member_value(std::string_view obj, std::string_view key) {
+  const char* p = obj.data();
+  const char* e = p + obj.size();
+  p = skip_ws(p, e);
+  if (p >= e || *p != '{') return {};
+  ++p;
+  for (;;) {
+    p = skip_ws(p, e);
+    if (p >= e || *p != '"') return {};
+    const char* ks = p + 1;
+    p = skip_string(p, e);
+    std::string_view k(ks, static_cast<std::size_t>(p - 1 - ks));
+    p = skip_ws(p, e);
+    if (p >= e || *p != ':') return {};
+    p = skip_ws(p + 1, e);
+    if (p >= e) return {};
+    const char* vs = p;
+    p = skip_value(p, e);
+    if (k == key) return std::string_view(vs, static_cast<std::size_t>(p - vs));
+    p = skip_ws(p, e);
+    if (p >= e || *p != ',') return {};
+    ++p;
   }
 }
 

@@ -20,6 +20,9 @@ void elements_of(std::string_view array_text, std::vector<std::string_view>& ele
 /// Appends the members of the object starting at p (its '{') to members and
 /// returns the position past its '}': one pass for arrays of objects.
 const char* members_at(const char* p, const char* e, std::vector<json::member>& members);
+/// The raw value of the first member named key (escape-free key), or empty;
+/// stops at the match, so a key near the front is found cheaply.
+std::string_view member_value(std::string_view object_text, std::string_view key);
 /// Skips whitespace, and the value at p; for walking arrays of mixed values.
 const char* skip_ws(const char* p, const char* e);
 const char* skip_value(const char* p, const char* e);

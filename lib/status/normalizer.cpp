@@ -134,6 +134,11 @@ std::string_view normalizer::str(const json::member& m) {
   return decoded_.back();
 }
 
+std::string_view normalizer::str_value(std::string_view raw) {
+  if (raw.size() < 2 || raw.front() != '"') return {};
+  return str(json::member{{}, raw, json::kind::string});
+}
+
 void normalizer::read_statuses(std::string_view array_text, std::vector<status_view>& into) {
   const char* p = array_text.data();
   const char* e = p + array_text.size();
@@ -297,6 +302,35 @@ const rule& normalizer::match(const facts& f) const {
   return fallback;
 }
 
+// The rules look only at the facts, and the same few combinations repeat
+// across a batch: remember the answer (not when amounts take part).
+const rule& normalizer::cached_match(const facts& f) {
+  if (rules_need_amounts_) return match(f);
+  std::string& k = cache_key_;
+  k.clear();
+  auto add = [&k](std::string_view v) {
+    std::size_t n = std::min<std::size_t>(v.size(), 0xFFFF);
+    k.push_back(static_cast<char>(n & 0xFF));
+    k.push_back(static_cast<char>(n >> 8));
+    k.append(v.substr(0, n));
+  };
+  add(f.type);
+  add(f.channel);
+  add(f.payer);
+  add(f.ack_code);
+  add(f.category);
+  for (std::size_t i = 0; i < f.codes.size(); ++i) {
+    add(f.codes[i]);
+    add(f.entities[i]);
+  }
+  auto it = match_cache_.find(k);
+  if (it != match_cache_.end()) return *it->second;
+  const rule& r = match(f);
+  if (match_cache_.size() >= 65536) match_cache_.clear();
+  match_cache_.emplace(k, &r);
+  return r;
+}
+
 std::string_view normalizer::escalate_for(const rule& r, const facts& f) const {
   std::string_view e = r.escalate;
   if (e == "auto" || e == "preferred") {
@@ -340,7 +374,10 @@ void normalizer::normalize(const ndjson::record& rec, std::string_view text, con
   decoded_.clear();
   members_.clear();
   statuses_.clear();
-  facts f;
+  facts& f = facts_;
+  f = facts{std::move(f.codes), std::move(f.entities)};  // keeps the vectors' storage
+  f.codes.clear();
+  f.entities.clear();
 
   const json::member* type_m = json::find(members, "type");
   if (type_m == nullptr || type_m->kind != json::kind::string) {
@@ -369,13 +406,11 @@ void normalizer::normalize(const ndjson::record& rec, std::string_view text, con
     else if (k == "accepted") accepted_m = &m;
     else if (k == "billed_amount" && m.kind == json::kind::number) billed_m = &m;
     else if (k == "paid_amount" && m.kind == json::kind::number) paid_m = &m;
-    else if ((k == "payer" || k == "source") && m.kind == json::kind::object) {
-      fast::members_of(m.value, scratch_);
-      for (const auto& sm : scratch_) {
-        if (k == "payer" && sm.key == "id") f.payer = str(sm);
-        else if (k == "payer" && sm.key == "name") payer_name = str(sm);
-        else if (k == "source" && sm.key == "channel") f.channel = str(sm);
-      }
+    else if (k == "payer" && m.kind == json::kind::object) {
+      f.payer = str_value(fast::member_value(m.value, "id"));
+      if (rows != nullptr) payer_name = str_value(fast::member_value(m.value, "name"));
+    } else if (k == "source" && m.kind == json::kind::object) {
+      f.channel = str_value(fast::member_value(m.value, "channel"));
     }
   }
   if (is_claim && claim_id.empty()) {
@@ -438,7 +473,7 @@ void normalizer::normalize(const ndjson::record& rec, std::string_view text, con
     }
   }
 
-  const rule& r = match(f);
+  const rule& r = cached_match(f);
   std::string_view escalate = escalate_for(r, f);
   ++written_;
 

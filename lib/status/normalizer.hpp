@@ -4,6 +4,7 @@
 #include <deque>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -48,9 +49,9 @@ class normalizer {
     std::string_view category, code, entity, date;
   };
   struct facts {
+    std::vector<std::string_view> codes, entities;  // of the deciding group
     std::string_view type, channel, payer, ack_code;
     std::string_view category, code, entity;
-    std::vector<std::string_view> codes, entities;  // of the deciding group
     bool amounts = false;
     double billed = 0, paid = 0;
     bool has_billed = false, has_paid = false;
@@ -59,8 +60,10 @@ class normalizer {
   void normalize(const ndjson::record& rec, std::string_view text, const std::vector<json::member>& members,
                  std::string* out, std::vector<row>* rows);
   std::string_view str(const json::member& m);
+  std::string_view str_value(std::string_view raw);  // a raw JSON value, decoded when a string
   void read_statuses(std::string_view array_text, std::vector<status_view>& into);
   const rule& match(const facts& f) const;
+  const rule& cached_match(const facts& f);
   static std::string outcome_json(const rule& r);
   std::string_view escalate_for(const rule& r, const facts& f) const;
   void write_status(std::string& out, const status_view& s, const cli::position& pos);
@@ -85,6 +88,9 @@ class normalizer {
   std::vector<std::string_view> line_elements_;
   std::deque<std::string> decoded_;          // unescaped values of this record
   std::unordered_set<std::string> warned_;   // "<list>:<code>" already warned about
+  std::unordered_map<std::string, const rule*> match_cache_;
+  std::string cache_key_;
+  facts facts_;
 };
 
 }  // namespace claimkit::status
