@@ -279,8 +279,9 @@ class run_state {
 
 }  // namespace
 
-int run(cli::context& ctx, const options& o) {
-  std::unique_ptr<target> t = make_target(o);
+int run(cli::context& ctx, const options& o) { return run(ctx, o, make_target(o)); }
+
+int run(cli::context& ctx, const options& o, std::unique_ptr<target> t) {
   std::string jpath = o.journal_path.empty() ? journal::default_path() : o.journal_path;
   journal::journal j(jpath, o.dry_run);
   std::string open_error;

@@ -45,5 +45,7 @@ std::unique_ptr<target> make_target(const options& o);
 /// the target became unreachable (1 for failed records comes from the
 /// reporter's count).
 int run(cli::context& ctx, const options& o);
+/// The same with a given target (tests use an in-memory one).
+int run(cli::context& ctx, const options& o, std::unique_ptr<target> t);
 
 }  // namespace claimkit::push
