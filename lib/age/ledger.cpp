@@ -32,15 +32,23 @@ std::int64_t payer_scorecard::median_half_days() const {
 }
 
 ledger::ledger(const std::string& path) : path_(path) {
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-    fail("cannot open the ledger");
-  }
-  sqlite3_busy_timeout(db_, 10000);
-  const char* sql =
-      "SELECT state, last_checked, payer_id, submitted_date, billed_amount, paid_amount "
-      "FROM claims WHERE claim_id = ?1";
-  if (sqlite3_prepare_v2(db_, sql, -1, &find_, nullptr) != SQLITE_OK) {
-    fail("not a claimkit ledger (no claims table)");
+  // SQLite hands out a connection even when opening fails; the destructor
+  // does not run when the constructor throws, so close it here.
+  try {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+      fail("cannot open the ledger");
+    }
+    sqlite3_busy_timeout(db_, 10000);
+    const char* sql =
+        "SELECT state, last_checked, payer_id, submitted_date, billed_amount, paid_amount "
+        "FROM claims WHERE claim_id = ?1";
+    if (sqlite3_prepare_v2(db_, sql, -1, &find_, nullptr) != SQLITE_OK) {
+      fail("not a claimkit ledger (no claims table)");
+    }
+  } catch (...) {
+    sqlite3_finalize(find_);
+    sqlite3_close(db_);
+    throw;
   }
 }
 

@@ -13,7 +13,7 @@ namespace claimkit::io {
 /// rollback() drops everything after a mark.
 class stage {
  public:
-  explicit stage(output& out, std::size_t memory_limit = 8u << 20);
+  explicit stage(output& out, std::size_t memory_limit = 4u << 20);
   ~stage();
   stage(const stage&) = delete;
   stage& operator=(const stage&) = delete;

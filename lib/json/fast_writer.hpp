@@ -75,7 +75,36 @@ class fast_writer {
   }
 
   void field(std::string_view k, std::string_view v) {
-    if (!v.empty()) { key(k); string(v); }
+    if (v.empty()) return;
+    // Fused key and plain value: one capacity check, no escaping needed for
+    // the usual printable ASCII.
+    need(k.size() + v.size() + 6);
+    if (!plain(v)) {
+      key(k);
+      string(v);
+      return;
+    }
+    char* p = cur_;
+    if (!first_) *p++ = ',';
+    *p++ = '"';
+    std::memcpy(p, k.data(), k.size());
+    p += k.size();
+    *p++ = '"';
+    *p++ = ':';
+    *p++ = '"';
+    std::memcpy(p, v.data(), v.size());
+    p += v.size();
+    *p++ = '"';
+    cur_ = p;
+    first_ = false;
+  }
+  /// True when v needs no escaping in a JSON string.
+  static bool plain(std::string_view v) {
+    for (char ch : v) {
+      auto c = static_cast<unsigned char>(ch);
+      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') return false;
+    }
+    return true;
   }
   void decimal_field(std::string_view k, std::string_view v) {
     if (!v.empty()) { key(k); decimal(v); }

@@ -98,10 +98,8 @@ class run_state {
         copy_twin(it, s->second);
         continue;
       }
-      if (stop_.stopped) {
-        fail_stopped(it);
-        continue;
-      }
+      // The journal first: a record done before is a duplicate even when the
+      // target is unreachable today.
       journal::state js = journal_.get(jname, it.key);
       if (js == journal::state::done) {
         it.outcome = result::duplicate;
@@ -110,6 +108,8 @@ class run_state {
         it.outcome = result::unknown;
         it.kind = "push_unknown";
         it.message = "sent before without a confirmation; check the target, then use --resend-unknown to send again";
+      } else if (stop_.stopped) {
+        fail_stopped(it);
       } else {
         to_send.push_back(&it);
       }

@@ -361,16 +361,15 @@ void normalizer::process(const ndjson::record& rec, std::string* out, std::vecto
         continue;
       }
       fast::members_of(c.record, ms);
-      normalize(rec, c.record, ms, out, rows);
+      normalize(rec, ms, out, rows);
     }
     return;
   }
-  normalize(rec, rec.text, rec.members, out, rows);
+  normalize(rec, rec.members, out, rows);
 }
 
-void normalizer::normalize(const ndjson::record& rec, std::string_view text, const std::vector<json::member>& members,
-                           std::string* out, std::vector<row>* rows) {
-  (void)text;
+void normalizer::normalize(const ndjson::record& rec, const std::vector<json::member>& members, std::string* out,
+                           std::vector<row>* rows) {
   decoded_.clear();
   members_.clear();
   statuses_.clear();

@@ -57,8 +57,8 @@ class normalizer {
     bool has_billed = false, has_paid = false;
   };
 
-  void normalize(const ndjson::record& rec, std::string_view text, const std::vector<json::member>& members,
-                 std::string* out, std::vector<row>* rows);
+  void normalize(const ndjson::record& rec, const std::vector<json::member>& members, std::string* out,
+                 std::vector<row>* rows);
   std::string_view str(const json::member& m);
   std::string_view str_value(std::string_view raw);  // a raw JSON value, decoded when a string
   void read_statuses(std::string_view array_text, std::vector<status_view>& into);
@@ -80,12 +80,9 @@ class normalizer {
   std::uint64_t written_ = 0;
 
   std::vector<json::member> members_;        // members of status entries
-  std::vector<json::member> scratch_;        // small objects (payer, source, lines)
-  std::vector<std::string_view> elements_;
   std::vector<status_view> statuses_;
   std::vector<status_view> line_statuses_;
   std::vector<json::member> line_members_;
-  std::vector<std::string_view> line_elements_;
   std::deque<std::string> decoded_;          // unescaped values of this record
   std::unordered_set<std::string> warned_;   // "<list>:<code>" already warned about
   std::unordered_map<std::string, const rule*> match_cache_;

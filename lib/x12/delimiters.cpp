@@ -12,10 +12,18 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; 
 
 }  // namespace
 
-bool looks_like_isa(std::string_view t) {
+bool looks_like_isa(std::string_view text) {
+  // Line breaks are skipped: files wrapped at a fixed width may break
+  // anywhere, even inside the tag.
+  char t[6];
+  std::size_t n = 0;
+  for (std::size_t k = 0; k < text.size() && n < 6 && k < 64; ++k) {
+    if (n > 0 && (text[k] == '\n' || text[k] == '\r')) continue;
+    t[n++] = text[k];
+  }
   // ISA01 is always a two-digit qualifier ("00", "03"): that tells an ISA
   // from prose that merely mentions one ("ISA, GS and ST envelopes").
-  return t.size() >= 6 && t[0] == 'I' && t[1] == 'S' && t[2] == 'A' && !is_alnum(t[3]) && !is_space(t[3]) &&
+  return n == 6 && t[0] == 'I' && t[1] == 'S' && t[2] == 'A' && !is_alnum(t[3]) && !is_space(t[3]) &&
          t[3] != '\0' && std::isdigit(static_cast<unsigned char>(t[4])) != 0 &&
          std::isdigit(static_cast<unsigned char>(t[5])) != 0;
 }
@@ -26,7 +34,20 @@ isa_scan scan_plain(std::string_view text, bool at_eof);
 
 isa_scan scan_isa(std::string_view text, bool at_eof) {
   isa_scan r = scan_plain(text, at_eof);
-  if (r.result != isa_scan::status::invalid) return r;
+  if (r.result == isa_scan::status::need_more) return r;
+  if (r.result == isa_scan::status::ok) {
+    if (r.delims.segment != '\n' && r.delims.segment != '\r') return r;
+    // A line break right after ISA16 may be a wrap, not the terminator: then
+    // a delimiter follows the break and a segment tag follows that.
+    std::size_t k = r.length;
+    while (k < text.size() && (text[k] == '\n' || text[k] == '\r')) ++k;
+    if (k + 1 < text.size() && !is_alnum(text[k]) && !is_space(text[k]) && text[k] != '\0' &&
+        text[k] != r.delims.element && std::isupper(static_cast<unsigned char>(text[k + 1])) != 0) {
+      r.delims.segment = text[k];
+      r.length = k + 1;
+    }
+    return r;
+  }
   // Files wrapped at a fixed width break the ISA itself over lines: try again
   // without line breaks, then map the length back to the original text.
   std::string clean;
@@ -38,6 +59,7 @@ isa_scan scan_isa(std::string_view text, bool at_eof) {
   }
   if (clean.size() == text.size()) return r;
   isa_scan w = scan_plain(clean, at_eof);
+  if (w.result == isa_scan::status::need_more) return w;
   if (w.result != isa_scan::status::ok) return r;
   w.length = where[w.length - 1] + 1;
   return w;
@@ -95,7 +117,7 @@ isa_scan scan_plain(std::string_view text, bool at_eof) {
       return r;
     }
   }
-  if (is_alnum(comp) || comp == elem || comp == ' ') {
+  if (is_alnum(comp) || comp == elem || comp == ' ' || comp == '\n' || comp == '\r') {
     r.problem = "ISA16 component separator is not a delimiter character";
     r.ta1_code = "027";
     return r;

@@ -37,6 +37,14 @@ std::string_view functional_id_for(std::string_view set) {
   return {};
 }
 
+constexpr std::uint32_t kGE = tag_code("GE");
+constexpr std::uint32_t kGS = tag_code("GS");
+constexpr std::uint32_t kIEA = tag_code("IEA");
+constexpr std::uint32_t kISA = tag_code("ISA");
+constexpr std::uint32_t kSE = tag_code("SE");
+constexpr std::uint32_t kST = tag_code("ST");
+constexpr std::uint32_t kTA1 = tag_code("TA1");
+
 bool is_set_id(std::string_view s) {
   if (s.size() != 3) return false;
   for (char c : s) {
@@ -246,7 +254,7 @@ void parser::on_ge(const segment& seg) {
   std::uint64_t declared = 0;
   if (!parse_count(seg[1], declared) || declared != sets_) {
     envelope_finding(scope::group, seg, "count_mismatch", "AK905=5",
-                     fmt::format("GE01 does not match the {} transaction sets counted", sets_));
+                     fmt::format("GE01 does not match the number of transaction sets counted ({})", sets_));
   }
   if (seg[2] != env_.group) {
     envelope_finding(scope::group, seg, "control_number_mismatch", "AK905=4",
@@ -280,7 +288,7 @@ void parser::on_iea(const segment& seg) {
   std::uint64_t declared = 0;
   if (!parse_count(seg[1], declared) || declared != groups_) {
     envelope_finding(scope::interchange, seg, "count_mismatch", "TA105=021",
-                     fmt::format("IEA01 does not match the {} functional groups counted", groups_));
+                     fmt::format("IEA01 does not match the number of functional groups counted ({})", groups_));
   }
   if (trim(seg[2]) != env_.interchange) {
     envelope_finding(scope::interchange, seg, "control_number_mismatch", "TA105=001",
@@ -346,35 +354,35 @@ void parser::parse(io::input& in) {
     }
     // A final IEA without its terminator is common and harmless; any other
     // segment cut by the end of input may have lost data.
-    if (seg.unterminated && seg.code != tag_code("IEA")) {
+    if (seg.unterminated && seg.code != kIEA) {
       envelope_finding(scope::interchange, seg, "truncated", "TA105=023",
                        "input ends inside a segment (no terminator); segment ignored");
       last.index = seg.index;
       last.offset = seg.offset;
       last.line = seg.line;
-      last.elements.assign(1, std::string_view());
       break;
     }
     std::string_view tag = seg.tag();
     const std::uint32_t code = seg.code;
     // In segment mode a trailer belongs to what it closes: write it before
     // closing, so --strict withholds it with the rest.
-    const bool trailer = code == tag_code("SE") || code == tag_code("GE") || code == tag_code("IEA");
+    const bool trailer = code == kSE || code == kGE || code == kIEA;
     if (opts_.segments && trailer) {
-      if (code == tag_code("SE") && in_st_) env_.position = st_segments_ + 1;
+      if (code == kSE && in_st_) env_.position = st_segments_ + 1;
       segments_handler_->on_segment(seg);
     }
-    if (code == tag_code("ISA")) on_isa(seg);
-    else if (code == tag_code("IEA")) on_iea(seg);
-    else if (code == tag_code("GS")) on_gs(seg);
-    else if (code == tag_code("GE")) on_ge(seg);
-    else if (code == tag_code("ST")) on_st(seg);
-    else if (code == tag_code("SE")) on_se(seg);
-    else if (code == tag_code("TA1") && in_isa_ && !in_gs_) on_ta1(seg);
+    if (code == kISA) on_isa(seg);
+    else if (code == kIEA) on_iea(seg);
+    else if (code == kGS) on_gs(seg);
+    else if (code == kGE) on_ge(seg);
+    else if (code == kST) on_st(seg);
+    else if (code == kSE) on_se(seg);
+    else if (code == kTA1 && in_isa_ && !in_gs_) on_ta1(seg);
     else if (in_st_) {
       ++st_segments_;
       env_.position = st_segments_;
       if (code == 0 || !valid_segment_id(tag)) {
+        if (strict_) bad_st_ = true;
         problem(seg, "bad_segment", "IK304=1", "segment identifier is not valid; segment ignored");
       } else if (handler_ != nullptr) {
         handler_->on_segment(seg);
@@ -386,8 +394,6 @@ void parser::parse(io::input& in) {
     last.index = seg.index;
     last.offset = seg.offset;
     last.line = seg.line;
-    last.elements.assign(1, std::string_view());
-    last.text = {};
   }
   report_notices(r.notices());
   reader_ = nullptr;
@@ -397,7 +403,7 @@ void parser::parse(io::input& in) {
     return;
   }
   if (any) {
-    last.text = {};
+    last.elements.assign(1, std::string_view());
     end_of_input(last);
   }
 }

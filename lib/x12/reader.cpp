@@ -84,7 +84,7 @@ bool reader::find_isa() {
     while (pos_ < end_) {
       char c = buf_[pos_];
       if (c == 'I') {
-        if (end_ - pos_ < 6 && !eof_) break;
+        if (end_ - pos_ < 600 && !eof_ && pos_ > 0) break;
         std::string_view t(buf_.get() + pos_, end_ - pos_);
         if (looks_like_isa(t)) {
           isa_scan s = scan_isa(t, eof_);
@@ -265,9 +265,14 @@ bool reader::next(segment& seg) {
   }
   const char* b = buf_.get() + start;
   const char* e = found ? buf_.get() + term_at : buf_.get() + end_;
+  if (!found) seg.unterminated = true;
   if (!found) {
-    seg.unterminated = true;
-    // No terminator: the elements were not closed by the scan.
+    // Line ends, NUL or DOS end-of-file after a last segment that has no
+    // terminator are not data.
+    while (e > b && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == '\x1a' || e[-1] == '\0' || e[-1] == ' ' ||
+                     e[-1] == '\t')) {
+      --e;
+    }
     seg.elements.clear();
     has_break = std::memchr(b, '\n', static_cast<std::size_t>(e - b)) != nullptr ||
                 std::memchr(b, '\r', static_cast<std::size_t>(e - b)) != nullptr;
@@ -294,7 +299,8 @@ bool reader::next(segment& seg) {
   seg.code = tag_code(seg.elements[0]);
   pos_ = found ? term_at + 1 : end_;
   if (found && term == '\n') ++line_;
-  if (seg.code == tag_code("IEA")) inside_ = false;
+  constexpr std::uint32_t kIEA = tag_code("IEA");
+  if (seg.code == kIEA) inside_ = false;
   return true;
 }
 
