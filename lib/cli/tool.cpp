@@ -108,7 +108,8 @@ int run(CLI::App& app, common_options& opts, int argc, char** argv,
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e) == 0 ? 0 : 0;
+    app.exit(e);
+    return 0;
   } catch (const CLI::CallForAllHelp& e) {
     app.exit(e);
     return 0;
@@ -118,7 +119,19 @@ int run(CLI::App& app, common_options& opts, int argc, char** argv,
   } catch (const CLI::ParseError& e) {
     std::string msg = e.what();
     if (!msg.empty()) msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
-    rep.fatal(fmt::format("{}\nTry '{} --help' for more information.", msg, name));
+    // Point at the help of the subcommand being parsed, when there is one.
+    std::string where = name;
+    for (const CLI::App* sub = &app;;) {
+      auto chosen = sub->get_subcommands();
+      if (chosen.empty()) break;
+      sub = chosen.front();
+      where += " " + sub->get_name();
+    }
+    rep.fatal(fmt::format("{}\nTry '{} --help' for more information.", msg, where));
+    return to_int(exit_code::usage);
+  }
+  if (!body) {
+    rep.fatal(fmt::format("a subcommand is required\nTry '{} --help' for more information.", name));
     return to_int(exit_code::usage);
   }
   rep.set_quiet(opts.quiet);
