@@ -1,5 +1,8 @@
 #pragma once
 
+#include <string>
+
+#include "json/fast_writer.hpp"
 #include "x12/parser.hpp"
 
 namespace claimkit::x12 {
@@ -14,8 +17,14 @@ class segment_records : public transaction_handler {
   void end(bool) override {}
 
  private:
-  void write_element(json::writer& w, std::string_view e);
+  void write_element(std::string_view e);
   parser& p_;
+  json::fast_writer w_;
+  json::fast_writer part_;
+  // The source object less its segment number; the envelope only changes
+  // around envelope segments, so it is rendered again only there.
+  std::string source_json_;
+  bool source_stale_ = true;
 };
 
 }  // namespace claimkit::x12
