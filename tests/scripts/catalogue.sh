@@ -3,7 +3,8 @@
 # tests/catalogue/generate). Each case must: end within 10 s, not crash (no
 # signal, no exit >= 5), exit with the expected code, print each line of
 # expect-err on stderr and each line of expect-out on stdout (the valid records
-# around the bad one), and never echo a CANARY value on stderr.
+# around the bad one), never echo a CANARY value on stderr, and never report
+# a finding in the good files read before and after the bad one.
 # Usage: catalogue.sh [PATTERN]  (only cases whose directory matches PATTERN)
 set -u
 src=${CLAIMKIT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -40,6 +41,8 @@ for dir in "$src"/tests/catalogue/x12/*/ "$src"/tests/catalogue/ndjson/*/; do
     grep -qF -- "$line" "$scratch/out" || why+=("stdout lacks: $line")
   done <"$dir/expect-out"
   grep -q CANARY "$scratch/err" && why+=("stderr shows a CANARY value")
+  # The good files read before and after the bad one stay clean.
+  grep -qE '(before|after)\.x12' "$scratch/err" && why+=("a finding names a good file")
   if [ ${#why[@]} -eq 0 ]; then
     passed=$((passed + 1))
   else
