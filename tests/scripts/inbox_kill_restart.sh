@@ -12,7 +12,7 @@ src=${CLAIMKIT_SOURCE_DIR:?CLAIMKIT_SOURCE_DIR not set}
 for t in x12-parse status-normalize pm-push; do
   [ -x "$bin/$t" ] || { echo "skipped: $t not built"; exit 77; }
 done
-for c in flock sqlite3 setsid; do
+for c in flock sqlite3 setsid pgrep; do
   command -v "$c" >/dev/null || { echo "skipped: $c missing"; exit 77; }
 done
 work=$(mktemp -d "${TMPDIR:-/tmp}/claimkit-inbox.XXXXXX")
@@ -54,24 +54,25 @@ done_count() { find "$work/inbox/done" -mindepth 1 -maxdepth 1 2>/dev/null | wc 
 
 # 1. Kill the run with SIGKILL three times, at different points.
 kills=0
-for at in 3 11 20; do
-  { cron "$work/out-kill-$at" --wait 30; } 2>/dev/null &
+for at in 3 12 24; do
+  # timeout (the job, by exec) runs the script as its only child.
+  (exec env -i PATH=/usr/bin:/bin timeout -k 5 50 setsid "$script" --to "sqlite:$ledger" --wait 30 "$work/inbox" \
+    </dev/null >"$work/out-kill-$at" 2>&1) 2>/dev/null &
   job=$!
   bg_pids+=("$job")
-  for _ in $(seq 300); do [ "$(done_count)" -ge "$at" ] && break; sleep 0.05; done
-  # The script holds the lock file open (and so do the tools it started):
-  # the victim is the bash holder whose parent is not bash (its subshells').
   victim=
-  for p in $(fuser "$state/lock" 2>/dev/null); do
-    [ "$(cat "/proc/$p/comm" 2>/dev/null)" = bash ] || continue
-    pp=$(awk '{ print $4 }' "/proc/$p/stat" 2>/dev/null)
-    [ "$(cat "/proc/$pp/comm" 2>/dev/null)" = bash ] && continue
-    victim=$p
+  for _ in $(seq 100); do
+    victim=$(pgrep -P "$job" | head -1)
+    [ -n "$victim" ] && break
+    sleep 0.02
   done
-  if [ -n "$victim" ] && kill -9 "$victim" 2>/dev/null; then kills=$((kills + 1)); fi
-  wait "$job" 2>/dev/null
+  for _ in $(seq 600); do [ "$(done_count)" -ge "$at" ] && break; sleep 0.02; done
+  [ -n "$victim" ] && tr '\0' ' ' <"/proc/$victim/cmdline" | grep -q claimkit-inbox || fail "the script's process not found"
+  kill -9 "$victim" 2>/dev/null && kills=$((kills + 1))
+  [ -n "${CLAIMKIT_TEST_VERBOSE:-}" ] && echo "kill at $at: victim ${victim:-none}, $(done_count) done"
+  { wait "$job"; } 2>/dev/null
 done
-[ "$kills" -ge 1 ] || fail "no run was killed"
+[ "$kills" -eq 3 ] || fail "$kills runs killed, want 3"
 left_in_work=$(find "$work/inbox/work" -mindepth 1 -maxdepth 1 | wc -l)
 echo "killed $kills runs; $(done_count) files done, $left_in_work left in work/ before the restart"
 
