@@ -254,6 +254,10 @@ void setup_easy(CURL* easy, transfer& t, const client_options& o, CURLSH* share)
   curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(easy, CURLOPT_HEADERDATA, &t);
   if (share != nullptr) curl_easy_setopt(easy, CURLOPT_SHARE, share);
+  if (t.req.fresh_connection) {
+    curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
+    curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);
+  }
   if (t.req.method == "GET") {
     curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
   } else {

@@ -26,6 +26,10 @@ struct request {
   std::string url;
   std::vector<header> headers;
   std::string body;
+  /// Use a new connection and close it afterwards. libcurl resends a request
+  /// on its own when a reused connection turns out dead; for a request that
+  /// must not be made twice (a note), this leaves every resend to the caller.
+  bool fresh_connection = false;
 
   /// Replaces any header of that name (case-insensitive).
   void set_header(std::string_view name, std::string value);
