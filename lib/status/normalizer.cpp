@@ -1,3 +1,4 @@
+#include <cctype>
 #include "status/normalizer.hpp"
 
 #include <algorithm>
@@ -174,7 +175,15 @@ void normalizer::read_statuses(std::string_view array_text, std::vector<status_v
 void normalizer::warn_unknown(codes::list l, std::string_view code, const cli::position& pos) {
   std::string k = fmt::format("{}:{}", static_cast<int>(l), code);
   if (!warned_.insert(k).second) return;
-  rep_.warning(pos, "unknown_code", fmt::format("unknown {} \"{}\": no label", codes::list_name(l), code));
+  // X12 codes are short and alphanumeric; anything else in a code field may
+  // be misplaced data (possibly PHI), so its value is not repeated.
+  bool code_shaped = !code.empty() && code.size() <= 4;
+  for (char c : code) code_shaped = code_shaped && std::isalnum(static_cast<unsigned char>(c)) != 0;
+  if (code_shaped) {
+    rep_.warning(pos, "unknown_code", fmt::format("unknown {} \"{}\": no label", codes::list_name(l), code));
+  } else {
+    rep_.warning(pos, "unknown_code", fmt::format("{} is not a code (value not shown): no label", codes::list_name(l)));
+  }
 }
 
 void normalizer::labels(std::string& out, std::string_view category, std::string_view code, std::string_view entity,
