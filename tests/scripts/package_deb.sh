@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The Debian package: cpack -G DEB over the built tree (installed under /usr),
-# unpacked into a scratch root with dpkg-deb -x. The tools run from there,
-# man pages, completions and the cron scripts are where Debian looks for
-# them, and the control file depends on the Debian runtime packages.
+# The Debian package: cpack -G DEB over the built tree (installed under /usr
+# whatever CMAKE_INSTALL_PREFIX says, so no second build is needed), unpacked
+# into a scratch root with dpkg-deb -x and installed into another with
+# dpkg --root. The tools run from there, man pages, completions and the cron
+# scripts are where Debian looks for them, and the control file depends on
+# the Debian runtime packages. cmake --install gives the same layout.
 set -u
 bin=${CLAIMKIT_BIN:?CLAIMKIT_BIN not set}
 build=$(cd "$bin/.." && pwd)
@@ -66,4 +68,26 @@ if command -v bash >/dev/null; then
         _ "$root/usr/share/bash-completion/completions/x12-parse" 2>&1)
   grep -q -- '--version' <<<"$got" || fail "bash completion of x12-parse --ver gave: $got"
 fi
+# dpkg itself, into a scratch root with its own database: installs, the tool
+# runs from there, and removal takes every file away. (The runtime libraries
+# are in the real system, not the scratch root: dependencies are forced.)
+if command -v dpkg >/dev/null; then
+  d=$work/dpkg-root
+  mkdir -p "$d/var/lib/dpkg/info" "$d/var/lib/dpkg/updates"
+  : >"$d/var/lib/dpkg/status"
+  dpkg_root() { dpkg --root="$d" --force-depends --force-not-root --force-script-chrootless "$@"; }
+  dpkg_root -i "$deb" >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; fail "dpkg -i"; }
+  dpkg --root="$d" -s claimkit | grep -q '^Status: install ok installed' || fail "dpkg does not list claimkit as installed"
+  "$d/usr/bin/x12-parse" --version >/dev/null || fail "x12-parse --version after dpkg -i"
+  dpkg_root -r claimkit >>"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; fail "dpkg -r"; }
+  [ ! -e "$d/usr/bin/x12-parse" ] || fail "dpkg -r left x12-parse behind"
+fi
+
+# cmake --install into a prefix gives the same layout.
+cmake --install "$build" --prefix "$work/prefix" >"$work/install.log" 2>&1 || { cat "$work/install.log"; fail "cmake --install"; }
+for f in bin/x12-parse bin/claimkit-sweep share/man/man1/pm-push.1 share/man/man7/claimkit.7 \
+         share/bash-completion/completions/claim-age share/zsh/vendor-completions/_claim-age \
+         share/fish/vendor_completions.d/claim-age.fish; do
+  [ -e "$work/prefix/$f" ] || fail "cmake --install: $f missing"
+done
 echo "ok: package installs tools, scripts, man pages and completions under /usr"
