@@ -14,7 +14,7 @@ grep -v '^skip ' <<<"$out"
 [ $rc -eq 0 ] || exit 1
 for s in claimkit-sweep claimkit-inbox; do
   grep -q "^ok $s:" <<<"$out" || { echo "FAIL: $s not checked"; exit 1; }
-  v=$("$work/bin/$s" --version) && grep -q "^$s [0-9]" <<<"$v" || { echo "FAIL: $s --version"; exit 1; }
+  v=$("$work/bin/$s" --version) && grep -q "^$s (claimkit) [0-9]" <<<"$v" || { echo "FAIL: $s --version"; exit 1; }
 done
 if command -v mandoc >/dev/null; then
   for s in claimkit-sweep claimkit-inbox; do
