@@ -178,7 +178,20 @@ grep -q 'exit 4: .*(failed: query)' "$work/out5" || { cat "$work/out5"; fail "fa
 grep -q 'run directory ' "$work/out5" || fail "failure message lacks the run directory"
 phi_check "failed run" "$work/out5" "$work/down/state/sweep.log"
 
-# 6. Usage errors are exit 2 with a message; the lock is only taken after them.
+# 6. An NDJSON export, and a claim the API refuses: the others are written,
+#    the run exits 1 and names the kind of reject, never the claim.
+start_server --flavour optum --fault NW-10002=400
+config refused
+env -i PATH=/usr/bin:/bin CLAIMKIT_OPTUM_CLIENT_ID=test-client CLAIMKIT_OPTUM_CLIENT_SECRET=test-secret \
+  timeout -k 5 40 setsid "$src_script" --config "$work/etc/refused.conf" "$src/examples/sweep/open-claims.ndjson" \
+  </dev/null >"$work/out6" 2>&1
+rc=$?
+[ $rc -eq 1 ] || { cat "$work/out6"; fail "a refused claim: exit $rc, want 1"; }
+grep -q 'query-errors.ndjson: 1 api_rejected' "$work/out6" || { cat "$work/out6"; fail "reject kinds not listed"; }
+[ "$(ledger_claims refused)" -eq 9 ] || fail "the other claims were not written"
+phi_check "refused claim" "$work/out6" "$work/refused/state/sweep.log"
+
+# 7. Usage errors are exit 2 with a message; the lock is only taken after them.
 env -i PATH=/usr/bin:/bin "$src_script" --work-dir "$work/usage" "$export_csv" >"$work/out6" 2>&1
 [ $? -eq 2 ] && grep -q -- '--to is required' "$work/out6" || { cat "$work/out6"; fail "missing --to"; }
 env -i PATH=/usr/bin:/bin "$src_script" --to sqlite:x "$export_csv" >"$work/out7" 2>&1
