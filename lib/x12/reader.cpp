@@ -88,7 +88,8 @@ bool reader::find_isa() {
         std::string_view t(buf_.get() + pos_, end_ - pos_);
         if (looks_like_isa(t)) {
           isa_scan s = scan_isa(t, eof_);
-          if (s.result == isa_scan::status::need_more) break;
+          if (s.result == isa_scan::status::need_more && end_ - pos_ < max_segment_) break;
+          if (s.result == isa_scan::status::need_more) s = scan_isa(t, true);  // the buffer cannot grow: judge what is there
           if (s.result == isa_scan::status::ok) {
             if (stray > 0 && saw_isa_) {
               notices_.push_back({reader_notice::kind::stray_text, stray_offset, stray_line, stray, "", ""});
