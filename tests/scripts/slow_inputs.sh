@@ -57,6 +57,8 @@ cases = {
     "x12-stray-text-runs": x12(CLAIM) + "".join("x\n" for _ in range((K - 1500) // 2)),
     "x12-se-counts-huge": x12(CLAIM + ["SE*" + "9" * 30000 + "*0001"]),
     "x12-nul-runs": isa() + "\0" * (K - 200) + "IEA*0*000000101~",
+    "x12-isa-tag-then-newlines": "ISA*00*" + "\n" * (K - 10) + "x~",
+    "x12-many-possible-isas": ("ISA*00*\n" * (K // 8)),
 }
 j_head = '{"type":"claim_status","claim_id":"CANARYCLM","statuses":['
 nd = {
