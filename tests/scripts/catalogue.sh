@@ -40,6 +40,8 @@ for dir in "$src"/tests/catalogue/x12/*/ "$src"/tests/catalogue/ndjson/*/; do
     [ -z "$line" ] && continue
     grep -qF -- "$line" "$scratch/out" || why+=("stdout lacks: $line")
   done <"$dir/expect-out"
+  # A sanitizer build (-DCLAIMKIT_SANITIZE=ON) reports memory errors and undefined behaviour here.
+  grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$scratch/err" && why+=("crash: sanitizer report")
   grep -q CANARY "$scratch/err" && why+=("stderr shows a CANARY value")
   # The good files read before and after the bad one stay clean.
   grep -qE '(before|after)\.x12' "$scratch/err" && why+=("a finding names a good file")
