@@ -5,9 +5,16 @@
 #include <chrono>
 #include <string>
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+
 #include "auth/oauth2.hpp"
 #include "core/error.hpp"
 #include "http/retry.hpp"
+#include "io/input.hpp"
+#include "x12/reader.hpp"
 
 using namespace claimkit;
 
@@ -56,4 +63,26 @@ TEST_CASE("retry-after: absurd values saturate instead of overflowing") {
   auto date = http::parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", 0);
   REQUIRE(date.has_value());
   CHECK(date->count() > 0);
+}
+
+// fuzz_x12_segments: a possible ISA followed by more line breaks than the
+// buffer may hold made the reader ask for more text forever. It must give up
+// on that ISA and go on to the end of the input.
+TEST_CASE("x12 reader: an ISA tag followed by line breaks past the buffer limit ends") {
+  char path[] = "/tmp/claimkit-hardening-XXXXXX";
+  int fd = ::mkstemp(path);
+  REQUIRE(fd >= 0);
+  ::close(fd);
+  {
+    std::ofstream f(path, std::ios::binary);
+    f << "ISA*00*" << std::string(4096, '\n') << "x~";
+  }
+  io::input in(path);
+  x12::reader r(in, 16, 1024);
+  x12::segment seg;
+  int segments = 0;
+  while (r.next(seg) && segments < 10) ++segments;
+  CHECK(segments == 0);
+  CHECK_FALSE(r.saw_isa());
+  std::remove(path);
 }
