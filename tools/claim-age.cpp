@@ -1,7 +1,7 @@
-// claim-age: reads `claim` / `claim_status` NDJSON (files or stdin) and
-// writes each open claim with its age, bucket, priority, timely-filing
-// deadline and recheck flag (NDJSON), or with --summary the aging report
-// (table, CSV or NDJSON). See claim-age(1).
+// claim-age: reads `claim` / `claim_status` NDJSON or CSV open-claim exports
+// (files or stdin) and writes each open claim with its age, bucket, priority,
+// timely-filing deadline and recheck flag (NDJSON), or with --summary the
+// aging report (table, CSV or NDJSON). See claim-age(1).
 #include "age/command.hpp"
 #include "cli/tool.hpp"
 
@@ -13,7 +13,8 @@ int main(int argc, char** argv) {
       "  claim-age --as-of 2026-11-23 --top 20 --due-only claims.ndjson\n"
       "  claim-age --filing-limits limits.csv --older-than 60 --sort amount claims.ndjson\n"
       "  claim-age --summary --by payer --format table --ledger status.db claims.ndjson\n"
-      "  claim-age --summary --format csv claims.ndjson > aging.csv\n");
+      "  claim-age --summary --format csv claims.ndjson > aging.csv\n"
+      "  claim-age --columns 'claim_id=Claim #,billed_amount=Charges' --summary open-claims.csv\n");
   cli::common_options common;
   cli::add_common_options(*app, common);
   age::command_options opts;

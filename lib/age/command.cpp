@@ -1,5 +1,6 @@
 #include "age/command.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <memory>
@@ -7,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "age/aging.hpp"
+#include "age/csv_input.hpp"
 #include "age/ranking.hpp"
 #include "age/summary.hpp"
 #include "age/top_heap.hpp"
@@ -31,6 +33,11 @@ void add_options(CLI::App& app, command_options& o) {
       ->check(CLI::Range(0, 36500));
   app.add_option("--ledger", o.ledger, "Read last checks and states from the pm-push SQLite ledger (read-only)")
       ->type_name("PATH");
+  app.add_option("--format-in", o.format_in, "Input format, ndjson or csv; default csv for files named *.csv, else ndjson")
+      ->type_name("FORMAT")
+      ->check(CLI::IsMember({"ndjson", "csv"}));
+  app.add_option("--columns", o.columns, "CSV header mapping FIELD=HEADER,..., e.g. claim_id=Claim #,billed_amount=Charges")
+      ->type_name("MAP");
   app.add_option("--older-than", o.older_than, "Keep claims aged more than DAYS")
       ->type_name("DAYS")
       ->check(CLI::Range(0, 1000000));
@@ -74,6 +81,9 @@ settings resolve(const command_options& o, bool stdout_is_terminal) {
   if (!o.weights.empty()) s.weights = weights::parse(o.weights);
   s.recheck_days = o.recheck_days;
   s.ledger_path = o.ledger;
+  s.input = o.format_in == "csv" ? input_format::csv : o.format_in == "ndjson" ? input_format::ndjson : input_format::by_name;
+  s.columns = csv::parse_columns(o.columns);
+  s.columns_given = !o.columns.empty();
   if (o.older_than >= 0) s.older_than = o.older_than;
   if (!o.min_amount.empty()) {
     micros m = 0;
@@ -104,8 +114,29 @@ settings resolve(const command_options& o, bool stdout_is_terminal) {
   return s;
 }
 
+namespace {
+
+// Header errors in CSV files stop the run before anything is written. Only
+// regular files are read twice: a pipe's header would be gone.
+void check_inputs(const settings& s, const std::vector<std::string>& inputs) {
+  bool any_csv = false;
+  for (const auto& path : inputs) {
+    if (!is_csv_input(path, s.input)) continue;
+    any_csv = true;
+    struct stat st {};
+    if (path != "-" && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) check_csv_header(path, s.columns);
+  }
+  if (s.columns_given && !any_csv) {
+    throw error(cli::exit_code::usage, "--columns applies to CSV input (files named *.csv, or --format-in csv)");
+  }
+}
+
+}  // namespace
+
 int run(cli::context& ctx, const command_options& o) {
   const settings s = resolve(o, ::isatty(1) == 1);
+  const std::vector<std::string> inputs = ctx.inputs();
+  check_inputs(s, inputs);
   std::unique_ptr<ledger> led;
   if (!s.ledger_path.empty()) led = std::make_unique<ledger>(s.ledger_path);
   ager a(s, ctx.report, led.get());
@@ -120,7 +151,9 @@ int run(cli::context& ctx, const command_options& o) {
   if (!s.summary && s.top > 0) heap = std::make_unique<top_heap<ranked, rank_better>>(s.top, better);
   std::uint64_t seq = 0;
 
-  ndjson::for_each_record(ctx.inputs(), ctx.report, [&](ndjson::record& rec) {
+  // A CSV row arrives as the `claim` record it maps to: same fields added,
+  // same checks, same filters as an NDJSON line.
+  const std::function<void(ndjson::record&)> handle = [&](ndjson::record& rec) {
     if (!a.evaluate(rec, c) || !a.keep(c)) return;
     ++seq;
     if (report) {
@@ -138,7 +171,14 @@ int run(cli::context& ctx, const command_options& o) {
     a.write(rec, c, r.line);
     if (heap) heap->push(std::move(r));
     else all.push_back(std::move(r));
-  });
+  };
+  for (const auto& path : inputs) {
+    if (is_csv_input(path, s.input)) {
+      for_each_csv_record(path, s.columns, ctx.report, handle);
+    } else {
+      ndjson::for_each_record({path}, ctx.report, handle);
+    }
+  }
 
   if (report) {
     if (led && s.by == group_by::payer) report->set_scorecards(led->scorecards());

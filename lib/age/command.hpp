@@ -18,6 +18,8 @@ struct command_options {
   std::string filing_limits;
   int recheck_days = 7;
   std::string ledger;
+  std::string format_in;
+  std::string columns;
   int older_than = -1;
   std::string min_amount;
   std::vector<std::string> states;

@@ -9,6 +9,7 @@
 #include "age/filing_limits.hpp"
 #include "age/money.hpp"
 #include "age/priority.hpp"
+#include "csv/claims.hpp"
 #include "dates/civil.hpp"
 
 namespace claimkit::age {
@@ -19,6 +20,8 @@ enum class basis { submitted, service, status };
 enum class sort_key { none, priority, age, amount };
 enum class group_by { payer, state, bucket };
 enum class report_format { table, csv, ndjson };
+/// by_name: CSV when the file name ends in .csv, else NDJSON.
+enum class input_format { by_name, ndjson, csv };
 
 const char* basis_name(basis b);
 
@@ -31,6 +34,10 @@ struct settings {
   filing_limits limits = filing_limits::builtin();
   int recheck_days = 7;
   std::string ledger_path;
+
+  age::input_format input = input_format::by_name;
+  csv::column_map columns;
+  bool columns_given = false;
 
   std::optional<int> older_than;
   std::optional<micros> min_amount;
