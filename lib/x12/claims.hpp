@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -130,7 +131,9 @@ class claims_handler : public transaction_handler {
 
   parser& p_;
   bool request_ = false;  // 276
-  std::vector<level> levels_;
+  // A deque: growing it must not move the levels, whose parties hold views
+  // into their own (possibly small-string) copies of the NM1 text.
+  std::deque<level> levels_;
   std::size_t depth_ = 0;
   std::uint64_t last_hl_ = 0;
   bool saw_hl_ = false;
