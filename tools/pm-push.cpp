@@ -1,7 +1,8 @@
 // pm-push: writes normalized claim_status records (status-normalize output)
 // to where billers work: the sqlite status ledger, athenaOne claim notes,
-// NextGen, or a webhook. Exactly once per status, with a journal; one
-// push_result per record on stdout, failures into --rejects for a rerun.
+// NextGen, or a webhook; acks and batch statuses to the ledger or webhook.
+// Exactly once per status, with a journal; one push_result per record on
+// stdout, failures into --rejects for a rerun.
 #include "cli/tool.hpp"
 #include "push/runner.hpp"
 
@@ -11,6 +12,7 @@ int main(int argc, char** argv) {
       "pm-push", "Push claim status records to a PM system or the status ledger, exactly once",
       "  pm-push --to sqlite:ledger.db normalized.ndjson\n"
       "  status-normalize status.ndjson | pm-push --to sqlite:ledger.db --rejects retry.ndjson\n"
+      "  x12-parse in.277ca in.999 | status-normalize | pm-push --to sqlite:ledger.db\n"
       "  pm-push --to athena --practice-id 195900 --dry-run normalized.ndjson\n"
       "  pm-push --to http:https://hooks.example.org/claims --jobs 8 normalized.ndjson\n"
       "  pm-push --to sqlite:ledger.db retry.ndjson   # a rejects file is accepted again\n");

@@ -11,6 +11,8 @@ namespace claimkit::ledger {
 namespace {
 
 // Version 1: the tables claim-age reads (fixed contract) plus ledger_meta.
+// Never edited: a new file is made by running every version's step in turn,
+// exactly as an old file is migrated.
 constexpr std::string_view kSchemaV1 = R"sql(
 CREATE TABLE claims (
   claim_id        TEXT PRIMARY KEY,
@@ -49,6 +51,67 @@ CREATE TABLE ledger_meta (
   value TEXT NOT NULL
 );
 )sql";
+
+// Version 2: acknowledgments (999, 997, TA1) and batch statuses (277CA
+// receiver / provider level), which have no claim row to belong to. Only
+// adds, so readers of version 1 tables are unaffected.
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE batch_events (
+  id              INTEGER PRIMARY KEY,
+  key             TEXT NOT NULL UNIQUE,
+  type            TEXT NOT NULL,
+  level           TEXT,
+  state           TEXT,
+  accepted        INTEGER,
+  category        TEXT,
+  code            TEXT,
+  entity          TEXT,
+  effective_date  TEXT,
+  action          TEXT,
+  queue           TEXT,
+  channel         TEXT,
+  transaction_type TEXT,
+  source_file     TEXT,
+  interchange     TEXT,
+  group_control   TEXT,
+  transaction_control TEXT,
+  segment         INTEGER,
+  acknowledged_interchange TEXT,
+  acknowledged_group TEXT,
+  acknowledged_transaction TEXT,
+  acknowledged_type TEXT,
+  trace           TEXT,
+  payer_id        TEXT,
+  error_count     INTEGER,
+  accepted_count  INTEGER,
+  rejected_count  INTEGER,
+  accepted_amount TEXT,
+  rejected_amount TEXT,
+  written_at      TEXT NOT NULL,
+  tool_version    TEXT NOT NULL,
+  record          TEXT NOT NULL
+);
+CREATE INDEX batch_events_state ON batch_events(state, id);
+)sql";
+
+// Counts and positions are integers by contract; anything else is stored
+// as NULL rather than as text in an INTEGER column.
+void bind_count(statement& st, int i, std::string_view v) {
+  std::int64_t n = 0;
+  bool ok = !v.empty() && v.size() <= 18;
+  for (char ch : v) {
+    if (ch < '0' || ch > '9') {
+      ok = false;
+      break;
+    }
+    n = n * 10 + (ch - '0');
+  }
+  if (ok) {
+    st.bind_int(i, n);
+  } else {
+    st.bind(i, std::string_view());
+  }
+}
 
 int rank(std::string_view state) {
   if (state == "not_found") return 0;
@@ -117,6 +180,15 @@ sqlite_ledger::sqlite_ledger(const std::string& path, std::string tool_version)
       " paid_amount = excluded.paid_amount,"
       " submitted_date = coalesce(excluded.submitted_date, submitted_date),"
       " last_checked = excluded.last_checked, updated_at = excluded.updated_at");
+  find_event_ = db_->prepare("SELECT 1 FROM batch_events WHERE key = ?1");
+  insert_event_ = db_->prepare(
+      "INSERT INTO batch_events (key, type, level, state, accepted, category, code, entity, effective_date,"
+      " action, queue, channel, transaction_type, source_file, interchange, group_control, transaction_control,"
+      " segment, acknowledged_interchange, acknowledged_group, acknowledged_transaction, acknowledged_type,"
+      " trace, payer_id, error_count, accepted_count, rejected_count, accepted_amount, rejected_amount,"
+      " written_at, tool_version, record)"
+      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,"
+      "?26,?27,?28,?29,?30,?31,?32)");
 }
 
 sqlite_ledger::~sqlite_ledger() {
@@ -142,6 +214,10 @@ void sqlite_ledger::migrate() {
       st.bind(1, random_id());
       st.step();
       db_->exec("PRAGMA user_version = 1");
+    }
+    if (v < 2) {
+      db_->exec(kSchemaV2);
+      db_->exec("PRAGMA user_version = 2");
     }
     // Later versions add their steps here, each from the one before.
     db_->exec("COMMIT");
@@ -173,6 +249,35 @@ bool sqlite_ledger::has_key(std::string_view key) {
   bool found = find_key_.step();
   find_key_.reset();
   return found;
+}
+
+write_result sqlite_ledger::write_event(const event_entry& e, std::string_view now) {
+  find_event_.bind(1, e.key);
+  bool found = find_event_.step();
+  find_event_.reset();
+  if (found) return write_result::duplicate;
+  auto& st = insert_event_;
+  st.bind(1, e.key).bind(2, e.type).bind(3, e.level).bind(4, e.state);
+  bind_count(st, 5, e.accepted);
+  st.bind(6, e.category).bind(7, e.code).bind(8, e.entity).bind(9, e.effective_date).bind(10, e.action);
+  st.bind(11, e.queue).bind(12, e.channel).bind(13, e.transaction_type).bind(14, e.source_file);
+  st.bind(15, e.interchange).bind(16, e.group_control).bind(17, e.transaction_control);
+  bind_count(st, 18, e.segment);
+  st.bind(19, e.acknowledged_interchange).bind(20, e.acknowledged_group).bind(21, e.acknowledged_transaction);
+  st.bind(22, e.acknowledged_type).bind(23, e.trace).bind(24, e.payer_id);
+  bind_count(st, 25, e.error_count);
+  bind_count(st, 26, e.accepted_count);
+  bind_count(st, 27, e.rejected_count);
+  st.bind(28, e.accepted_amount).bind(29, e.rejected_amount).bind(30, now).bind(31, tool_version_);
+  // The record is NOT NULL: an empty one (never from the runner) stays text.
+  if (e.record.empty()) {
+    st.bind(32, std::string_view("{}"));
+  } else {
+    st.bind(32, e.record);
+  }
+  st.step();
+  st.reset();
+  return write_result::applied;
 }
 
 write_outcome sqlite_ledger::write(const entry& e, std::string_view now) {

@@ -10,7 +10,7 @@
 namespace claimkit::ledger {
 
 /// The schema version this build writes (PRAGMA user_version).
-constexpr std::int64_t kSchemaVersion = 1;
+constexpr std::int64_t kSchemaVersion = 2;
 
 /// One status to record; empty strings are stored as NULL.
 struct entry {
@@ -19,6 +19,18 @@ struct entry {
   std::string source_file, interchange, group_control, transaction_control;
   std::string payer_claim_id, reference, action, queue;
   std::string billed_amount, paid_amount, submitted_date;
+};
+
+/// One ack or batch_status to record in batch_events; empty strings are
+/// stored as NULL. accepted is "1", "0" or empty; counts are integers.
+struct event_entry {
+  std::string key, type, level, state, accepted;
+  std::string category, code, entity, effective_date, action, queue;
+  std::string channel, transaction_type, source_file, interchange, group_control, transaction_control, segment;
+  std::string acknowledged_interchange, acknowledged_group, acknowledged_transaction, acknowledged_type;
+  std::string trace, payer_id, error_count;
+  std::string accepted_count, rejected_count, accepted_amount, rejected_amount;
+  std::string record;
 };
 
 enum class write_result { applied, duplicate };
@@ -39,7 +51,8 @@ bool is_regression(std::string_view from, std::string_view to);
 std::string peek_ledger_id(const std::string& path);
 
 /// The status ledger: current status per claim plus an append-only history,
-/// keyed by idempotency key so the same status is recorded once. The file is
+/// keyed by idempotency key so the same status is recorded once; acks and
+/// batch statuses, which have no claim, in their own append-only table. The file is
 /// created 0600, in WAL mode so the sqlite3 shell can read it during a run,
 /// and migrated on open by user_version.
 class sqlite_ledger {
@@ -60,6 +73,9 @@ class sqlite_ledger {
   /// Records e in the open transaction. `now` is RFC 3339 UTC.
   write_outcome write(const entry& e, std::string_view now);
   bool has_key(std::string_view key);
+  /// Records an ack or batch_status in the open transaction: applied, or
+  /// duplicate when its key is on file.
+  write_result write_event(const event_entry& e, std::string_view now);
 
  private:
   void migrate();
@@ -67,7 +83,7 @@ class sqlite_ledger {
   std::string tool_version_;
   std::string ledger_id_;
   bool in_tx_ = false;
-  statement find_key_, find_claim_, insert_history_, upsert_claim_;
+  statement find_key_, find_claim_, insert_history_, upsert_claim_, find_event_, insert_event_;
 };
 
 }  // namespace claimkit::ledger

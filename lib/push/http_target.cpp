@@ -70,6 +70,8 @@ void http_target::make_client() {
 }
 
 bool http_target::map_claim_id(const std::string& claim_id, std::string& out) const {
+  // A note URL without a claim would address the wrong resource.
+  if (claim_id.empty()) return false;
   if (!pattern_) {
     out = claim_id;
     return true;

@@ -12,6 +12,8 @@ namespace claimkit::push {
 /// date and source control numbers. The same status pushed to the same target
 /// always gets the same key, whichever file or run it comes from; the ledger,
 /// the journal, the Idempotency-Key header and the note marker all use it.
+/// An ack or batch_status is keyed over its type, level, source file and
+/// control numbers, acknowledged control numbers and codes instead.
 std::string idempotency_key(std::string_view target_identity, const claim_status& s);
 
 /// True when text looks like a key (used to find a note's marker).

@@ -1,5 +1,7 @@
 #include "push/note.hpp"
 
+#include <functional>
+
 #include "push/key.hpp"
 
 namespace claimkit::push {
@@ -25,6 +27,56 @@ std::string clean(std::string_view v, std::size_t max) {
   return out;
 }
 
+// What an ack or batch status is about, e.g. "999 R: 837 0002 in group 5120,
+// 2 errors" or "batch A3/19 Rejected...: ... | trace T1 | accepted 2 (735.00)".
+void event_parts(const claim_status& s, const std::function<void(std::string_view)>& part) {
+  const batch_event& ev = s.event;
+  if (s.type == "ack") {
+    std::string what = ev.transaction_type.empty() ? (ev.level == "interchange" ? "TA1" : "ack")
+                                                   : clean(ev.transaction_type, 8);
+    if (!ev.code.empty()) what += " " + clean(ev.code, 4);
+    std::string subject;
+    if (!ev.acknowledged_transaction.empty()) {
+      subject = clean(ev.acknowledged_type.empty() ? "set" : ev.acknowledged_type, 8) + " " +
+                clean(ev.acknowledged_transaction, 12);
+      if (!ev.acknowledged_group.empty()) subject += " in group " + clean(ev.acknowledged_group, 12);
+    } else if (!ev.acknowledged_group.empty()) {
+      subject = "group " + clean(ev.acknowledged_group, 12);
+    } else if (!ev.acknowledged_interchange.empty()) {
+      subject = "interchange " + clean(ev.acknowledged_interchange, 12);
+    }
+    if (!subject.empty()) what += ": " + subject;
+    if (!ev.errors.empty()) what += ev.errors.size() == 1 ? ", 1 error" : ", " + std::to_string(ev.errors.size()) + " errors";
+    part(what);
+    return;
+  }
+  std::string what = "batch";
+  if (const status_entry* d = s.deciding()) {
+    what += " " + clean(d->category, 8);
+    if (!d->code.empty()) what += "/" + clean(d->code, 8);
+    std::string labels;
+    if (!d->category_label.empty()) labels = clean(d->category_label, kLabelMax);
+    if (!d->code_label.empty()) {
+      if (!labels.empty()) labels += ": ";
+      labels += clean(d->code_label, kLabelMax);
+    }
+    if (!labels.empty()) what += " " + labels;
+  }
+  part(what);
+  if (!ev.trace.empty()) part("trace " + clean(ev.trace, 50));
+  auto tally = [](std::string_view label, const std::string& count, const std::string& amount) {
+    if (count.empty() && amount.empty()) return std::string();
+    std::string t(label);
+    if (!count.empty()) t += " " + clean(count, 12);
+    if (!amount.empty()) t += " (" + clean(amount, 20) + ")";
+    return t;
+  };
+  std::string counts = tally("accepted", ev.accepted_count, ev.accepted_amount);
+  std::string rejected = tally("rejected", ev.rejected_count, ev.rejected_amount);
+  if (!rejected.empty()) counts += counts.empty() ? rejected : ", " + rejected;
+  part(counts);
+}
+
 }  // namespace
 
 std::string note_text(const claim_status& s, std::string_view key) {
@@ -38,7 +90,9 @@ std::string note_text(const claim_status& s, std::string_view key) {
   if (!s.channel.empty()) head += " " + clean(s.channel, 16);
   part(head);
   part(clean(s.state, 32));
-  if (const status_entry* d = s.deciding()) {
+  if (s.is_event()) {
+    event_parts(s, part);
+  } else if (const status_entry* d = s.deciding()) {
     std::string codes = clean(d->category, 8);
     if (!d->code.empty()) codes += "/" + clean(d->code, 8);
     std::string labels;

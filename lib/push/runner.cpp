@@ -19,6 +19,7 @@ std::string_view to_string(result r) {
     case result::duplicate: return "duplicate";
     case result::failed: return "failed";
     case result::unknown: return "unknown";
+    case result::skipped: return "skipped";
     case result::pending: break;
   }
   return "pending";
@@ -27,7 +28,7 @@ std::string_view to_string(result r) {
 namespace {
 
 struct counts {
-  std::uint64_t records = 0, applied = 0, duplicate = 0, failed = 0, unknown = 0, regressed = 0;
+  std::uint64_t records = 0, applied = 0, duplicate = 0, failed = 0, unknown = 0, skipped = 0, regressed = 0;
 };
 
 class run_state {
@@ -66,11 +67,14 @@ class run_state {
   void finish() {
     flush();
     if (rejects_) rejects_->close();
-    std::string msg = fmt::format("{} records: {} applied, {} duplicate, {} failed, {} unknown ({})", c_.records,
-                                  c_.applied, c_.duplicate, c_.failed, c_.unknown, target_.kind());
+    // The skipped count only when there is one, so the usual line keeps its
+    // shape for scripts that read it.
+    std::string skipped = c_.skipped > 0 ? fmt::format(", {} skipped", c_.skipped) : std::string();
+    std::string msg = fmt::format("{} records: {} applied, {} duplicate, {} failed, {} unknown{} ({})", c_.records,
+                                  c_.applied, c_.duplicate, c_.failed, c_.unknown, skipped, target_.kind());
     if (opts_.dry_run) {
-      msg = fmt::format("dry run: {} records: {} would be sent, {} already done, {} unknown ({}); nothing written",
-                        c_.records, c_.applied, c_.duplicate, c_.unknown, target_.kind());
+      msg = fmt::format("dry run: {} records: {} would be sent, {} already done, {} unknown{} ({}); nothing written",
+                        c_.records, c_.applied, c_.duplicate, c_.unknown, skipped, target_.kind());
     } else if (c_.regressed > 0) {
       msg += fmt::format("; {} moved backwards", c_.regressed);
     }
@@ -166,6 +170,7 @@ class run_state {
         case result::applied: ++c_.applied; break;
         case result::duplicate: ++c_.duplicate; break;
         case result::unknown: ++c_.unknown; break;
+        case result::skipped: ++c_.skipped; break;
         default: ++c_.failed; break;
       }
       if (opts_.dry_run) {
@@ -186,12 +191,19 @@ class run_state {
     }
   }
 
+  // An ack or batch_status has no claim_id; subject says what the result
+  // is about instead (absent for a claim_status, as it always was).
+  static void write_subject(const item& it, json::writer& w) {
+    if (it.status.is_event()) w.field("subject", it.status.type);
+  }
+
   void write_result(const item& it) {
     std::string& b = ctx_.out.buffer();
     json::writer w(b);
     w.begin_object();
     w.key("type");
     w.string("push_result");
+    write_subject(it, w);
     w.field("claim_id", it.status.claim_id);
     w.key("target");
     w.string(target_.kind());
@@ -215,11 +227,13 @@ class run_state {
     w.begin_object();
     w.key("type");
     w.string("push_preview");
+    write_subject(it, w);
     w.field("claim_id", it.status.claim_id);
     w.key("target");
     w.string(target_.kind());
     w.key("would");
-    w.string(it.outcome == result::applied ? "send" : it.outcome == result::duplicate ? "skip" : to_string(it.outcome));
+    bool skip = it.outcome == result::duplicate || it.outcome == result::skipped;
+    w.string(it.outcome == result::applied ? "send" : skip ? "skip" : to_string(it.outcome));
     w.field("key", it.key);
     w.field("message", it.message);
     if (it.outcome == result::applied) target_.describe(it, w);
@@ -306,7 +320,7 @@ int run(cli::context& ctx, const options& o, std::unique_ptr<target> t) {
     it.input = std::string(rec.pos.input);
     it.line = rec.pos.line;
     try {
-      parse_claim_status(rec, it.status);
+      parse_record(rec, it.status);
     } catch (const ndjson::bad_record& b) {
       it.outcome = result::failed;
       it.kind = b.kind;
@@ -316,6 +330,15 @@ int run(cli::context& ctx, const options& o, std::unique_ptr<target> t) {
       throw;
     }
     it.key = idempotency_key(target_identity, it.status);
+    if (it.status.is_event() && !t->takes_events()) {
+      // A claim note needs a claim. Not a failure: sending it again would
+      // never succeed, so it stays out of --rejects and the exit status.
+      it.outcome = result::skipped;
+      it.message = fmt::format("{} has no claim to attach a note to; not sent (push it to sqlite: or http: to keep it)",
+                               it.status.type == "ack" ? "an acknowledgment" : "a batch status");
+      rs.add(std::move(it), false);
+      return;
+    }
     if (t->kind() != "sqlite") it.note = note_text(it.status, it.key);
     rs.add(std::move(it), false);
   });

@@ -40,7 +40,8 @@ struct options {
 /// Builds the target named by o.to; claimkit::error (usage) when it is not one.
 std::unique_ptr<target> make_target(const options& o);
 
-/// Reads the inputs, pushes every claim_status record to the target and
+/// Reads the inputs, pushes every claim_status, ack and batch_status record
+/// to the target (or reports it skipped where it has no place) and
 /// writes one push_result per record. Returns the exit code: 0, or 4/3 when
 /// the target became unreachable (1 for failed records comes from the
 /// reporter's count).

@@ -37,6 +37,46 @@ ledger::entry to_entry(const item& it) {
   return e;
 }
 
+ledger::event_entry to_event_entry(const item& it) {
+  const claim_status& s = it.status;
+  const batch_event& ev = s.event;
+  ledger::event_entry e;
+  e.key = it.key;
+  e.type = s.type;
+  e.level = ev.level;
+  e.state = s.state;
+  e.accepted = ev.accepted;
+  if (const status_entry* d = s.deciding()) {
+    e.category = d->category;
+    e.code = d->code;
+    e.entity = d->entity;
+  }
+  if (e.code.empty()) e.code = ev.code;  // an ack's code (IK501, AK901, TA104)
+  e.effective_date = s.effective_date;
+  e.action = s.action;
+  e.queue = s.queue;
+  e.channel = s.channel;
+  e.transaction_type = ev.transaction_type;
+  e.source_file = s.source_file;
+  e.interchange = s.interchange;
+  e.group_control = s.group;
+  e.transaction_control = s.transaction;
+  e.segment = ev.segment;
+  e.acknowledged_interchange = ev.acknowledged_interchange;
+  e.acknowledged_group = ev.acknowledged_group;
+  e.acknowledged_transaction = ev.acknowledged_transaction;
+  e.acknowledged_type = ev.acknowledged_type;
+  e.trace = ev.trace;
+  e.payer_id = s.payer_id;
+  if (!ev.errors.empty()) e.error_count = std::to_string(ev.errors.size());
+  e.accepted_count = ev.accepted_count;
+  e.rejected_count = ev.rejected_count;
+  e.accepted_amount = ev.accepted_amount;
+  e.rejected_amount = ev.rejected_amount;
+  e.record = s.record;
+  return e;
+}
+
 std::string sqlite_target::journal_name() const {
   if (ledger_) return "sqlite:" + ledger_->ledger_id();
   // A dry run does not create the ledger; an existing one still has its id.
@@ -55,8 +95,13 @@ void sqlite_target::push(std::vector<item*>& batch, journal::journal& j, stop_re
   try {
     ledger_->begin();
     for (item* it : batch) {
-      ledger::write_outcome w = ledger_->write(to_entry(*it), now);
       it->attempts = 1;
+      if (it->status.is_event()) {
+        ledger::write_result w = ledger_->write_event(to_event_entry(*it), now);
+        it->outcome = w == ledger::write_result::applied ? result::applied : result::duplicate;
+        continue;
+      }
+      ledger::write_outcome w = ledger_->write(to_entry(*it), now);
       it->outcome = w.result == ledger::write_result::applied ? result::applied : result::duplicate;
       if (w.regressed) it->message = "state moved backwards; flagged in the ledger history";
     }
@@ -79,6 +124,27 @@ void sqlite_target::push(std::vector<item*>& batch, journal::journal& j, stop_re
 }
 
 void sqlite_target::describe(const item& it, json::writer& w) const {
+  if (it.status.is_event()) {
+    ledger::event_entry e = to_event_entry(it);
+    w.key("ledger");
+    w.begin_object();
+    w.field("path", path_);
+    w.key("table");
+    w.string("batch_events");
+    w.field("type", e.type);
+    w.field("level", e.level);
+    w.field("state", e.state);
+    if (!e.accepted.empty()) {
+      w.key("accepted");
+      w.boolean(e.accepted == "1");
+    }
+    w.field("category", e.category);
+    w.field("code", e.code);
+    w.field("action", e.action);
+    w.field("queue", e.queue);
+    w.end_object();
+    return;
+  }
   ledger::entry e = to_entry(it);
   w.key("ledger");
   w.begin_object();

@@ -10,7 +10,8 @@ namespace claimkit::push {
 
 /// --to sqlite:PATH: the status ledger. A batch is one transaction; the
 /// ledger's unique key makes a resend after a crash a no-op, so intents
-/// are marked per batch rather than per record.
+/// are marked per batch rather than per record. Acks and batch statuses go
+/// to their own table.
 class sqlite_target : public target {
  public:
   explicit sqlite_target(std::string path) : path_(std::move(path)) {}
@@ -18,6 +19,7 @@ class sqlite_target : public target {
   std::string identity() const override { return "sqlite"; }
   std::string journal_name() const override;
   bool dedupes() const override { return true; }
+  bool takes_events() const override { return true; }
   void open() override;
   void push(std::vector<item*>& batch, journal::journal& j, stop_reason& stop) override;
   void describe(const item& it, json::writer& w) const override;
@@ -28,5 +30,6 @@ class sqlite_target : public target {
 };
 
 ledger::entry to_entry(const item& it);
+ledger::event_entry to_event_entry(const item& it);
 
 }  // namespace claimkit::push

@@ -18,7 +18,9 @@ class writer;
 namespace claimkit::push {
 
 /// How one input record ended. Every record ends in exactly one of these.
-enum class result { pending, applied, duplicate, failed, unknown };
+/// skipped: an ack or batch_status the target has no place for (not sent,
+/// not an error).
+enum class result { pending, applied, duplicate, failed, unknown, skipped };
 std::string_view to_string(result r);
 
 /// One record on its way to a target.
@@ -59,6 +61,9 @@ class target {
   /// True when a resend of a maybe-sent record cannot make a second write
   /// (the sqlite ledger's unique key, a webhook's Idempotency-Key).
   virtual bool dedupes() const = 0;
+  /// True when an ack or batch_status (no claim) can be written here. Where
+  /// it cannot (a claim note needs a claim), the runner reports it skipped.
+  virtual bool takes_events() const { return false; }
   /// Connects, logs in, creates files. Throws claimkit::error.
   virtual void open() = 0;
   /// Delivers the pending items of batch, setting each one's outcome.

@@ -19,6 +19,9 @@ class webhook_target : public http_target {
   std::string identity() const override { return "http:" + url_; }
   std::string journal_name() const override { return "http:" + url_; }
   bool dedupes() const override { return true; }
+  // The body is the record itself, so an ack or batch status travels like
+  // any other.
+  bool takes_events() const override { return true; }
 
   void open() override {
     make_client();
@@ -35,6 +38,7 @@ class webhook_target : public http_target {
     w.string("claim_status_push");
     w.key("key");
     w.string(it.key);
+    if (s.is_event()) w.field("subject", s.type);
     w.field("claim_id", s.claim_id);
     w.field("state", s.state);
     w.field("action", s.action);

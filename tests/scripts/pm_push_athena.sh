@@ -2,6 +2,7 @@
 # pm-push --to athena against the loopback fake: every fault kind, a token
 # expiring mid-run, claim id mapping. No note is ever written twice; a
 # maybe-sent note ends as unknown and is not resent without --resend-unknown.
+# Acks and batch statuses are skipped.
 set -u
 bin=${CLAIMKIT_BIN:?}
 src=${CLAIMKIT_SOURCE_DIR:?}
@@ -75,6 +76,19 @@ code=$?; [ "$code" = 1 ] || fail "unknown claims exit $code"
 [ "$(grep -c '"result":"failed","attempts":1,"http_status":404' out10)" = $n ] || fail "unknown claims: not all 404 failed"
 [ "$(wc -l <rej6.ndjson)" = $n ] || fail "unknown claims: rejects"
 grep -q 'target refused the record (http 404)' err10 || fail "404 message"
+
+# Acks and batch statuses (bundled 999 and 277CA) have no claim to note:
+# skipped, said so, no note, not in the rejects, exit 0.
+x12-parse -q "$src/examples/x12/summit-837.999" "$src/examples/x12/summit-ack.277ca" | status-normalize -q |
+  grep -v '^{"type":"claim_status"' >events.ndjson
+notes_before=$(stats 'len(d["notes"])')
+athena --journal j7.db --rejects rej7.ndjson events.ndjson >out11 2>err11 || fail "events exit $?"
+[ "$(grep -c '"result":"skipped"' out11)" = 4 ] || fail "events not skipped"
+[ "$(grep -c '"subject":"ack"' out11)" = 3 ] || fail "ack subject"
+grep -q '"message":"an acknowledgment has no claim to attach a note to; not sent' out11 || fail "skipped message"
+grep -q '^pm-push: 4 records: 0 applied, 0 duplicate, 0 failed, 0 unknown, 4 skipped (athena)$' err11 || fail "skipped summary"
+[ "$(stats 'len(d["notes"])')" = "$notes_before" ] || fail "an event became a note"
+[ -s rej7.ndjson ] && fail "skipped events in the rejects"
 
 # Credentials refused: exit 4 before anything is sent; every record failed.
 CLAIMKIT_ATHENA_CLIENT_SECRET=wrong athena --journal j2.db --rejects rej2.ndjson in.ndjson >out5 2>err5

@@ -58,6 +58,19 @@ timeout 30 pm-push -q --to "http:http://127.0.0.1:$port/hook" --journal j2.db re
 [ "$(grep -c '"result":"duplicate"' out4)" = $n ] || fail "refeed: server should report replays"
 [ "$(stats 'len(d["webhook"])')" = $n ] || fail "refeed made new deliveries"
 
+# Acks and batch statuses (bundled 999 and 277CA) are delivered like any
+# record, once, with subject in the body; a rerun sends nothing.
+x12-parse -q "$src/examples/x12/summit-837.999" "$src/examples/x12/summit-ack.277ca" | status-normalize -q |
+  grep -v '^{"type":"claim_status"' >events.ndjson
+unique=$(stats 'd["webhook_unique"]')
+timeout 60 pm-push -q --to "http:http://127.0.0.1:$port/hook" --timeout 1.5 events.ndjson >out6 || fail "events exit $?"
+[ "$(grep -c '"result":"applied"\|"result":"duplicate"' out6)" = 4 ] || fail "events not delivered"
+[ "$(grep -c '"subject":"ack"' out6)" = 3 ] || fail "events: ack subject"
+[ "$(stats 'd["webhook_unique"]')" = $((unique + 4)) ] || fail "events: deliveries"
+timeout 30 pm-push -q --to "http:http://127.0.0.1:$port/hook" events.ndjson >out7 || fail "events rerun exit $?"
+[ "$(grep -c '"result":"duplicate"' out7)" = 4 ] || fail "events rerun not all duplicate"
+[ "$(stats 'd["webhook_unique"]')" = $((unique + 4)) ] || fail "events rerun delivered again"
+
 # A dead target: connection refused -> breaker opens -> exit 4, every record failed.
 kill "$spid"; wait "$spid" 2>/dev/null; spid=
 timeout 60 pm-push --to "http:http://127.0.0.1:$port/hook" --journal j3.db --max-attempts 3 --rejects rej3.ndjson \

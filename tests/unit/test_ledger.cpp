@@ -30,6 +30,67 @@ claimkit::ledger::entry make(std::string key, std::string claim, std::string sta
   return e;
 }
 
+// The schema exactly as pm-push 0.1.0 (schema version 1) created it, with a
+// few rows, written with the C API so the test does not depend on the code
+// it checks.
+constexpr const char* kVersion1File = R"sql(
+CREATE TABLE claims (
+  claim_id        TEXT PRIMARY KEY,
+  payer_id        TEXT,
+  payer_claim_id  TEXT,
+  state           TEXT NOT NULL,
+  category        TEXT,
+  code            TEXT,
+  effective_date  TEXT,
+  channel         TEXT,
+  action          TEXT,
+  queue           TEXT,
+  billed_amount   TEXT,
+  paid_amount     TEXT,
+  submitted_date  TEXT,
+  last_checked    TEXT NOT NULL,
+  updated_at      TEXT NOT NULL
+);
+CREATE TABLE status_history (
+  id              INTEGER PRIMARY KEY,
+  key             TEXT NOT NULL UNIQUE,
+  claim_id        TEXT NOT NULL,
+  payer_id        TEXT,
+  state           TEXT NOT NULL,
+  category TEXT, code TEXT, entity TEXT, effective_date TEXT, channel TEXT,
+  source_file TEXT, interchange TEXT, group_control TEXT, transaction_control TEXT,
+  payer_claim_id TEXT, reference TEXT, action TEXT, queue TEXT,
+  billed_amount TEXT, paid_amount TEXT, submitted_date TEXT,
+  regressed       INTEGER NOT NULL DEFAULT 0,
+  written_at      TEXT NOT NULL,
+  tool_version    TEXT NOT NULL
+);
+CREATE INDEX status_history_claim ON status_history(claim_id, id);
+CREATE TABLE ledger_meta (
+  name  TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+INSERT INTO ledger_meta VALUES ('ledger_id', '0123456789abcdef0123456789abcdef');
+INSERT INTO claims (claim_id, state, category, code, effective_date, channel, billed_amount, last_checked, updated_at)
+  VALUES ('C1', 'paid', 'F1', '65', '2026-03-02', 'x12', '240.00', '2026-03-03T01:00:00Z', '2026-03-03T01:00:00Z');
+INSERT INTO status_history (key, claim_id, state, category, code, effective_date, channel, billed_amount,
+  written_at, tool_version)
+  VALUES ('ck1-old1', 'C1', 'pending', 'P1', '20', '2026-02-20', 'x12', '240.00', '2026-02-21T01:00:00Z', '0.1.0'),
+         ('ck1-old2', 'C1', 'paid', 'F1', '65', '2026-03-02', 'x12', '240.00', '2026-03-03T01:00:00Z', '0.1.0');
+PRAGMA user_version = 1;
+)sql";
+
+void exec_sql(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+  std::string msg = err != nullptr ? err : "";
+  sqlite3_free(err);
+  sqlite3_close(db);
+  REQUIRE_MESSAGE(rc == SQLITE_OK, msg);
+}
+
 // Reads one value with the C API, the way another program (claim-age, the
 // sqlite3 shell) sees the file.
 std::string query(const std::string& path, const std::string& sql) {
@@ -48,7 +109,7 @@ std::string query(const std::string& path, const std::string& sql) {
 
 }  // namespace
 
-TEST_CASE("ledger: created private, WAL, schema version 1") {
+TEST_CASE("ledger: created private, WAL, schema version 2") {
   std::string dir = temp_dir();
   std::string path = dir + "/l.db";
   ::umask(022);
@@ -59,10 +120,10 @@ TEST_CASE("ledger: created private, WAL, schema version 1") {
   struct stat st {};
   REQUIRE(::stat(path.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
-  CHECK(query(path, "PRAGMA user_version") == "1");
+  CHECK(query(path, "PRAGMA user_version") == "2");
   CHECK(query(path, "PRAGMA journal_mode") == "wal");
   CHECK(query(path, "SELECT count(*) FROM sqlite_master WHERE name IN ('claims','status_history',"
-                    "'status_history_claim')") == "3");
+                    "'status_history_claim','batch_events')") == "4");
   CHECK(claimkit::ledger::peek_ledger_id(path).size() == 32);
   CHECK(claimkit::ledger::peek_ledger_id(dir + "/absent.db").empty());
 }
@@ -129,7 +190,7 @@ TEST_CASE("ledger: a newer schema is refused") {
     claimkit::ledger::sqlite_ledger l(path, "9.9.9");
     FAIL("no error");
   } catch (const claimkit::error& e) {
-    CHECK(std::string(e.what()) == "ledger " + path + ": schema version 7 is newer than this pm-push (version 1)");
+    CHECK(std::string(e.what()) == "ledger " + path + ": schema version 7 is newer than this pm-push (version 2)");
     CHECK(e.code() == claimkit::cli::exit_code::io);
   }
 }
@@ -144,4 +205,94 @@ TEST_CASE("ledger: regression order") {
   CHECK_FALSE(is_regression("paid", "unknown"));
   CHECK_FALSE(is_regression("error", "received"));
   CHECK_FALSE(is_regression("rejected", "received"));
+}
+
+// The tables claim-age and users' scripts read, as the schema text says.
+std::string v1_tables(const std::string& path) {
+  return query(path, "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master WHERE name IN "
+                     "('claims','status_history','status_history_claim','ledger_meta') ORDER BY name)");
+}
+
+TEST_CASE("ledger: a version 1 file is migrated to 2 and keeps its rows") {
+  std::string path = temp_dir() + "/v1.db";
+  exec_sql(path, kVersion1File);
+  const std::string before = v1_tables(path);
+  {
+    claimkit::ledger::sqlite_ledger l(path, "9.9.9");
+    CHECK(l.ledger_id() == "0123456789abcdef0123456789abcdef");  // the journal still knows it
+    l.begin();
+    // An old key is still a duplicate; a new status still moves the claim.
+    CHECK(l.write(make("ck1-old2", "C1", "paid", "2026-03-02"), "t").result ==
+          claimkit::ledger::write_result::duplicate);
+    CHECK(l.write(make("ck1-new", "C1", "pending", "2026-03-09"), "t").regressed);
+    claimkit::ledger::event_entry e;
+    e.key = "ck1-ev";
+    e.type = "ack";
+    e.level = "transaction";
+    e.accepted = "0";
+    e.code = "R";
+    e.record = R"({"type":"ack"})";
+    CHECK(l.write_event(e, "t") == claimkit::ledger::write_result::applied);
+    l.commit();
+  }
+  CHECK(query(path, "PRAGMA user_version") == "2");
+  CHECK(v1_tables(path) == before);  // not one column of the contract changed
+  CHECK(query(path, "SELECT group_concat(key || ':' || state || ':' || regressed, ',') FROM "
+                    "(SELECT * FROM status_history ORDER BY id)") ==
+        "ck1-old1:pending:0,ck1-old2:paid:0,ck1-new:pending:1");
+  CHECK(query(path, "SELECT state || ' ' || effective_date FROM claims WHERE claim_id = 'C1'") == "pending 2026-03-09");
+  CHECK(query(path, "SELECT type || ' ' || accepted || ' ' || code FROM batch_events") == "ack 0 R");
+  // Opening again does nothing more.
+  { claimkit::ledger::sqlite_ledger l(path, "9.9.9"); }
+  CHECK(query(path, "SELECT count(*) FROM status_history") == "3");
+  CHECK(query(path, "SELECT count(*) FROM batch_events") == "1");
+}
+
+TEST_CASE("ledger: a migration that fails leaves the version 1 file as it was") {
+  std::string path = temp_dir() + "/v1.db";
+  exec_sql(path, kVersion1File);
+  // Something else already made a table of that name: the step fails midway.
+  exec_sql(path, "CREATE TABLE batch_events (x TEXT)");
+  try {
+    claimkit::ledger::sqlite_ledger l(path, "9.9.9");
+    FAIL("no error");
+  } catch (const claimkit::error& e) {
+    CHECK(std::string(e.what()) == "ledger " + path + ": table batch_events already exists");
+    CHECK(e.code() == claimkit::cli::exit_code::io);
+  }
+  CHECK(query(path, "PRAGMA user_version") == "1");
+  CHECK(query(path, "SELECT count(*) FROM status_history") == "2");
+  CHECK(query(path, "SELECT count(*) FROM sqlite_master WHERE name = 'batch_events_state'") == "0");
+}
+
+TEST_CASE("ledger: an event is recorded once, absent values NULL, counts as integers") {
+  std::string path = temp_dir() + "/l.db";
+  claimkit::ledger::sqlite_ledger l(path, "9.9.9");
+  claimkit::ledger::event_entry e;
+  e.key = "ck1-b1";
+  e.type = "batch_status";
+  e.level = "information_receiver";
+  e.state = "rejected";
+  e.category = "A3";
+  e.code = "19";
+  e.segment = "12";
+  e.accepted_count = "0";
+  e.rejected_count = "3";
+  e.rejected_amount = "410.50";
+  e.record = R"({"type":"batch_status"})";
+  l.begin();
+  CHECK(l.write_event(e, "2026-11-16T00:00:00Z") == claimkit::ledger::write_result::applied);
+  CHECK(l.write_event(e, "2026-11-16T00:00:01Z") == claimkit::ledger::write_result::duplicate);
+  e.key = "ck1-b2";
+  e.rejected_count = "3.5";  // not a count: NULL, never text in an INTEGER column
+  CHECK(l.write_event(e, "2026-11-16T00:00:01Z") == claimkit::ledger::write_result::applied);
+  l.commit();
+  CHECK(query(path, "SELECT count(*) FROM batch_events") == "2");
+  CHECK(query(path, "SELECT accepted IS NULL AND trace IS NULL AND accepted_amount IS NULL FROM batch_events "
+                    "WHERE key = 'ck1-b1'") == "1");
+  CHECK(query(path, "SELECT typeof(rejected_count) || ' ' || typeof(segment) || ' ' || rejected_amount || ' ' || "
+                    "tool_version || ' ' || record FROM batch_events WHERE key = 'ck1-b1'") ==
+        R"(integer integer 410.50 9.9.9 {"type":"batch_status"})");
+  CHECK(query(path, "SELECT rejected_count IS NULL FROM batch_events WHERE key = 'ck1-b2'") == "1");
+  CHECK(query(path, "SELECT count(*) FROM status_history") == "0");  // events are not claim history
 }

@@ -83,3 +83,80 @@ TEST_CASE("key: portal captures without codes are keyed by what was said") {
   b.text = "paid";
   CHECK(idempotency_key("t", a) != idempotency_key("t", b));
 }
+
+namespace {
+claim_status rejected_ack() {
+  claim_status s;
+  s.type = "ack";
+  s.state = "rejected";
+  s.event.level = "transaction";
+  s.event.accepted = "0";
+  s.event.code = "R";
+  s.event.acknowledged_group = "5120";
+  s.event.acknowledged_transaction = "0002";
+  s.event.acknowledged_type = "837";
+  s.event.errors.push_back({"NM1", "17", "", "8"});
+  s.event.transaction_type = "999";
+  s.event.segment = "7";
+  s.channel = "x12";
+  s.source_file = "in/summit.999";
+  s.interchange = "000004303";
+  s.group = "4303";
+  s.transaction = "0001";
+  return s;
+}
+}  // namespace
+
+TEST_CASE("key: an ack is keyed by control numbers, codes and file, not by normalizing") {
+  const std::string base = idempotency_key("sqlite", rejected_ack());
+  CHECK(claimkit::push::is_key(base));
+  claim_status s = rejected_ack();
+  s.state = "error";  // newer rules, same acknowledgment
+  s.action = "call";
+  s.queue = "other";
+  CHECK(idempotency_key("sqlite", s) == base);
+
+  CHECK(idempotency_key("http:https://h.example.org/", rejected_ack()) != base);
+  s = rejected_ack();
+  s.source_file = "in/summit-2.999";  // a second file is a second event
+  CHECK(idempotency_key("sqlite", s) != base);
+  s = rejected_ack();
+  s.event.acknowledged_transaction = "0003";
+  CHECK(idempotency_key("sqlite", s) != base);
+  s = rejected_ack();
+  s.event.code = "A";
+  s.event.accepted = "1";
+  CHECK(idempotency_key("sqlite", s) != base);
+  s = rejected_ack();
+  s.event.level = "group";
+  CHECK(idempotency_key("sqlite", s) != base);
+  s = rejected_ack();
+  s.event.errors[0].code = "7";
+  CHECK(idempotency_key("sqlite", s) != base);
+  s = rejected_ack();
+  s.event.syntax_errors.push_back("5");
+  CHECK(idempotency_key("sqlite", s) != base);
+  s = rejected_ack();
+  s.interchange = "000004304";
+  CHECK(idempotency_key("sqlite", s) != base);
+}
+
+TEST_CASE("key: a batch status is never keyed like a claim status") {
+  claim_status b;
+  b.type = "batch_status";
+  b.event.level = "information_receiver";
+  b.statuses.push_back({"A3", "19", "PR", "2026-11-16", "", "", ""});
+  claim_status c = b;
+  c.type = "claim_status";
+  c.event = {};
+  CHECK(idempotency_key("sqlite", b) != idempotency_key("sqlite", c));
+  claim_status d = b;
+  d.statuses[0].category = "A1";
+  CHECK(idempotency_key("sqlite", b) != idempotency_key("sqlite", d));
+  claim_status p = b;
+  p.event.level = "provider";
+  CHECK(idempotency_key("sqlite", b) != idempotency_key("sqlite", p));
+  claim_status a = b;
+  a.type = "ack";
+  CHECK(idempotency_key("sqlite", b) != idempotency_key("sqlite", a));
+}

@@ -47,8 +47,10 @@ enum class fate { apply, unknown, refuse, stop_here };
 
 class fake_target : public claimkit::push::target {
  public:
-  fake_target(std::vector<fate> script, bool dedupes) : script_(std::move(script)), dedupes_(dedupes) {}
+  fake_target(std::vector<fate> script, bool dedupes, bool events = false)
+      : script_(std::move(script)), dedupes_(dedupes), events_(events) {}
   std::string_view kind() const override { return "fake"; }
+  bool takes_events() const override { return events_; }
   std::string identity() const override { return "fake"; }
   std::string journal_name() const override { return "fake:1"; }
   bool dedupes() const override { return dedupes_; }
@@ -91,6 +93,7 @@ class fake_target : public claimkit::push::target {
   std::vector<fate> script_;
   std::size_t next_ = 0;
   bool dedupes_;
+  bool events_;
 };
 
 // Forwards to a target the test keeps, since run() owns the one it gets.
@@ -101,6 +104,7 @@ class proxy : public claimkit::push::target {
   std::string identity() const override { return t_.identity(); }
   std::string journal_name() const override { return t_.journal_name(); }
   bool dedupes() const override { return t_.dedupes(); }
+  bool takes_events() const override { return t_.takes_events(); }
   void open() override {}
   void describe(const claimkit::push::item&, claimkit::json::writer&) const override {}
   void push(std::vector<claimkit::push::item*>& batch, claimkit::journal::journal& j,
@@ -208,4 +212,52 @@ TEST_CASE("runner: a stopped target fails the rest of the input, none is lost") 
   CHECK(count(r.out, "\"result\":\"failed\"") == 6);
   CHECK(count(r.out, "not sent: target unreachable: test") == 6);
   CHECK(count(r.rejects, "\"kind\":\"target_unavailable\"") == 6);
+}
+
+namespace {
+// A rejected 999 set, an accepted one, a rejected batch and a claim status.
+const std::string kMixed =
+    R"({"type":"ack","level":"transaction","acknowledged":{"group":"5120","transaction":"0002"},)"
+    R"("accepted":false,"code":"R","source":{"channel":"x12","interchange":"000004303"},"state":"rejected"})" "\n"
+    R"({"type":"ack","level":"transaction","acknowledged":{"group":"5120","transaction":"0001"},)"
+    R"("accepted":true,"code":"A","source":{"channel":"x12","interchange":"000004303"},"state":"received"})" "\n"
+    R"({"type":"batch_status","level":"information_receiver","statuses":[{"category":"A3","code":"19"}],)"
+    R"("state":"rejected"})" "\n"
+    R"({"type":"claim_status","claim_id":"C1","state":"pending","statuses":[{"category":"P1","code":"20"}]})" "\n";
+}  // namespace
+
+TEST_CASE("runner: acks and batch statuses are skipped where a note needs a claim") {
+  std::string dir = temp_dir();
+  fake_target t({}, false, false);
+  auto r = push(dir, kMixed, t);
+  CHECK(r.code == 0);
+  CHECK(t.sent == 1);  // the claim status only
+  CHECK(count(r.out, "\"result\":\"skipped\"") == 3);
+  CHECK(count(r.out, "\"type\":\"push_result\",\"subject\":\"ack\",\"target\":\"fake\",\"result\":\"skipped\"") == 2);
+  CHECK(count(r.out, "\"subject\":\"batch_status\"") == 1);
+  CHECK(count(r.out, "an acknowledgment has no claim to attach a note to; not sent") == 2);
+  CHECK(count(r.out, "\"claim_id\":\"C1\",\"target\":\"fake\",\"result\":\"applied\"") == 1);
+  CHECK(r.rejects.empty());  // nothing a rerun could fix
+  // Nothing was journaled for them: a later run to a target that takes them
+  // (the same journal name here) still sends them; C1 is done already.
+  fake_target ledger({}, true, true);
+  r = push(dir, kMixed, ledger);
+  CHECK(ledger.sent == 3);
+  CHECK(count(r.out, "\"result\":\"applied\"") == 3);
+  CHECK(count(r.out, "\"result\":\"duplicate\"") == 1);
+}
+
+TEST_CASE("runner: acks and batch statuses go to a target that takes them, once") {
+  std::string dir = temp_dir();
+  fake_target t({}, true, true);
+  auto r = push(dir, kMixed, t);
+  CHECK(r.code == 0);
+  CHECK(t.sent == 4);
+  CHECK(count(r.out, "\"result\":\"applied\"") == 4);
+  CHECK(count(r.out, "\"subject\":") == 3);
+  CHECK(count(r.out, "\"claim_id\":") == 1);
+  fake_target again({}, true, true);
+  r = push(dir, kMixed, again);
+  CHECK(again.sent == 0);
+  CHECK(count(r.out, "\"result\":\"duplicate\"") == 4);
 }
