@@ -51,3 +51,43 @@ TEST_CASE("note: marker must be a key") {
   CHECK(claimkit::push::note_marker_key("text [claimkit nope]").empty());
   CHECK(claimkit::push::note_marker_key("no marker").empty());
 }
+
+TEST_CASE("note: acknowledgments say what was acknowledged") {
+  const std::string key = "ck1-0123456789abcdef0123456789abcdef";
+  claim_status s;
+  s.type = "ack";
+  s.state = "rejected";
+  s.channel = "x12";
+  s.event.level = "transaction";
+  s.event.code = "R";
+  s.event.transaction_type = "999";
+  s.event.acknowledged_group = "5120";
+  s.event.acknowledged_transaction = "0002";
+  s.event.acknowledged_type = "837";
+  s.event.errors.push_back({"NM1", "17", "", "8"});
+  s.event.errors.push_back({"NM1", "17", "9", "7"});
+  s.queue = "rejections";
+  CHECK(note_text(s, key) == "undated x12 | rejected | 999 R: 837 0002 in group 5120, 2 errors | queue: rejections | "
+                             "[claimkit ck1-0123456789abcdef0123456789abcdef]");
+  claim_status ta1;
+  ta1.type = "ack";
+  ta1.event.level = "interchange";
+  ta1.event.code = "R";
+  ta1.event.acknowledged_interchange = "000001234";
+  CHECK(note_text(ta1, key) == "undated | TA1 R: interchange 000001234 | [claimkit ck1-0123456789abcdef0123456789abcdef]");
+}
+
+TEST_CASE("note: a batch status shows its codes, trace and tallies") {
+  claim_status s;
+  s.type = "batch_status";
+  s.state = "rejected";
+  s.event.level = "information_receiver";
+  s.statuses.push_back({"A3", "19", "PR", "2026-11-16", "Rejected", "", ""});
+  s.effective_date = "2026-11-16";
+  s.event.trace = "T-1";
+  s.event.rejected_count = "3";
+  s.event.rejected_amount = "410.50";
+  CHECK(note_text(s, "ck1-0123456789abcdef0123456789abcdef") ==
+        "2026-11-16 | rejected | batch A3/19 Rejected | trace T-1 | rejected 3 (410.50) | "
+        "[claimkit ck1-0123456789abcdef0123456789abcdef]");
+}
