@@ -16,7 +16,7 @@ demo() { CLAIMKIT_BUILD_DIR=$work/build CLAIMKIT_BIN=$bin timeout 60 "$src/scrip
 demo >"$work/out1" 2>"$work/err1" || { cat "$work/out1" "$work/err1"; fail "demo exit $?"; }
 [ ! -s "$work/err1" ] || { cat "$work/err1"; fail "demo wrote to stderr"; }
 grep -q -- '-> 9 claim statuses, 1 batch status, 3 acknowledgments' "$work/out1" || { cat "$work/out1"; fail "x12-parse line"; }
-grep -q -- '-> 9 applied, 0 already in the ledger' "$work/out1" || { cat "$work/out1"; fail "pm-push line"; }
+grep -q -- '-> 13 applied, 0 already in the ledger' "$work/out1" || { cat "$work/out1"; fail "pm-push line"; }
 grep -q '^Aging report as of 2026-11-23 by payer' "$work/out1" || fail "no aging table"
 grep -q '^TOTAL  *9  *6,291.00  *100.0%' "$work/out1" || { cat "$work/out1"; fail "aging totals"; }
 grep -q "^Ledger:   $work/build/demo/ledger.db$" "$work/out1" || fail "ledger location"
@@ -28,7 +28,7 @@ fi
 
 demo >"$work/out2" 2>"$work/err2" || { cat "$work/out2" "$work/err2"; fail "second demo exit $?"; }
 [ ! -s "$work/err2" ] || { cat "$work/err2"; fail "second demo wrote to stderr"; }
-grep -q -- '-> 0 applied, 9 already in the ledger' "$work/out2" || { cat "$work/out2"; fail "second run wrote again"; }
+grep -q -- '-> 0 applied, 13 already in the ledger' "$work/out2" || { cat "$work/out2"; fail "second run wrote again"; }
 diff <(sed -n '/^Aging report/,$p' "$work/out1") <(sed -n '/^Aging report/,$p' "$work/out2") >/dev/null ||
   fail "the second run's table differs"
 echo "ok: demo runs twice with the same table"
