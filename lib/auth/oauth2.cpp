@@ -105,22 +105,27 @@ void oauth2_client_credentials::fetch() {
     throw error(cli::exit_code::remote, "token response has no access_token");
   }
   // expires_in is a number in RFC 6749; some servers send it as a string.
+  // Anything past a year is clamped: the clock arithmetic below must not
+  // overflow, and a token is renewed at least yearly anyway.
+  constexpr long long kMaxExpires = 366LL * 24 * 3600;
   long long expires = 3600;
   simdjson::dom::element e;
   if (doc["expires_in"].get(e) == simdjson::SUCCESS) {
     int64_t n = 0;
     double d = 0;
     std::string_view sv;
-    if (e.get_int64().get(n) == simdjson::SUCCESS) expires = n;
-    else if (e.get_double().get(d) == simdjson::SUCCESS) expires = static_cast<long long>(d);
-    else if (e.get_string().get(sv) == simdjson::SUCCESS) {
+    if (e.get_int64().get(n) == simdjson::SUCCESS) {
+      expires = n > kMaxExpires ? kMaxExpires : n;
+    } else if (e.get_double().get(d) == simdjson::SUCCESS) {
+      expires = !(d < static_cast<double>(kMaxExpires)) ? kMaxExpires : d < 1 ? 1 : static_cast<long long>(d);
+    } else if (e.get_string().get(sv) == simdjson::SUCCESS) {
       long long v = 0;
       bool ok = !sv.empty();
       for (char c : sv) {
         if (c < '0' || c > '9') { ok = false; break; }
-        v = v * 10 + (c - '0');
+        if (v < kMaxExpires) v = v * 10 + (c - '0');
       }
-      if (ok) expires = v;
+      if (ok) expires = v > kMaxExpires ? kMaxExpires : v;
     }
   }
   if (expires < 1) expires = 1;
