@@ -10,20 +10,6 @@
 namespace claimkit::x12 {
 namespace {
 
-// Re-splits a copied segment text into its elements (only the first n).
-void elements_of(std::string_view text, char sep, std::string_view* out, std::size_t n) {
-  std::size_t start = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (start > text.size()) {
-      out[i] = {};
-      continue;
-    }
-    std::size_t p = text.find(sep, start);
-    out[i] = text.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start);
-    start = p == std::string_view::npos ? text.size() + 1 : p + 1;
-  }
-}
-
 bool valid_d8(std::string_view d8) { return valid_date(d8); }
 
 }  // namespace
@@ -33,7 +19,7 @@ void party::set_name(const segment& seg) {
   std::string_view el[10];
   // The element separator is the byte after the tag in the copied text.
   char sep = nm1.size() > 3 ? nm1[3] : '*';
-  elements_of(nm1, sep, el, 10);
+  split_components(nm1, sep, el, 10);
   last = el[3];
   first = el[4];
   middle = el[5];
@@ -47,7 +33,7 @@ void party::set_demographics(const segment& seg) {
   dmg.assign(seg.text);
   std::string_view el[4];
   char sep = dmg.size() > 3 ? dmg[3] : '*';
-  elements_of(dmg, sep, el, 4);
+  split_components(dmg, sep, el, 4);
   dob = el[1] == "D8" ? el[2] : std::string_view();
   gender = el[3];
   present = true;
