@@ -13,7 +13,7 @@
 namespace claimkit::io {
 
 output::output(int fd, std::string name) : fd_(fd), owned_(false), name_(std::move(name)) {
-  buf_.reserve(kHighWater + 64 * 1024);
+  buf_.reserve(kHighWater + kHighWater / 4);
 }
 
 output output::create_private(const std::string& path) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/buffers.hpp"
+
 #include <string>
 #include <string_view>
 
@@ -30,7 +32,7 @@ class output {
   void close();
   const std::string& name() const { return name_; }
 
-  static constexpr std::size_t kHighWater = 256 * 1024;
+  static constexpr std::size_t kHighWater = buffers::output_flush;
 
  private:
   int fd_;

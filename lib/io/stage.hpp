@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/buffers.hpp"
+
 #include <cstdint>
 #include <string>
 
@@ -13,7 +15,7 @@ namespace claimkit::io {
 /// rollback() drops everything after a mark.
 class stage {
  public:
-  explicit stage(output& out, std::size_t memory_limit = 4u << 20);
+  explicit stage(output& out, std::size_t memory_limit = buffers::stage_memory);
   ~stage();
   stage(const stage&) = delete;
   stage& operator=(const stage&) = delete;

@@ -4,10 +4,12 @@
 
 #include <fmt/format.h>
 
+#include "core/buffers.hpp"
+
 namespace claimkit::ndjson {
 
 line_reader::line_reader(io::input& in, std::size_t max_line) : in_(in), max_line_(max_line) {
-  buf_.resize((1u << 20) + kPadding);
+  buf_.resize(buffers::ndjson_read + kPadding);
 }
 
 bool line_reader::fill() {

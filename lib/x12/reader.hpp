@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/buffers.hpp"
+
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -28,7 +30,7 @@ struct reader_notice {
 /// interchange's delimiters from its own ISA.
 class reader {
  public:
-  explicit reader(io::input& in, std::size_t buffer_size = 4u << 20, std::size_t max_segment = 64u << 20);
+  explicit reader(io::input& in, std::size_t buffer_size = buffers::x12_read, std::size_t max_segment = 64u << 20);
   /// Reads the next segment; false at end of input.
   bool next(segment& seg);
   const delimiters& delims() const { return delims_; }
