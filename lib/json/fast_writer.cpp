@@ -58,11 +58,7 @@ void fast_writer::integer(std::uint64_t v) {
   cur_ = r.ptr;
 }
 
-void fast_writer::decimal(std::string_view v) {
-  if (is_plain_decimal(v)) {
-    literal(v);
-    return;
-  }
+void fast_writer::decimal_slow(std::string_view v) {
   std::string tmp;
   if (append_decimal(tmp, v)) literal(tmp); else string(v);
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <emmintrin.h>
+
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -40,12 +42,19 @@ class fast_writer {
     *cur_++ = ':';
     first_ = true;
   }
+  /// A key given as a literal: its length is known at compile time, so the
+  /// copy is a few moves rather than a call.
+  template <std::size_t N>
+  void key(const char (&k)[N]) {
+    need(N + 4);
+    cur_ = open_key<N>(cur_, k);
+    first_ = true;
+  }
   void string(std::string_view v);
   void literal(std::string_view v) {  // verbatim JSON text
     sep();
-    need(v.size());
-    std::memcpy(cur_, v.data(), v.size());
-    cur_ += v.size();
+    need(v.size() + kSlack);
+    cur_ = copy_short(cur_, v);
   }
   /// Appends members rendered before (`"a":1,"b":2`) into the open object.
   void members(std::string_view v) {
@@ -57,46 +66,45 @@ class fast_writer {
   void boolean(bool v) { literal(v ? "true" : "false"); }
   void integer(std::uint64_t v);
   /// An X12 decimal as a JSON number; a non-number is written as a string.
-  void decimal(std::string_view v);
+  void decimal(std::string_view v) {
+    if (is_plain_number(v)) {
+      literal(v);
+      return;
+    }
+    decimal_slow(v);
+  }
   /// A CCYYMMDD date (validated by the caller) as "YYYY-MM-DD".
   void date(std::string_view d8) {
     sep();
     need(12);
-    *cur_++ = '"';
-    std::memcpy(cur_, d8.data(), 4);
-    cur_[4] = '-';
-    cur_[5] = d8[4];
-    cur_[6] = d8[5];
-    cur_[7] = '-';
-    cur_[8] = d8[6];
-    cur_[9] = d8[7];
-    cur_[10] = '"';
-    cur_ += 11;
+    put_date(cur_, d8.data());
+    cur_ += 12;
   }
 
-  void field(std::string_view k, std::string_view v) {
+  /// "k":"v" for a non-empty v; nothing for an empty one.
+  template <std::size_t N>
+  void field(const char (&k)[N], std::string_view v) {
     if (v.empty()) return;
-    // Fused key and plain value: one capacity check, no escaping needed for
-    // the usual printable ASCII.
-    need(k.size() + v.size() + 6);
-    if (!plain(v)) {
-      key(k);
+    // Fused key and value: one capacity check, and for the usual short
+    // printable ASCII value one check-and-copy with no escaping.
+    need(N + v.size() + 8 + kSlack);
+    char* p = open_key<N>(cur_, k);
+    *p++ = '"';
+    if (!copy_plain(p, v)) {
+      first_ = true;  // the key is written; string() adds no comma
+      cur_ = p - 1;
       string(v);
       return;
     }
-    char* p = cur_;
-    if (!first_) *p++ = ',';
-    *p++ = '"';
-    std::memcpy(p, k.data(), k.size());
-    p += k.size();
-    *p++ = '"';
-    *p++ = ':';
-    *p++ = '"';
-    std::memcpy(p, v.data(), v.size());
     p += v.size();
     *p++ = '"';
     cur_ = p;
     first_ = false;
+  }
+  void field(std::string_view k, std::string_view v) {
+    if (v.empty()) return;
+    key(k);
+    string(v);
   }
   /// True when v needs no escaping in a JSON string.
   static bool plain(std::string_view v) {
@@ -106,14 +114,126 @@ class fast_writer {
     }
     return true;
   }
-  void decimal_field(std::string_view k, std::string_view v) {
-    if (!v.empty()) { key(k); decimal(v); }
+  /// True when v is already a JSON number: optional '-', digits without a
+  /// leading zero, optionally '.' and digits (the X12 decimals seen nearly always).
+  static bool is_plain_number(std::string_view v) {
+    const char* p = v.data();
+    const char* e = p + v.size();
+    if (p < e && *p == '-') ++p;
+    const char* int_begin = p;
+    while (p < e && static_cast<unsigned char>(*p - '0') < 10) ++p;
+    if (p == int_begin || (*int_begin == '0' && p - int_begin > 1)) return false;
+    if (p == e) return true;
+    if (*p++ != '.') return false;
+    const char* frac_begin = p;
+    while (p < e && static_cast<unsigned char>(*p - '0') < 10) ++p;
+    return p != frac_begin && p == e;
   }
-  void date_field(std::string_view k, std::string_view d8) {
-    if (!d8.empty()) { key(k); date(d8); }
+  template <std::size_t N>
+  void decimal_field(const char (&k)[N], std::string_view v) {
+    if (v.empty()) return;
+    if (!is_plain_number(v)) {
+      key(k);
+      decimal_slow(v);
+      return;
+    }
+    need(N + v.size() + 4 + kSlack);
+    char* p = open_key<N>(cur_, k);
+    cur_ = copy_short(p, v);
+    first_ = false;
+  }
+  template <std::size_t N>
+  void date_field(const char (&k)[N], std::string_view d8) {
+    if (d8.empty()) return;
+    need(N + 16);
+    char* p = open_key<N>(cur_, k);
+    put_date(p, d8.data());
+    cur_ = p + 12;
+    first_ = false;
   }
 
  private:
+  // Room past the end of a copy: short values are copied in 16-byte moves.
+  static constexpr std::size_t kSlack = 32;
+
+  // Writes [,]"k": at p (the comma unless first in its container); returns
+  // the position after the colon.
+  template <std::size_t N>
+  char* open_key(char* p, const char (&k)[N]) const {
+    *p = ',';
+    p += first_ ? 0 : 1;
+    *p++ = '"';
+    std::memcpy(p, k, N - 1);
+    p += N - 1;
+    p[0] = '"';
+    p[1] = ':';
+    return p + 2;
+  }
+  static void put_date(char* p, const char* d8) {
+    p[0] = '"';
+    std::memcpy(p + 1, d8, 4);
+    p[5] = '-';
+    p[6] = d8[4];
+    p[7] = d8[5];
+    p[8] = '-';
+    p[9] = d8[6];
+    p[10] = d8[7];
+    p[11] = '"';
+  }
+  // Copies v to p (kSlack bytes of room past v.size() there); returns the end.
+  static char* copy_short(char* p, std::string_view v) {
+    if (v.size() <= 32 && readable32(v.data())) {
+      auto* d = reinterpret_cast<__m128i*>(p);
+      const auto* s = unknown_extent(v.data());
+      _mm_storeu_si128(d, _mm_loadu_si128(s));
+      _mm_storeu_si128(d + 1, _mm_loadu_si128(s + 1));
+    } else {
+      std::memcpy(p, v.data(), v.size());
+    }
+    return p + v.size();
+  }
+  // The pointer as one the compiler cannot trace to an object of known size
+  // (a literal, say), so a deliberate load past its end is not flagged.
+  static const __m128i* unknown_extent(const char* p) {
+    asm("" : "+r"(p));
+    return reinterpret_cast<const __m128i*>(p);
+  }
+  static unsigned needs_escape(__m128i x) {
+    // As signed bytes, below 0x20 catches the controls and everything >= 0x80.
+    __m128i bad = _mm_or_si128(
+        _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)), _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f))),
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))));
+    return static_cast<unsigned>(_mm_movemask_epi8(bad));
+  }
+  // Copies v to p (kSlack bytes of room) when no byte of it needs escaping;
+  // false (p's contents unspecified) otherwise.
+  static bool copy_plain(char* p, std::string_view v) {
+    if (v.size() <= 32 && readable32(v.data())) {
+      auto* d = reinterpret_cast<__m128i*>(p);
+      const auto* s = unknown_extent(v.data());
+      __m128i x0 = _mm_loadu_si128(s);
+      __m128i x1 = _mm_loadu_si128(s + 1);
+      _mm_storeu_si128(d, x0);
+      _mm_storeu_si128(d + 1, x1);
+      std::uint64_t bad = needs_escape(x0) | static_cast<std::uint64_t>(needs_escape(x1)) << 16;
+      return (bad & ((std::uint64_t{1} << v.size()) - 1)) == 0;
+    }
+    if (!plain(v)) return false;
+    std::memcpy(p, v.data(), v.size());
+    return true;
+  }
+  // True when the 32 bytes from p may be loaded: they stay in p's page (a
+  // short value then reads a little past its end, never past mapped memory).
+  static bool readable32(const char* p) {
+#ifdef CLAIMKIT_NO_OVERREAD
+    (void)p;
+    return false;
+#else
+    return (reinterpret_cast<std::uintptr_t>(p) & 4095) <= 4096 - 32;
+#endif
+  }
+  void decimal_slow(std::string_view v);
+
   void sep() {
     if (!first_) put(',');
     first_ = false;

@@ -34,7 +34,7 @@ void party::set_demographics(const segment& seg) {
   std::string_view el[4];
   char sep = dmg.size() > 3 ? dmg[3] : '*';
   split_components(dmg, sep, el, 4);
-  dob = el[1] == "D8" ? el[2] : std::string_view();
+  dob = equals(el[1], "D8") ? el[2] : std::string_view();
   gender = el[3];
   present = true;
 }
@@ -47,9 +47,9 @@ void party::clear() {
 }
 
 void claims_handler::begin(const segment& st) {
-  request_ = st[1] == "276";
+  request_ = equals(st[1], "276");
   st_where_.set(st);
-  depth_ = 0;
+  set_depth(0);
   last_hl_ = 0;
   saw_hl_ = false;
   context_valid_ = false;
@@ -65,7 +65,7 @@ void claims_handler::end(bool complete) {
   for (std::size_t i = depth_; i-- > 0;) {
     if (levels_[i].pending) flush_batch(levels_[i]);
   }
-  depth_ = 0;
+  set_depth(0);
   p_.unpin();
 }
 
@@ -144,34 +144,34 @@ void claims_handler::on_segment(const segment& seg) {
       if (!claim_.open) return;
       std::string_view q = seg[1];
       if (line_ != nullptr) {
-        if (q == "FJ") line_->line_id = seg[2];
+        if (equals(q, "FJ")) line_->line_id = seg[2];
         return;
       }
-      if (q == "1K") claim_.payer_claim_id = seg[2];
-      else if (q == "EJ") claim_.patient_account = seg[2];
-      else if (q == "BLT") claim_.bill_type = seg[2];
-      else if (q == "D9") claim_.trace_d9 = seg[2];
+      if (equals(q, "1K")) claim_.payer_claim_id = seg[2];
+      else if (equals(q, "EJ")) claim_.patient_account = seg[2];
+      else if (equals(q, "BLT")) claim_.bill_type = seg[2];
+      else if (equals(q, "D9")) claim_.trace_d9 = seg[2];
       return;
     }
     case tag_code("DTP"): return on_dtp(seg);
     case tag_code("SVC"): return on_svc(seg);
     case tag_code("AMT"):
       if (claim_.open) {
-        if (seg[1] == "T3" && line_ == nullptr) claim_.billed = checked_amount(seg, 2);
+        if (equals(seg[1], "T3") && line_ == nullptr) claim_.billed = checked_amount(seg, 2);
       } else if (lv != nullptr && lv->pending) {
-        if (seg[1] == "YU") lv->accepted_amount = checked_amount(seg, 2);
-        else if (seg[1] == "YY") lv->rejected_amount = checked_amount(seg, 2);
+        if (equals(seg[1], "YU")) lv->accepted_amount = checked_amount(seg, 2);
+        else if (equals(seg[1], "YY")) lv->rejected_amount = checked_amount(seg, 2);
       }
       return;
     case tag_code("QTY"):
       if (!claim_.open && lv != nullptr && lv->pending) {
-        if (seg[1] == "90") lv->accepted_count = checked_amount(seg, 2);
-        else if (seg[1] == "AA") lv->rejected_count = checked_amount(seg, 2);
+        if (equals(seg[1], "90")) lv->accepted_count = checked_amount(seg, 2);
+        else if (equals(seg[1], "AA")) lv->rejected_count = checked_amount(seg, 2);
       }
       return;
     case tag_code("DMG"):
       if (lv != nullptr && !claim_.open) {
-        if (seg[1] == "D8" && checked_date(seg, 2).empty() && !seg[2].empty()) {
+        if (equals(seg[1], "D8") && checked_date(seg, 2).empty() && !seg[2].empty()) {
           lv->who.dmg.clear();
           return;
         }
@@ -196,11 +196,11 @@ void claims_handler::on_hl(const segment& seg) {
   if (r.ec == std::errc()) last_hl_ = n;
 
   level_kind kind = level_kind::other;
-  if (code == "20") kind = level_kind::source;
-  else if (code == "21") kind = level_kind::receiver;
-  else if (code == "19") kind = level_kind::provider;
-  else if (code == "22") kind = level_kind::subscriber;
-  else if (code == "23" || code == "PT") kind = level_kind::dependent;
+  if (equals(code, "20")) kind = level_kind::source;
+  else if (equals(code, "21")) kind = level_kind::receiver;
+  else if (equals(code, "19")) kind = level_kind::provider;
+  else if (equals(code, "22")) kind = level_kind::subscriber;
+  else if (equals(code, "23") || equals(code, "PT")) kind = level_kind::dependent;
 
   std::size_t new_depth = 0;
   if (!parent.empty()) {
@@ -241,8 +241,8 @@ void claims_handler::on_hl(const segment& seg) {
   l.where.set(seg);
   l.pending = false;
   l.had_claim = false;
-  l.has_children = seg[4] == "1";
-  depth_ = new_depth + 1;
+  l.has_children = equals(seg[4], "1");
+  set_depth(new_depth + 1);
 }
 
 void claims_handler::on_trn(const segment& seg) {
@@ -302,11 +302,11 @@ void claims_handler::on_stc(const segment& seg, pool<status_entry>& into) {
 }
 
 void claims_handler::on_dtp(const segment& seg) {
-  if (!claim_.open || seg[1] != "472") return;
+  if (!claim_.open || !equals(seg[1], "472")) return;
   std::string_view value = seg[3];
   std::string_view from, to;
   bool ok;
-  if (seg[2] == "RD8") {
+  if (equals(seg[2], "RD8")) {
     ok = value.size() == 17 && value[8] == '-' && valid_d8(value.substr(0, 8)) && valid_d8(value.substr(9, 8));
     if (ok) {
       from = value.substr(0, 8);
@@ -407,8 +407,8 @@ void claims_handler::write_party_org(std::string_view key, const party& p) {
   w_.field("first_name", p.first);
   w_.field("id", p.id);
   w_.field("id_qualifier", p.qualifier);
-  if (p.qualifier == "XX") w_.field("npi", p.id);
-  if (p.qualifier == "FI") w_.field("tax_id", p.id);
+  if (equals(p.qualifier, "XX")) w_.field("npi", p.id);
+  if (equals(p.qualifier, "FI")) w_.field("tax_id", p.id);
   w_.end_object();
 }
 
@@ -532,9 +532,9 @@ void claims_handler::write_request() {
   if (const party* p = find_party(level_kind::provider)) {
     w_.key("provider");
     w_.begin_object();
-    if (p->qualifier == "XX") {
+    if (equals(p->qualifier, "XX")) {
       w_.field("npi", p->id);
-    } else if (p->qualifier == "FI") {
+    } else if (equals(p->qualifier, "FI")) {
       w_.field("tax_id", p->id);
     } else {
       w_.field("id", p->id);

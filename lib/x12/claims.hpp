@@ -116,7 +116,11 @@ class claims_handler : public transaction_handler {
   void open_claim(const segment& seg);
   void close_claim();
   void flush_batch(level& l);
-  level* current() { return depth_ == 0 ? nullptr : &levels_[depth_ - 1]; }
+  level* current() { return top_; }
+  void set_depth(std::size_t d) {
+    depth_ = d;
+    top_ = d == 0 ? nullptr : &levels_[d - 1];
+  }
   const party* find_party(level_kind k) const;
   bool claim_level() const;
   std::string_view checked_date(const segment& seg, std::size_t element);
@@ -135,6 +139,7 @@ class claims_handler : public transaction_handler {
   // into their own (possibly small-string) copies of the NM1 text.
   std::deque<level> levels_;
   std::size_t depth_ = 0;
+  level* top_ = nullptr;  // &levels_[depth_ - 1] (deque elements do not move)
   std::uint64_t last_hl_ = 0;
   bool saw_hl_ = false;
   segment_position st_where_;

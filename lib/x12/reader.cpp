@@ -24,7 +24,10 @@ reader::reader(io::input& in, std::size_t buffer_size, std::size_t max_segment)
   set_delimiters(delims_);
 }
 
-void reader::set_delimiters(const delimiters& d) { delims_ = d; }
+void reader::set_delimiters(const delimiters& d) {
+  delims_ = d;
+  block_ok_ = false;
+}
 
 void reader::unpin() {
   pinned_ = false;
@@ -41,6 +44,7 @@ void reader::new_buffer(std::size_t size, std::size_t keep_from) {
 }
 
 bool reader::refill(std::size_t keep_from) {
+  block_ok_ = false;  // the buffer moves or grows under the cached masks
   // Always compacts, so callers can rebase on keep_from whatever the result.
   if (keep_from > 0 || (pinned_ && end_ == cap_)) {
     if (pinned_) {
@@ -147,6 +151,35 @@ void reader::split(const char* b, const char* e, segment& seg) {
   seg.elements.emplace_back(el, static_cast<std::size_t>(se - el));
 }
 
+void reader::scan_block(std::size_t at) {
+  const char term = delims_.segment;
+  const char brk1 = term == '\n' ? '\r' : '\n';
+  const char brk2 = term == '\r' ? '\n' : '\r';
+  const __m128i vt = _mm_set1_epi8(term);
+  const __m128i ve = _mm_set1_epi8(delims_.element);
+  const __m128i vb1 = _mm_set1_epi8(brk1);
+  const __m128i vb2 = _mm_set1_epi8(brk2);
+  block_ = {};
+  const char* p = buf_.get() + at;  // kPad readable bytes follow end_
+  for (unsigned k = 0; k < 64; k += 16) {
+    __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + k));
+    block_.term |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(b, vt)))) << k;
+    block_.element |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(b, ve)))) << k;
+    block_.line_break |= static_cast<std::uint64_t>(static_cast<unsigned>(
+                             _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(b, vb1), _mm_cmpeq_epi8(b, vb2)))))
+                         << k;
+  }
+  std::size_t avail = end_ - at;
+  if (avail < 64) {
+    std::uint64_t valid = (std::uint64_t{1} << avail) - 1;
+    block_.term &= valid;
+    block_.element &= valid;
+    block_.line_break &= valid;
+  }
+  block_at_ = at;
+  block_ok_ = true;
+}
+
 bool reader::next(segment& seg) {
   notices_.clear();
   if (!pinned_) side_used_ = 0;
@@ -181,15 +214,11 @@ bool reader::next(segment& seg) {
     break;
   }
 
-  // One pass over the segment in 16-byte blocks finds the terminator, the
-  // element separators and any line break inside the segment.
+  // One pass over the segment finds the terminator, the element separators
+  // and any line break inside it. Separator masks are worked out for 64
+  // bytes at a time and kept: the next segment usually starts in the block
+  // this one ended in.
   const char term = delims_.segment;
-  const char brk1 = term == '\n' ? '\r' : '\n';
-  const char brk2 = term == '\r' ? '\n' : '\r';
-  const __m128i vt = _mm_set1_epi8(term);
-  const __m128i ve = _mm_set1_epi8(delims_.element);
-  const __m128i vb1 = _mm_set1_epi8(brk1);
-  const __m128i vb2 = _mm_set1_epi8(brk2);
   std::size_t start = pos_;
   std::size_t term_at = 0;
   bool found = false, has_break = false, too_long = false;
@@ -200,37 +229,30 @@ bool reader::next(segment& seg) {
     const char* el = base + start;
     std::size_t i = start;
     while (i < end_) {
-      __m128i blk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + i));
-      auto mt = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(blk, vt)));
-      auto me = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(blk, ve)));
-      auto mb = static_cast<unsigned>(
-          _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(blk, vb1), _mm_cmpeq_epi8(blk, vb2))));
-      std::size_t avail = end_ - i;
-      if (avail < 16) {
-        unsigned valid = (1u << avail) - 1;
-        mt &= valid;
-        me &= valid;
-        mb &= valid;
-      }
+      if (!block_ok_ || i < block_at_ || i >= block_at_ + 64) scan_block(i);
+      const unsigned shift = static_cast<unsigned>(i - block_at_);
+      std::uint64_t mt = block_.term >> shift;
+      std::uint64_t me = block_.element >> shift;
+      std::uint64_t mb = block_.line_break >> shift;
       if (mt != 0) {
-        unsigned before = (1u << __builtin_ctz(mt)) - 1;
+        std::uint64_t before = (std::uint64_t{1} << __builtin_ctzll(mt)) - 1;
         me &= before;
         mb &= before;
       }
       while (me != 0) {
-        const char* p = base + i + __builtin_ctz(me);
+        const char* p = base + i + __builtin_ctzll(me);
         seg.elements.emplace_back(el, static_cast<std::size_t>(p - el));
         el = p + 1;
         me &= me - 1;
       }
       if (mb != 0) has_break = true;
       if (mt != 0) {
-        term_at = i + __builtin_ctz(mt);
+        term_at = i + __builtin_ctzll(mt);
         seg.elements.emplace_back(el, static_cast<std::size_t>(base + term_at - el));
         found = true;
         break;
       }
-      i += 16;
+      i = block_at_ + 64;
     }
     if (found) break;
     bool more = refill(start);

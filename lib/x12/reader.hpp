@@ -49,6 +49,7 @@ class reader {
   bool find_isa();
   void set_delimiters(const delimiters& d);
   void split(const char* b, const char* e, segment& seg);
+  void scan_block(std::size_t at);
 
   io::input& in_;
   void new_buffer(std::size_t size, std::size_t keep_from);
@@ -68,6 +69,13 @@ class reader {
   bool saw_isa_ = false;
   delimiters delims_;
   std::vector<reader_notice> notices_;
+  // Where the terminators, element separators and line breaks are in the 64
+  // bytes from block_at_ (bit k: byte block_at_ + k); valid while block_ok_.
+  struct block_masks {
+    std::uint64_t term = 0, element = 0, line_break = 0;
+  } block_;
+  std::size_t block_at_ = 0;
+  bool block_ok_ = false;
 };
 
 }  // namespace claimkit::x12

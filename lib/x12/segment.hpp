@@ -9,10 +9,20 @@ namespace claimkit::x12 {
 /// A segment identifier packed into an integer, for switch statements:
 /// tag_code("STC"). Not a valid identifier -> 0.
 constexpr std::uint32_t tag_code(std::string_view t) {
-  if (t.size() < 2 || t.size() > 3) return 0;
-  std::uint32_t v = static_cast<std::uint32_t>(t.size()) << 24;
-  for (char c : t) v = (v << 8 & 0x00ffffffu) | (v & 0xff000000u) | static_cast<unsigned char>(c);
-  return v;
+  auto b = [&t](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(t[i])); };
+  if (t.size() == 3) return 3u << 24 | b(0) << 16 | b(1) << 8 | b(2);
+  if (t.size() == 2) return 2u << 24 | b(0) << 8 | b(1);
+  return 0;
+}
+
+/// v == lit for a short literal, compared inline (no library call).
+template <std::size_t N>
+constexpr bool equals(std::string_view v, const char (&lit)[N]) {
+  if (v.size() != N - 1) return false;
+  for (std::size_t i = 0; i + 1 < N; ++i) {
+    if (v[i] != lit[i]) return false;
+  }
+  return true;
 }
 
 /// One segment as read. Views point into the reader's buffer and stay valid

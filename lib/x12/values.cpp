@@ -10,23 +10,7 @@ bool digits(std::string_view s) {
   return true;
 }
 
-int num(std::string_view s) {
-  int v = 0;
-  for (char c : s) v = v * 10 + (c - '0');
-  return v;
-}
-
 }  // namespace
-
-bool valid_date(std::string_view d) {
-  if (d.size() != 8 || !digits(d)) return false;
-  int y = num(d.substr(0, 4)), m = num(d.substr(4, 2)), day = num(d.substr(6, 2));
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m < 1 || m > 12 || day < 1) return false;
-  int max = kDays[m - 1];
-  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) max = 29;
-  return day <= max;
-}
 
 bool convert_date(std::string_view d, std::string& out) {
   if (!valid_date(d)) return false;
@@ -57,15 +41,6 @@ bool valid_npi(std::string_view npi) {
   }
   int check = (10 - sum % 10) % 10;
   return check == npi[9] - '0';
-}
-
-bool valid_segment_id(std::string_view tag) {
-  if (tag.size() < 2 || tag.size() > 3) return false;
-  if (tag[0] < 'A' || tag[0] > 'Z') return false;
-  for (char c : tag) {
-    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
-  }
-  return true;
 }
 
 }  // namespace claimkit::x12

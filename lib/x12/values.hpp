@@ -1,7 +1,11 @@
 #pragma once
 
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
+
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "valid_date reads eight digits as one little-endian word");
 
 namespace claimkit::x12 {
 
@@ -10,7 +14,23 @@ namespace claimkit::x12 {
 bool convert_date(std::string_view d8, std::string& out);
 
 /// True when d8 is a real CCYYMMDD calendar date (no allocation).
-bool valid_date(std::string_view d8);
+inline bool valid_date(std::string_view d8) {
+  if (d8.size() != 8) return false;
+  std::uint64_t x;
+  std::memcpy(&x, d8.data(), 8);
+  // Every byte '0'..'9': high nibble 3, and still 3 after adding 6.
+  constexpr std::uint64_t kHigh = 0xF0F0F0F0F0F0F0F0u, kThrees = 0x3030303030303030u;
+  if ((x & kHigh) != kThrees || ((x + 0x0606060606060606u) & kHigh) != kThrees) return false;
+  x -= kThrees;  // the digit values, first character in the low byte
+  auto at = [x](int i) { return static_cast<int>((x >> (8 * i)) & 0xff); };
+  int y = at(0) * 1000 + at(1) * 100 + at(2) * 10 + at(3);
+  int m = at(4) * 10 + at(5);
+  int day = at(6) * 10 + at(7);
+  if (m < 1 || m > 12 || day < 1) return false;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (day <= kDays[m - 1]) return true;
+  return m == 2 && day == 29 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0);
+}
 
 /// Splits an RD8 range "CCYYMMDD-CCYYMMDD" into two converted dates.
 bool convert_range(std::string_view rd8, std::string& from, std::string& to);
@@ -19,6 +39,11 @@ bool convert_range(std::string_view rd8, std::string& from, std::string& to);
 bool valid_npi(std::string_view npi);
 
 /// True when a segment identifier has the X12 shape: 2-3 upper-case letters or digits, starting with a letter.
-bool valid_segment_id(std::string_view tag);
+inline bool valid_segment_id(std::string_view tag) {
+  auto upper = [](char c) { return static_cast<unsigned char>(c - 'A') < 26; };
+  auto alnum = [&](char c) { return upper(c) || static_cast<unsigned char>(c - '0') < 10; };
+  if (tag.size() < 2 || tag.size() > 3 || !upper(tag[0]) || !alnum(tag[1])) return false;
+  return tag.size() == 2 || alnum(tag[2]);
+}
 
 }  // namespace claimkit::x12

@@ -200,3 +200,51 @@ TEST_CASE("dates, NPIs and segment identifiers") {
   CHECK(x12::tag_code("STC") != x12::tag_code("ST"));
   CHECK(x12::tag_code("STC") == x12::tag_code(std::string("STC")));
 }
+
+namespace {
+// The calendar rule written the plain way, to check the word-at-a-time one.
+bool reference_date(const std::string& d) {
+  if (d.size() != 8) return false;
+  for (char c : d) {
+    if (c < '0' || c > '9') return false;
+  }
+  int y = std::stoi(d.substr(0, 4)), m = std::stoi(d.substr(4, 2)), day = std::stoi(d.substr(6, 2));
+  if (m < 1 || m > 12 || day < 1) return false;
+  int days[] = {31, (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return day <= days[m - 1];
+}
+}  // namespace
+
+TEST_CASE("valid_date agrees with the plain calendar rule") {
+  // Every month and day number 00-39 over four centuries (leap years and
+  // the century rule), then each character replaced by its neighbours.
+  std::size_t checked = 0, valid = 0;
+  for (int y : {1600, 1700, 1899, 1900, 1996, 1999, 2000, 2023, 2024, 2100, 2400, 9999, 0}) {
+    for (int m = 0; m <= 13; ++m) {
+      for (int d = 0; d <= 39; ++d) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%04d%02d%02d", y, m, d);
+        std::string s(buf);
+        CHECK(x12::valid_date(s) == reference_date(s));
+        valid += reference_date(s) ? 1 : 0;
+        ++checked;
+        for (std::size_t i = 0; i < 8; ++i) {
+          for (char c : {'/', ':', '*', ' ', '\x00', '\xff', '\xc0', 'A', 'J'}) {
+            std::string t = s;
+            t[i] = c;
+            CHECK_FALSE(x12::valid_date(t));
+            ++checked;
+          }
+        }
+      }
+    }
+  }
+  CHECK(valid == 13 * 365 + 6);  // 0000, 1600, 1996, 2000, 2024 and 2400 are leap years; 1700, 1900, 2100 not
+  CHECK(checked > 50000);
+  CHECK_FALSE(x12::valid_date("2024022"));
+  CHECK_FALSE(x12::valid_date("202402291"));
+  CHECK_FALSE(x12::valid_segment_id("1NM"));
+  CHECK_FALSE(x12::valid_segment_id("NM*"));
+  CHECK_FALSE(x12::valid_segment_id("NMAB"));
+  CHECK(x12::valid_segment_id("N4"));
+}
