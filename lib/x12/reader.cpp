@@ -31,8 +31,17 @@ void reader::set_delimiters(const delimiters& d) {
 
 void reader::unpin() {
   pinned_ = false;
-  side_used_ = 0;
+  // Buffers retired while pinned hold only earlier segments: the segment
+  // returned last is always in buf_ or in a side string. That side string is
+  // kept (moved to the front) in case the caller pins again before the next
+  // read and keeps views into the segment it is handling.
   retired_.clear();
+  if (last_split_) {
+    std::swap(side_[0], side_[side_used_ - 1]);
+    side_used_ = 1;
+  } else {
+    side_used_ = 0;
+  }
 }
 
 void reader::new_buffer(std::size_t size, std::size_t keep_from) {
@@ -131,6 +140,7 @@ void reader::split(const char* b, const char* e, segment& seg) {
   // Each wrapped segment gets its own string until the next unpinned read,
   // so a segment pinned right after it was returned stays intact.
   if (side_used_ == side_.size()) side_.push_back(std::make_unique<std::string>());
+  last_split_ = true;
   std::string& s = *side_[side_used_++];
   s.clear();
   for (const char* p = b; p < e; ++p) {
@@ -183,6 +193,7 @@ void reader::scan_block(std::size_t at) {
 bool reader::next(segment& seg) {
   notices_.clear();
   if (!pinned_) side_used_ = 0;
+  last_split_ = false;
   for (;;) {
     // Skip what lies between segments (and empty segments).
     for (;;) {

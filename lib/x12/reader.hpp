@@ -39,8 +39,10 @@ class reader {
   /// Notices gathered during the last next() call.
   std::vector<reader_notice>& notices() { return notices_; }
   std::uint64_t bytes_read() const { return base_ + end_; }
-  /// Keeps every segment returned from now on readable (its views valid)
-  /// until unpin(): the buffer is then retired rather than reused.
+  /// Keeps every segment returned from now on, and the one returned last,
+  /// readable (its views valid) until unpin(): the buffer is then retired
+  /// rather than reused. After unpin() the segment returned last stays
+  /// readable until the next read, so a caller may pin again for it.
   void pin() { pinned_ = true; }
   void unpin();
 
@@ -58,6 +60,7 @@ class reader {
   std::vector<std::unique_ptr<char[]>> retired_;
   std::vector<std::unique_ptr<std::string>> side_;  // de-wrapped segments kept while pinned
   std::size_t side_used_ = 0;
+  bool last_split_ = false;  // the segment returned last is in side_[side_used_ - 1]
   bool pinned_ = false;
   std::size_t max_segment_;
   std::size_t pos_ = 0, end_ = 0;
