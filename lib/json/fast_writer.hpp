@@ -242,10 +242,10 @@ class fast_writer {
     need(1);
     *cur_++ = c;
   }
-  void need(std::size_t n) {
-    if (static_cast<std::size_t>(end_ - cur_) < n) grow(n);
+  [[gnu::always_inline]] void need(std::size_t n) {
+    if (static_cast<std::size_t>(end_ - cur_) < n) [[unlikely]] grow(n);
   }
-  void grow(std::size_t n);
+  [[gnu::noinline]] void grow(std::size_t n);
 
   std::unique_ptr<char[]> buf_;
   char* cur_ = nullptr;
