@@ -1,6 +1,7 @@
 // Fuzzes the NDJSON side: the line reader (tiny line limit too), the JSON
-// scanner on each line, and status-normalize over the whole input, which
-// goes through ndjson::for_each_record and the normalizer.
+// scanner on each line (status-normalize's fast validator must agree with
+// it), and status-normalize over the whole input, which goes through
+// ndjson::for_each_record and the normalizer.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -15,6 +16,7 @@
 #include "json/scan.hpp"
 #include "ndjson/reader.hpp"
 #include "status/command.hpp"
+#include "status/fast_scan.hpp"
 
 using namespace claimkit;
 
@@ -36,7 +38,18 @@ void lines(const std::string& path, std::size_t max_line) {
     volatile char pad = ln.text.data() == nullptr ? 0 : ln.text.data()[ln.text.size() + ndjson::line_reader::kPadding - 1];
     (void)pad;
     members.clear();
-    if (json::scan_object(ln.text, members, err)) {
+    // status-normalize's own validator must give the same verdict and members.
+    std::vector<json::member> fast_members;
+    const bool fast_ok = status::fast::scan_object(ln.text, fast_members);
+    const bool slow_ok = json::scan_object(ln.text, members, err);
+    if (fast_ok != slow_ok || (slow_ok && fast_members.size() != members.size())) std::abort();
+    for (std::size_t i = 0; slow_ok && i < members.size(); ++i) {
+      if (fast_members[i].key != members[i].key || fast_members[i].value != members[i].value ||
+          fast_members[i].kind != members[i].kind) {
+        std::abort();
+      }
+    }
+    if (slow_ok) {
       for (const auto& m : members) {
         if (m.kind == json::kind::string) {
           scratch.clear();

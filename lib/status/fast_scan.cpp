@@ -313,8 +313,224 @@ json::kind kind_of(char c) {
 
 }  // namespace
 
+// The structural path: records that are plain ASCII without escapes (nearly
+// all of them) are checked block by block. Bit masks of 64 bytes find the
+// quotes and, outside strings, the brackets, colons and commas; the grammar
+// is then checked on those positions alone, and only the short gaps between
+// them (numbers, literals, whitespace) are read byte by byte.
+namespace {
+
+#if defined(__SSE2__)
+struct block_masks {
+  std::uint64_t quote = 0, backslash = 0, control = 0, high = 0, op = 0;
+};
+
+inline std::uint64_t bits16(__m128i m) { return static_cast<std::uint32_t>(_mm_movemask_epi8(m)); }
+
+inline void classify(const char* p, block_masks& b) {
+  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), x1f = _mm_set1_epi8(0x1F),
+                x20 = _mm_set1_epi8(0x20), open = _mm_set1_epi8('{'), close = _mm_set1_epi8('}'),
+                colon = _mm_set1_epi8(':'), comma = _mm_set1_epi8(',');
+  b = {};
+  for (int k = 0; k < 4; ++k) {
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    __m128i folded = _mm_or_si128(x, x20);  // '[' -> '{', ']' -> '}'
+    const int at = 16 * k;
+    b.quote |= bits16(_mm_cmpeq_epi8(x, quote)) << at;
+    b.backslash |= bits16(_mm_cmpeq_epi8(x, backslash)) << at;
+    b.control |= bits16(_mm_cmpeq_epi8(_mm_max_epu8(x, x1f), x1f)) << at;
+    b.high |= bits16(x) << at;
+    b.op |= bits16(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(folded, open), _mm_cmpeq_epi8(folded, close)),
+                                _mm_or_si128(_mm_cmpeq_epi8(x, colon), _mm_cmpeq_epi8(x, comma))))
+            << at;
+  }
+}
+
+inline std::uint64_t prefix_xor(std::uint64_t x) {
+  x ^= x << 1;
+  x ^= x << 2;
+  x ^= x << 4;
+  x ^= x << 8;
+  x ^= x << 16;
+  x ^= x << 32;
+  return x;
+}
+
+enum class outcome { valid, invalid, general };
+
+// Fills pos with the structural positions of t. general: t has a backslash
+// or a non-ASCII byte, which only the byte-wise validator checks.
+outcome index_structurals(std::string_view t, std::vector<std::uint32_t>& pos, std::size_t& count) {
+  const std::size_t n = t.size();
+  if (n >= 0xFFFFFFFFu) return outcome::general;
+  if (pos.size() < n + 72) pos.resize(n + 72);
+  std::uint32_t* out = pos.data();
+  std::size_t k = 0;
+  std::uint64_t carry = 0;  // all ones when the previous block ended inside a string
+  char tail[64];
+  for (std::size_t at = 0; at < n; at += 64) {
+    const char* blk = t.data() + at;
+    if (n - at < 64) {
+      std::memset(tail, ' ', sizeof tail);
+      std::memcpy(tail, blk, n - at);
+      blk = tail;
+    }
+    block_masks b;
+    classify(blk, b);
+    if ((b.backslash | b.high) != 0) return outcome::general;
+    const std::uint64_t inside = prefix_xor(b.quote) ^ carry;
+    carry = static_cast<std::uint64_t>(static_cast<std::int64_t>(inside) >> 63);
+    if ((b.control & inside) != 0) return outcome::invalid;  // a raw control byte in a string
+    std::uint64_t s = b.quote | (b.op & ~inside);
+    while (s != 0) {
+      out[k++] = static_cast<std::uint32_t>(at + static_cast<std::size_t>(__builtin_ctzll(s)));
+      s &= s - 1;
+    }
+  }
+  count = k;
+  return outcome::valid;
+}
+
+inline bool ws_only(const char* p, std::size_t a, std::size_t b) {
+  for (; a < b; ++a) {
+    if (!is_ws(p[a])) return false;
+  }
+  return true;
+}
+
+// The grammar over the structural positions s[0..ns) of t, as validator does
+// it byte by byte; the top-level members go to members.
+bool check_structure(std::string_view t, const std::uint32_t* s, std::size_t ns, std::vector<json::member>& members) {
+  const char* p = t.data();
+  enum class state { object_first, key, array_first, value, after_value };
+  char stack[kMaxDepth];
+  int depth = 0;
+  std::size_t i = 0, prev = 0;
+  std::string_view key;
+  std::size_t value_begin = 0, value_end = 0;
+  json::kind kind{};
+  if (ns == 0 || p[s[0]] != '{' || !ws_only(p, 0, s[0])) return false;
+  stack[depth++] = '{';
+  prev = s[0] + 1;
+  i = 1;
+  state st = state::object_first;
+  for (;;) {
+    if (i >= ns) return false;
+    const std::size_t q = s[i];
+    const char c = p[q];
+    bool closed = false;
+    switch (st) {
+      case state::object_first:
+        if (c == '}') {
+          if (!ws_only(p, prev, q)) return false;
+          ++i;
+          prev = q + 1;
+          closed = true;
+          break;
+        }
+        [[fallthrough]];
+      case state::key: {
+        // Inside a string only quotes are structural: s[i + 1] closes the key.
+        if (c != '"' || !ws_only(p, prev, q) || i + 2 >= ns) return false;
+        const std::size_t close_quote = s[i + 1], colon = s[i + 2];
+        if (p[colon] != ':' || !ws_only(p, close_quote + 1, colon)) return false;
+        if (depth == 1) key = std::string_view(p + q + 1, close_quote - q - 1);
+        i += 3;
+        prev = colon + 1;
+        st = state::value;
+        break;
+      }
+      case state::array_first:
+        if (c == ']' && ws_only(p, prev, q)) {  // [] (else a scalar comes first: [1])
+          ++i;
+          prev = q + 1;
+          closed = true;
+          break;
+        }
+        [[fallthrough]];
+      case state::value:
+        if (c == '"') {
+          if (!ws_only(p, prev, q) || i + 1 >= ns) return false;
+          const std::size_t close_quote = s[i + 1];
+          i += 2;
+          prev = close_quote + 1;
+          if (depth == 1) {
+            value_begin = q;
+            value_end = prev;
+            kind = json::kind::string;
+          }
+          st = state::after_value;
+        } else if (c == '{' || c == '[') {
+          if (!ws_only(p, prev, q) || depth >= kMaxDepth) return false;
+          if (depth == 1) {
+            value_begin = q;
+            kind = c == '{' ? json::kind::object : json::kind::array;
+          }
+          stack[depth++] = c;
+          ++i;
+          prev = q + 1;
+          st = c == '{' ? state::object_first : state::array_first;
+        } else {
+          // A number or literal fills the gap before the next structural.
+          std::size_t a = prev;
+          while (a < q && is_ws(p[a])) ++a;
+          if (a == q) return false;
+          validator v{p + a, p + q};
+          json::kind k{};
+          if (!v.value(depth, &k)) return false;
+          const std::size_t end = static_cast<std::size_t>(v.p - p);
+          if (!ws_only(p, end, q)) return false;
+          if (depth == 1) {
+            value_begin = a;
+            value_end = end;
+            kind = k;
+          }
+          prev = end;
+          st = state::after_value;  // q itself is read in that state
+        }
+        break;
+      case state::after_value: {
+        if (!ws_only(p, prev, q)) return false;
+        const char top = stack[depth - 1];
+        const bool ends = (c == '}' && top == '{') || (c == ']' && top == '[');
+        if (c != ',' && !ends) return false;
+        if (depth == 1) {
+          members.push_back(json::member{key, std::string_view(p + value_begin, value_end - value_begin), kind});
+        }
+        ++i;
+        prev = q + 1;
+        if (ends) {
+          closed = true;
+        } else {
+          st = top == '{' ? state::key : state::value;
+        }
+        break;
+      }
+    }
+    if (!closed) continue;
+    if (--depth == 0) return i == ns && ws_only(p, prev, t.size());
+    if (depth == 1) value_end = prev;
+    st = state::after_value;
+  }
+}
+#endif
+
+}  // namespace
+
 bool scan_object(std::string_view text, std::vector<json::member>& members) {
   members.clear();
+#if defined(__SSE2__)
+  static thread_local std::vector<std::uint32_t> positions;
+  std::size_t count = 0;
+  switch (index_structurals(text, positions, count)) {
+    case outcome::invalid: return false;
+    case outcome::valid:
+      if (check_structure(text, positions.data(), count, members)) return true;
+      members.clear();
+      return false;
+    case outcome::general: break;
+  }
+#endif
   validator v{text.data(), text.data() + text.size()};
   v.ws();
   if (v.p >= v.e || *v.p != '{') return false;
