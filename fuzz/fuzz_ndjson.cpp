@@ -9,6 +9,7 @@
 
 #include "cli/reporter.hpp"
 #include "cli/tool.hpp"
+#include "codes/tables.hpp"
 #include "core/error.hpp"
 #include "fuzz_input.hpp"
 #include "io/input.hpp"
@@ -17,6 +18,8 @@
 #include "ndjson/reader.hpp"
 #include "status/command.hpp"
 #include "status/fast_scan.hpp"
+#include "status/normalizer.hpp"
+#include "status/rules.hpp"
 
 using namespace claimkit;
 
@@ -75,9 +78,13 @@ void normalize(const std::string& path) {
   cli::common_options common;
   common.files.push_back(path);
   cli::context ctx{out, rep, common};
-  status::options opt;
+  // The built-in rules and labels are loaded once: what is fuzzed is the
+  // record loop and the normalizer.
+  static const status::rule_set rules = status::default_rule_set();
+  static const codes::tables tables;
   try {
-    status::run(ctx, opt);
+    status::normalizer norm(rules, tables, rep);
+    status::normalize_inputs(ctx, norm, false);
     out.flush();
   } catch (const error& e) {
     if (e.code() == cli::exit_code::internal) std::abort();

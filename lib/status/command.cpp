@@ -76,7 +76,11 @@ int run(cli::context& ctx, const options& opt) {
   if (!dir.empty()) tables.load_dir(dir);
 
   normalizer norm(rules, tables, ctx.report);
-  bool table = opt.format == "table";
+  normalize_inputs(ctx, norm, opt.format == "table");
+  return 0;
+}
+
+void normalize_inputs(cli::context& ctx, normalizer& norm, bool table) {
   std::vector<row> rows;
   each_record(ctx.inputs(), ctx.report, [&](ndjson::record& rec) {
     if (table) {
@@ -87,7 +91,6 @@ int run(cli::context& ctx, const options& opt) {
     ctx.out.maybe_flush();
   });
   if (table) ctx.out.append(format_table(rows));
-  return 0;
 }
 
 }  // namespace claimkit::status

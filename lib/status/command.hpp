@@ -13,8 +13,14 @@ struct options {
   bool print_rules = false;
 };
 
+class normalizer;
+
 /// The whole of status-normalize: loads rules and code lists, reads every
 /// input and writes normalized records (or the table, or the rules).
 int run(cli::context& ctx, const options& opt);
+
+/// The record loop of run(): every input through norm, as NDJSON on ctx.out
+/// or (table) as the aligned table.
+void normalize_inputs(cli::context& ctx, normalizer& norm, bool table);
 
 }  // namespace claimkit::status
