@@ -64,9 +64,15 @@ class control_source {
 void write_file_exclusive(const std::string& dir, const std::string& name, const std::string& text) {
   std::string final_path = dir + "/" + name;
   std::string tmp = fmt::format("{}/.{}.{}.part", dir, name, ::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) throw error(cli::exit_code::io, fmt::format("{}: cannot create: {}", tmp, std::strerror(errno)));
+  // Registered before it exists, so a signal cannot fall between creation
+  // and registration (the name holds our pid: nobody else's file).
   cli::register_temp_file(tmp);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    int e = errno;
+    cli::unregister_temp_file(tmp);
+    throw error(cli::exit_code::io, fmt::format("{}: cannot create: {}", tmp, std::strerror(e)));
+  }
   auto fail = [&](std::string_view what) {
     int e = errno;
     ::close(fd);
@@ -181,7 +187,9 @@ int run_build(cli::context& ctx, const build_options& o) {
       w.key("claims"); w.integer(static_cast<std::int64_t>(pending.size()));
       w.end_object();
       ctx.out.buffer().push_back('\n');
-      ctx.out.maybe_flush();
+      // Each file is announced as soon as it exists: an interrupted run has
+      // listed every batch it left behind.
+      ctx.out.flush();
     }
     written += pending.size();
     ++interchanges;

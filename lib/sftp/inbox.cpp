@@ -95,10 +95,16 @@ inbox::~inbox() {
 int inbox::begin(const std::string& name) {
   std::string tmp = temp_path(name);
   ::unlink(tmp.c_str());  // left by an interrupted run holding the same lock
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) io_fail(tmp, "cannot create", errno);
-  ::fchmod(fd, 0600);
+  // Registered before it exists, so a signal cannot fall between creation
+  // and registration (the inbox lock makes the name ours).
   cli::register_temp_file(tmp);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    int e = errno;
+    cli::unregister_temp_file(tmp);
+    io_fail(tmp, "cannot create", e);
+  }
+  ::fchmod(fd, 0600);
   return fd;
 }
 

@@ -160,6 +160,38 @@ build_case() {  # $1 = INT or TERM
 
 build_case INT
 build_case TERM
+
+# Interrupted between batches (--max-claims): every batch file left in the
+# out dir was listed on stdout before the signal, so a caller reading the
+# list (to send them, say) misses none.
+split_case() {
+  local out=$work/split/outbox ctl=$work/split/state f n=0 listed
+  rm -rf "$work/split"
+  mkdir -p "$out" "$ctl"
+  (exec {tick}<&- && exec "$bin/claim-query" build --sender-id SENDER01 --sender-name "SAMPLE CLINIC" \
+    --receiver-id RECEIVER01 --control-file "$ctl/276.ctl" --max-claims 20000 --out-dir "$out" \
+    "$work/claims.ndjson" >"$work/split/stdout" 2>"$work/split/stderr") &
+  tool_pid=$!
+  # Wait for the third batch, then interrupt.
+  for _ in $(seq 2000); do
+    [ "$(find "$out" -name '276-*.x12' | wc -l)" -ge 3 ] && break
+    alive "$tool_pid" || break
+    nap 0.005
+  done
+  kill -INT "$tool_pid" 2>/dev/null
+  wait_end "$tool_pid" 5 || fail "split build: still running 5 s after SIGINT"
+  for f in "$out"/276-*.x12; do
+    [ -e "$f" ] || continue
+    n=$((n + 1))
+    grep -q "\"file\":\"$f\"" "$work/split/stdout" || fail "split build: $f was written but not listed (exit $rc)"
+  done
+  [ "$n" -ge 3 ] || fail "split build: only $n batch files before the interrupt"
+  listed=$(grep -c '"type":"batch"' "$work/split/stdout")
+  [ "$listed" = "$n" ] || fail "split build: $listed batches listed, $n files in the out dir"
+  [ -z "$(find "$out" -name '.*.part')" ] || fail "split build: temp file left behind"
+  echo "ok: build --max-claims interrupted after $n batches (exit $rc): each one listed, no temp file"
+}
+split_case
 rm -f "$work/claims.ndjson"
 
 # --- claim-query fetch over SFTP -------------------------------------------
