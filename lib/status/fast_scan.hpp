@@ -14,7 +14,10 @@ namespace claimkit::status::fast {
 /// ones every tool prints.
 bool scan_object(std::string_view text, std::vector<json::member>& members);
 
-/// Splitters for text already validated: no checks, just boundaries.
+/// Splitters for text already validated: no checks, just boundaries. Inside
+/// the record scan_object accepted last (on this thread) they walk the
+/// structural positions it found; elsewhere they read the bytes. So the text
+/// of that record must not change until the next scan_object call.
 void members_of(std::string_view object_text, std::vector<json::member>& members);
 void elements_of(std::string_view array_text, std::vector<std::string_view>& elements);
 /// Appends the members of the object starting at p (its '{') to members and

@@ -76,6 +76,36 @@ TEST_CASE("the splitters find the same members and elements as the validating sc
 }
 
 namespace {
+// The splitters, on text inside the record fast::scan_object accepted last
+// (where they walk its structural positions), against json's own splitters.
+void same_nested(std::string_view value, json::kind kind, int depth = 0) {
+  if (depth > 80) return;
+  if (kind == json::kind::object) {
+    std::vector<json::member> a, b;
+    json::members_of(value, a);
+    status::fast::members_of(value, b);
+    REQUIRE(a.size() == b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      CHECK(a[i].key == b[i].key);
+      CHECK(a[i].value == b[i].value);
+      CHECK(a[i].kind == b[i].kind);
+      same_nested(a[i].value, a[i].kind, depth + 1);
+    }
+  } else if (kind == json::kind::array) {
+    std::vector<std::string_view> a, b;
+    json::elements_of(value, a);
+    status::fast::elements_of(value, b);
+    CHECK(a == b);
+    for (std::string_view e : a) {
+      json::kind k = e.empty() ? json::kind::null
+                     : e[0] == '{' ? json::kind::object
+                     : e[0] == '[' ? json::kind::array
+                                   : json::kind::string;
+      same_nested(e, k, depth + 1);
+    }
+  }
+}
+
 // Checks one line both ways; returns whether it was valid.
 bool agree(const std::string& l) {
   std::vector<json::member> a, b;
@@ -90,6 +120,7 @@ bool agree(const std::string& l) {
       CHECK(a[i].value == b[i].value);
       CHECK(a[i].kind == b[i].kind);
     }
+    for (const auto& m : b) same_nested(m.value, m.kind);
   }
   return slow;
 }
