@@ -239,6 +239,10 @@ bool reader::next(segment& seg) {
     const char* base = buf_.get();
     const char* el = base + start;
     std::size_t i = start;
+    // Elements are written through a local pointer; a block adds at most 64
+    // separators and the terminator.
+    std::string_view* out = seg.elements.room(65);
+    std::string_view* first = out;
     while (i < end_) {
       if (!block_ok_ || i < block_at_ || i >= block_at_ + 64) scan_block(i);
       const unsigned shift = static_cast<unsigned>(i - block_at_);
@@ -252,19 +256,23 @@ bool reader::next(segment& seg) {
       }
       while (me != 0) {
         const char* p = base + i + __builtin_ctzll(me);
-        seg.elements.emplace_back(el, static_cast<std::size_t>(p - el));
+        *out++ = std::string_view(el, static_cast<std::size_t>(p - el));
         el = p + 1;
         me &= me - 1;
       }
       if (mb != 0) has_break = true;
       if (mt != 0) {
         term_at = i + __builtin_ctzll(mt);
-        seg.elements.emplace_back(el, static_cast<std::size_t>(base + term_at - el));
+        *out++ = std::string_view(el, static_cast<std::size_t>(base + term_at - el));
         found = true;
         break;
       }
       i = block_at_ + 64;
+      seg.elements.set_size(static_cast<std::size_t>(out - first));
+      out = seg.elements.room(65);
+      first = out - seg.elements.size();
     }
+    seg.elements.set_size(static_cast<std::size_t>(out - first));
     if (found) break;
     bool more = refill(start);
     start = 0;

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -25,10 +27,61 @@ constexpr bool equals(std::string_view v, const char (&lit)[N]) {
   return true;
 }
 
+/// The elements of one segment. Its storage is kept from segment to segment,
+/// and the reader writes straight into spare room (room(), set_size()): a
+/// std::vector would store and reload its end pointer for every element.
+class element_list {
+ public:
+  element_list() { grow(32); }
+  element_list(const element_list& o) { *this = o; }
+  element_list& operator=(const element_list& o) {
+    if (this != &o) {
+      if (cap_ < o.n_) grow(o.n_);
+      std::copy(o.begin(), o.end(), data_.get());
+      n_ = o.n_;
+    }
+    return *this;
+  }
+  std::size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  const std::string_view* begin() const { return data_.get(); }
+  const std::string_view* end() const { return data_.get() + n_; }
+  const std::string_view& operator[](std::size_t i) const { return data_[i]; }
+  std::string_view& back() { return data_[n_ - 1]; }
+  void clear() { n_ = 0; }
+  void emplace_back(std::string_view v) {
+    if (n_ == cap_) grow(cap_ * 2);
+    data_[n_++] = v;
+  }
+  void emplace_back(const char* p, std::size_t n) { emplace_back(std::string_view(p, n)); }
+  void assign(std::size_t count, std::string_view v) {
+    clear();
+    for (std::size_t i = 0; i < count; ++i) emplace_back(v);
+  }
+  /// Room for n more elements after the current ones; set_size() then says
+  /// how many there are. The pointer stays valid until the next room() or
+  /// emplace_back().
+  std::string_view* room(std::size_t n) {
+    if (cap_ - n_ < n) grow(std::max(cap_ * 2, n_ + n));
+    return data_.get() + n_;
+  }
+  void set_size(std::size_t n) { n_ = n; }
+
+ private:
+  void grow(std::size_t cap) {
+    std::unique_ptr<std::string_view[]> d(new std::string_view[cap]);
+    if (data_) std::copy(begin(), end(), d.get());
+    data_ = std::move(d);
+    cap_ = cap;
+  }
+  std::unique_ptr<std::string_view[]> data_;
+  std::size_t n_ = 0, cap_ = 0;
+};
+
 /// One segment as read. Views point into the reader's buffer and stay valid
 /// until the next call to reader::next.
 struct segment {
-  std::vector<std::string_view> elements;  // [0] is the tag, [1] the first element
+  element_list elements;                   // [0] is the tag, [1] the first element
   std::uint32_t code = 0;                  // tag_code(tag())
   std::string_view text;                   // the segment without its terminator
   std::uint64_t index = 0;                 // 1-based position in the file
