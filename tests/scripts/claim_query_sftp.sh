@@ -5,6 +5,7 @@
 # --move-remote, and that unknown and changed host keys are refused.
 set -u
 bin=${CLAIMKIT_BIN:?CLAIMKIT_BIN not set}
+. "${CLAIMKIT_SOURCE_DIR:?CLAIMKIT_SOURCE_DIR not set}/tests/lib/loopback_sshd.sh"
 sshd=/usr/sbin/sshd
 [ -x "$sshd" ] || { echo "skipped: no $sshd"; exit 77; }
 command -v ssh-keygen >/dev/null || { echo "skipped: no ssh-keygen"; exit 77; }
@@ -29,38 +30,12 @@ trap 'exit 130' INT TERM
 
 fail() { echo "FAIL: $*"; [ -f "$work/sshd.log" ] && { echo "--- sshd log:"; tail -20 "$work/sshd.log"; }; exit 1; }
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
 start_sshd() {  # $1 = host key file
   port=$(free_port)
-  cat >"$work/sshd_config" <<CFG
-Port $port
-ListenAddress 127.0.0.1
-HostKey $1
-PidFile none
-AuthorizedKeysFile $work/authorized_keys
-StrictModes no
-PubkeyAuthentication yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-PermitRootLogin prohibit-password
-AllowUsers $(id -un)
-Subsystem sftp internal-sftp
-LogLevel ERROR
-CFG
+  write_sshd_config "$work/sshd_config" "$port" "$1" "$work/authorized_keys"
   "$sshd" -f "$work/sshd_config" -D -e 2>>"$work/sshd.log" &
   sshd_pid=$!
-  for _ in $(seq 1 100); do
-    if python3 -c "import socket,sys; s=socket.socket(); s.settimeout(0.2); sys.exit(s.connect_ex(('127.0.0.1', $port)))" 2>/dev/null; then
-      return 0
-    fi
-    kill -0 "$sshd_pid" 2>/dev/null || fail "sshd did not start"
-    sleep 0.1
-  done
-  fail "sshd did not listen within 10 s"
+  wait_listening "$port" "$sshd_pid" || fail "sshd did not start and listen within 10 s"
 }
 
 stop_sshd() {

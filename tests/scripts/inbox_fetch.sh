@@ -7,6 +7,7 @@
 set -u
 bin=$(cd "${CLAIMKIT_BIN:?CLAIMKIT_BIN not set}" && pwd)
 src=${CLAIMKIT_SOURCE_DIR:?CLAIMKIT_SOURCE_DIR not set}
+. "$src/tests/lib/loopback_sshd.sh"
 sshd=/usr/sbin/sshd
 [ -x "$sshd" ] || { echo "skipped: no $sshd"; exit 77; }
 for c in ssh-keygen python3 flock sqlite3; do
@@ -32,34 +33,15 @@ stop_sshd() {
 trap 'stop_sshd; rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; [ -f "$work/sshd.log" ] && tail -5 "$work/sshd.log"; exit 1; }
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+port=$(free_port)
 ssh-keygen -q -t ecdsa -b 256 -N '' -f "$work/host_key" || fail "host key"
 ssh-keygen -q -t ecdsa -b 256 -N '' -m PEM -f "$work/user_key" || fail "user key"
 cp "$work/user_key.pub" "$work/authorized_keys"
 chmod 600 "$work/authorized_keys"
-cat >"$work/sshd_config" <<CFG
-Port $port
-ListenAddress 127.0.0.1
-HostKey $work/host_key
-PidFile none
-AuthorizedKeysFile $work/authorized_keys
-StrictModes no
-PubkeyAuthentication yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-PermitRootLogin prohibit-password
-AllowUsers $(id -un)
-Subsystem sftp internal-sftp
-LogLevel ERROR
-CFG
+write_sshd_config "$work/sshd_config" "$port" "$work/host_key" "$work/authorized_keys"
 "$sshd" -f "$work/sshd_config" -D -e 2>>"$work/sshd.log" &
 sshd_pid=$!
-for _ in $(seq 1 100); do
-  python3 -c "import socket,sys; s=socket.socket(); s.settimeout(0.2); sys.exit(s.connect_ex(('127.0.0.1', $port)))" 2>/dev/null && break
-  kill -0 "$sshd_pid" 2>/dev/null || fail "sshd did not start"
-  sleep 0.1
-done
+wait_listening "$port" "$sshd_pid" || fail "sshd did not start and listen within 10 s"
 echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$work/host_key.pub")" >"$work/known_hosts"
 
 mkdir -p "$work/remote/out/archive" "$work/inbox" "$work/bin" "$work/etc"

@@ -7,6 +7,7 @@
 # SIGTERM (lib/cli/tool.cpp), and nothing partial is left behind.
 set -u
 bin=${CLAIMKIT_BIN:?CLAIMKIT_BIN not set}
+. "${CLAIMKIT_SOURCE_DIR:?CLAIMKIT_SOURCE_DIR not set}/tests/lib/loopback_sshd.sh"
 [ -x "$bin/claim-query" ] || { echo "skipped: claim-query not built"; exit 77; }
 [ -r /proc/self/status ] || { echo "skipped: no /proc"; exit 77; }
 command -v awk >/dev/null || { echo "skipped: no awk"; exit 77; }
@@ -205,39 +206,14 @@ if [ "$(id -u)" = 0 ] && [ ! -d /run/sshd ]; then
   mkdir -m 0755 /run/sshd 2>/dev/null || { echo "note: fetch part skipped (cannot create /run/sshd)"; exit 0; }
 fi
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()') ||
-  fail "no free port"
+port=$(free_port) || fail "no free port"
 ssh-keygen -q -t ecdsa -b 256 -N '' -f "$work/host_key" || fail "host key"
 ssh-keygen -q -t ecdsa -b 256 -N '' -m PEM -f "$work/user_key" || fail "user key"
 cp "$work/user_key.pub" "$work/authorized_keys" && chmod 600 "$work/authorized_keys"
-cat >"$work/sshd_config" <<CFG
-Port $port
-ListenAddress 127.0.0.1
-HostKey $work/host_key
-PidFile none
-AuthorizedKeysFile $work/authorized_keys
-StrictModes no
-PubkeyAuthentication yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-PermitRootLogin prohibit-password
-AllowUsers $(id -un)
-Subsystem sftp internal-sftp
-LogLevel ERROR
-CFG
+write_sshd_config "$work/sshd_config" "$port" "$work/host_key" "$work/authorized_keys"
 "$sshd" -f "$work/sshd_config" -D -e 2>>"$work/sshd.log" {tick}<&- &
 sshd_pid=$!
-listening=
-for _ in $(seq 1 100); do
-  if python3 -c "import socket,sys; s=socket.socket(); s.settimeout(0.2); sys.exit(s.connect_ex(('127.0.0.1', $port)))" 2>/dev/null; then
-    listening=1
-    break
-  fi
-  alive "$sshd_pid" || fail "sshd did not start"
-  sleep 0.1
-done
-[ -n "$listening" ] || fail "sshd did not listen within 10 s"
+wait_listening "$port" "$sshd_pid" || fail "sshd did not start and listen within 10 s"
 echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$work/host_key.pub")" >"$work/known_hosts"
 
 # Every process below the listening sshd: the ones serving the download.
