@@ -106,8 +106,8 @@ bool parse_listing_line(std::string_view line, remote_file& out) {
 }
 
 client::client(location where, connect_options opts) : where_(std::move(where)), opts_(std::move(opts)) {
-  curl_ = curl_easy_init();
-  if (curl_ == nullptr) throw error(cli::exit_code::internal, "cannot initialise libcurl");
+  // The files are checked before the handle exists: a constructor that
+  // throws runs no destructor to free it.
   struct stat st {};
   if (::stat(opts_.known_hosts.c_str(), &st) != 0) {
     throw error(cli::exit_code::usage,
@@ -124,6 +124,8 @@ client::client(location where, connect_options opts) : where_(std::move(where)),
     // An empty public key path lets libssh2 derive it from the private key.
     public_key_ = ::stat(pub.c_str(), &st) == 0 ? pub : std::string();
   }
+  curl_ = curl_easy_init();
+  if (curl_ == nullptr) throw error(cli::exit_code::internal, "cannot initialise libcurl");
 }
 
 client::~client() {
