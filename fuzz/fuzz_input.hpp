@@ -11,6 +11,11 @@
 #include <cstdlib>
 #include <string>
 
+#include "cli/reporter.hpp"
+#include "cli/tool.hpp"
+#include "core/error.hpp"
+#include "io/output.hpp"
+
 namespace claimkit::fuzz {
 
 class memory_file {
@@ -43,6 +48,25 @@ class memory_file {
 inline int null_fd() {
   static int fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
   return fd;
+}
+
+/// Runs body(ctx) as tool would run with path given copies times: stdout to
+/// /dev/null, a quiet reporter. Only an internal error is a bug here; anything
+/// not a claimkit::error escapes and libFuzzer reports it.
+template <typename Body>
+void run_tool(const char* tool, const std::string& path, int copies, Body&& body) {
+  io::output out(null_fd(), "<stdout>");
+  cli::reporter rep(tool);
+  rep.set_quiet(true);
+  cli::common_options common;
+  for (int i = 0; i < copies; ++i) common.files.push_back(path);
+  cli::context ctx{out, rep, common};
+  try {
+    body(ctx);
+    out.flush();
+  } catch (const error& e) {
+    if (e.code() == cli::exit_code::internal) std::abort();
+  }
 }
 
 }  // namespace claimkit::fuzz

@@ -72,23 +72,14 @@ void lines(const std::string& path, std::size_t max_line) {
 }
 
 void normalize(const std::string& path) {
-  io::output out(fuzz::null_fd(), "<stdout>");
-  cli::reporter rep("status-normalize");
-  rep.set_quiet(true);
-  cli::common_options common;
-  common.files.push_back(path);
-  cli::context ctx{out, rep, common};
   // The built-in rules and labels are loaded once: what is fuzzed is the
   // record loop and the normalizer.
   static const status::rule_set rules = status::default_rule_set();
   static const codes::tables tables;
-  try {
-    status::normalizer norm(rules, tables, rep);
+  fuzz::run_tool("status-normalize", path, 1, [](cli::context& ctx) {
+    status::normalizer norm(rules, tables, ctx.report);
     status::normalize_inputs(ctx, norm, false);
-    out.flush();
-  } catch (const error& e) {
-    if (e.code() == cli::exit_code::internal) std::abort();
-  }
+  });
 }
 
 }  // namespace

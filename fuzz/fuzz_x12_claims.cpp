@@ -16,22 +16,11 @@ using namespace claimkit;
 namespace {
 
 void run(const std::string& path, int copies, bool strict) {
-  io::output out(fuzz::null_fd(), "<stdout>");
-  cli::reporter rep("x12-parse");
-  rep.set_quiet(true);
-  cli::common_options common;
-  for (int i = 0; i < copies; ++i) common.files.push_back(path);
-  cli::context ctx{out, rep, common};
-  x12::parse_options opts;
-  opts.strict = strict;
-  try {
+  fuzz::run_tool("x12-parse", path, copies, [strict](cli::context& ctx) {
+    x12::parse_options opts;
+    opts.strict = strict;
     if (x12::parse_all(ctx, opts) != 0) std::abort();  // a memfd is always readable
-    out.flush();
-  } catch (const error& e) {
-    // Only an internal error is a bug here; anything not a claimkit::error
-    // escapes and libFuzzer reports it.
-    if (e.code() == cli::exit_code::internal) std::abort();
-  }
+  });
 }
 
 }  // namespace

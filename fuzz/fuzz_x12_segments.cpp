@@ -18,20 +18,11 @@ using namespace claimkit;
 namespace {
 
 void segments_mode(const std::string& path) {
-  io::output out(fuzz::null_fd(), "<stdout>");
-  cli::reporter rep("x12-parse");
-  rep.set_quiet(true);
-  cli::common_options common;
-  common.files.push_back(path);
-  cli::context ctx{out, rep, common};
-  x12::parse_options opts;
-  opts.segments = true;
-  try {
+  fuzz::run_tool("x12-parse", path, 1, [](cli::context& ctx) {
+    x12::parse_options opts;
+    opts.segments = true;
     if (x12::parse_all(ctx, opts) != 0) std::abort();
-    out.flush();
-  } catch (const error& e) {
-    if (e.code() == cli::exit_code::internal) std::abort();
-  }
+  });
 }
 
 void small_reader(const std::string& path, bool pinned) {

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "json/writer.hpp"
+
 namespace claimkit::json {
 
 /// A JSON writer for hot paths: builds one record in its own flat buffer with
@@ -67,7 +69,7 @@ class fast_writer {
   void integer(std::uint64_t v);
   /// An X12 decimal as a JSON number; a non-number is written as a string.
   void decimal(std::string_view v) {
-    if (is_plain_number(v)) {
+    if (is_plain_decimal(v)) {
       literal(v);
       return;
     }
@@ -114,25 +116,10 @@ class fast_writer {
     }
     return true;
   }
-  /// True when v is already a JSON number: optional '-', digits without a
-  /// leading zero, optionally '.' and digits (the X12 decimals seen nearly always).
-  static bool is_plain_number(std::string_view v) {
-    const char* p = v.data();
-    const char* e = p + v.size();
-    if (p < e && *p == '-') ++p;
-    const char* int_begin = p;
-    while (p < e && static_cast<unsigned char>(*p - '0') < 10) ++p;
-    if (p == int_begin || (*int_begin == '0' && p - int_begin > 1)) return false;
-    if (p == e) return true;
-    if (*p++ != '.') return false;
-    const char* frac_begin = p;
-    while (p < e && static_cast<unsigned char>(*p - '0') < 10) ++p;
-    return p != frac_begin && p == e;
-  }
   template <std::size_t N>
   void decimal_field(const char (&k)[N], std::string_view v) {
     if (v.empty()) return;
-    if (!is_plain_number(v)) {
+    if (!is_plain_decimal(v)) {
       key(k);
       decimal_slow(v);
       return;

@@ -81,21 +81,6 @@ void append_string(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
-bool is_plain_decimal(std::string_view s) {
-  std::size_t i = 0;
-  if (i < s.size() && s[i] == '-') ++i;
-  std::size_t int_digits = 0;
-  while (i < s.size() && s[i] >= '0' && s[i] <= '9') { ++i; ++int_digits; }
-  if (int_digits == 0) return false;
-  if (int_digits > 1 && s[s[0] == '-' ? 1 : 0] == '0') return false;  // JSON forbids leading zeros
-  if (i == s.size()) return true;
-  if (s[i] != '.') return false;
-  ++i;
-  std::size_t frac = 0;
-  while (i < s.size() && s[i] >= '0' && s[i] <= '9') { ++i; ++frac; }
-  return frac > 0 && i == s.size();
-}
-
 bool append_decimal(std::string& out, std::string_view s) {
   if (is_plain_decimal(s)) {
     out.append(s);

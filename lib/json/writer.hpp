@@ -12,8 +12,21 @@ namespace claimkit::json {
 void append_string(std::string& out, std::string_view s);
 
 /// True when s is a JSON number as X12 writes decimals (optional '-',
-/// digits, optional '.' and digits). Such text can be copied verbatim.
-bool is_plain_decimal(std::string_view s);
+/// digits without a leading zero, optional '.' and digits). Such text can be
+/// copied verbatim. Inline: the record writers call it for every amount.
+inline bool is_plain_decimal(std::string_view s) {
+  const char* p = s.data();
+  const char* e = p + s.size();
+  if (p < e && *p == '-') ++p;
+  const char* int_begin = p;
+  while (p < e && static_cast<unsigned char>(*p - '0') < 10) ++p;
+  if (p == int_begin || (*int_begin == '0' && p - int_begin > 1)) return false;  // JSON forbids leading zeros
+  if (p == e) return true;
+  if (*p++ != '.') return false;
+  const char* frac_begin = p;
+  while (p < e && static_cast<unsigned char>(*p - '0') < 10) ++p;
+  return p != frac_begin && p == e;
+}
 
 /// Appends an X12 decimal as a JSON number, keeping exactly its digits
 /// ("150.00" stays 150.00, ".5" becomes 0.5, "-.5" -0.5, "5." 5). Returns

@@ -92,7 +92,7 @@ std::string_view claims_handler::checked_date(const segment& seg, std::size_t el
 
 std::string_view claims_handler::checked_amount(const segment& seg, std::size_t element) {
   std::string_view v = seg[element];
-  if (v.empty() || json::fast_writer::is_plain_number(v)) return v;
+  if (v.empty() || json::is_plain_decimal(v)) return v;
   std::string tmp;
   if (json::append_decimal(tmp, v)) return v;
   p_.finding(seg, "invalid_amount", "IK403=6",
