@@ -129,6 +129,15 @@ class fast_writer {
     cur_ = copy_short(p, v);
     first_ = false;
   }
+  /// decimal_field for a value already known to be a plain JSON number
+  /// (is_plain_decimal): no second look at its digits.
+  template <std::size_t N>
+  void plain_decimal_field(const char (&k)[N], std::string_view v) {
+    need(N + v.size() + 4 + kSlack);
+    char* p = open_key<N>(cur_, k);
+    cur_ = copy_short(p, v);
+    first_ = false;
+  }
   template <std::size_t N>
   void date_field(const char (&k)[N], std::string_view d8) {
     if (d8.empty()) return;

@@ -14,28 +14,33 @@ bool valid_d8(std::string_view d8) { return valid_date(d8); }
 
 }  // namespace
 
+namespace {
+
+// Element i of seg as a view into copy, a copy of seg.text: the reader has
+// split the segment already, so its elements only move to the copy.
+std::string_view moved_element(const segment& seg, std::size_t i, const std::string& copy) {
+  std::string_view e = seg[i];
+  if (e.empty()) return {};
+  return {copy.data() + (e.data() - seg.text.data()), e.size()};
+}
+
+}  // namespace
+
 void party::set_name(const segment& seg) {
   nm1.assign(seg.text);
-  std::string_view el[10];
-  // The element separator is the byte after the tag in the copied text.
-  char sep = nm1.size() > 3 ? nm1[3] : '*';
-  split_components(nm1, sep, el, 10);
-  last = el[3];
-  first = el[4];
-  middle = el[5];
-  suffix = el[7];
-  qualifier = el[8];
-  id = el[9];
+  last = moved_element(seg, 3, nm1);
+  first = moved_element(seg, 4, nm1);
+  middle = moved_element(seg, 5, nm1);
+  suffix = moved_element(seg, 7, nm1);
+  qualifier = moved_element(seg, 8, nm1);
+  id = moved_element(seg, 9, nm1);
   present = true;
 }
 
 void party::set_demographics(const segment& seg) {
   dmg.assign(seg.text);
-  std::string_view el[4];
-  char sep = dmg.size() > 3 ? dmg[3] : '*';
-  split_components(dmg, sep, el, 4);
-  dob = equals(el[1], "D8") ? el[2] : std::string_view();
-  gender = el[3];
+  dob = equals(seg[1], "D8") ? moved_element(seg, 2, dmg) : std::string_view();
+  gender = moved_element(seg, 3, dmg);
   present = true;
 }
 
@@ -90,11 +95,12 @@ std::string_view claims_handler::checked_date(const segment& seg, std::size_t el
   return {};
 }
 
-std::string_view claims_handler::checked_amount(const segment& seg, std::size_t element) {
+amount claims_handler::checked_amount(const segment& seg, std::size_t element) {
   std::string_view v = seg[element];
-  if (v.empty() || json::is_plain_decimal(v)) return v;
+  if (v.empty()) return {};
+  if (json::is_plain_decimal(v)) return {v, true};
   std::string tmp;
-  if (json::append_decimal(tmp, v)) return v;
+  if (json::append_decimal(tmp, v)) return {v, false};
   p_.finding(seg, "invalid_amount", "IK403=6",
              fmt::format("{}{:02} is not a valid amount", seg.tag().substr(0, 3), element));
   return {};
@@ -265,7 +271,8 @@ void claims_handler::open_claim(const segment& seg) {
   claim_.first_segment = seg.index;
   claim_.where.set(seg);
   claim_.id = claim_.payer_claim_id = claim_.patient_account = claim_.bill_type = claim_.trace_d9 = {};
-  claim_.service_from = claim_.service_to = claim_.billed = {};
+  claim_.service_from = claim_.service_to = {};
+  claim_.billed = {};
   claim_.statuses.clear();
   claim_.line_statuses.clear();
   claim_.lines.clear();
@@ -279,7 +286,7 @@ void claims_handler::on_stc(const segment& seg, pool<status_entry>& into) {
   for (std::size_t which : {1, 10, 11}) {
     std::string_view comp = seg[which];
     if (comp.empty()) continue;
-    status_entry& s = into.add();
+    status_entry& s = into.add();  // every member is set below
     std::string_view parts[4];
     split_components(comp, c, parts, 4);
     s.category = parts[0];
@@ -296,6 +303,9 @@ void claims_handler::on_stc(const segment& seg, pool<status_entry>& into) {
       s.paid_date = checked_date(seg, 8);
       s.check_number = seg[9];
       s.message = seg[12];
+    } else {
+      s.amount = s.paid_amount = {};
+      s.adjudication_date = s.payment_method = s.paid_date = s.check_number = s.message = {};
     }
   }
   if (seg[1].empty()) p_.finding(seg, "missing_element", "IK403=1", "STC01 claim status is empty");
@@ -329,11 +339,18 @@ void claims_handler::on_dtp(const segment& seg) {
 void claims_handler::on_svc(const segment& seg) {
   if (!claim_.open) return;
   const char c = p_.delims().component;
-  line_ = &claim_.lines.add();
-  std::string_view parts[7];
+  line_ = &claim_.lines.add();  // every member is set below
+  // Left uninitialised (split_components sets all seven): zeroing them first
+  // costs a string instruction per line.
+  union uninitialised {
+    uninitialised() {}
+    std::string_view v[7];
+  } u;
+  std::string_view* parts = u.v;
   split_components(seg[1], c, parts, 7);
   line_->qualifier = parts[0];
   line_->procedure = parts[1];
+  line_->n_modifiers = 0;
   for (std::size_t i = 2; i <= 5; ++i) {
     if (!parts[i].empty()) line_->modifiers[line_->n_modifiers++] = parts[i];
   }
@@ -342,7 +359,9 @@ void claims_handler::on_svc(const segment& seg) {
   line_->paid = checked_amount(seg, 3);
   line_->revenue_code = seg[4];
   line_->units = checked_amount(seg, 7);
+  line_->line_id = line_->date_from = line_->date_to = {};
   line_->first_status = claim_.line_statuses.size();
+  line_->n_statuses = 0;
 }
 
 void claims_handler::close_claim() {
@@ -437,8 +456,8 @@ void claims_handler::write_statuses(const status_entry* b, const status_entry* e
     w_.field("code_list", s->code_list);
     w_.date_field("effective_date", s->effective_date);
     w_.field("action_code", s->action_code);
-    w_.decimal_field("amount", s->amount);
-    w_.decimal_field("paid_amount", s->paid_amount);
+    amount_field("amount", s->amount);
+    amount_field("paid_amount", s->paid_amount);
     w_.date_field("adjudication_date", s->adjudication_date);
     w_.field("payment_method", s->payment_method);
     w_.date_field("paid_date", s->paid_date);
@@ -465,10 +484,10 @@ void claims_handler::write_lines(bool request) {
       w_.end_array();
     }
     w_.field("description", l.description);
-    w_.decimal_field("billed_amount", l.billed);
-    w_.decimal_field("paid_amount", l.paid);
+    amount_field("billed_amount", l.billed);
+    amount_field("paid_amount", l.paid);
     w_.field("revenue_code", l.revenue_code);
-    w_.decimal_field("units", l.units);
+    amount_field("units", l.units);
     if (!l.date_from.empty() && l.date_from == l.date_to) {
       w_.date_field("service_date", l.date_from);
     } else {
@@ -500,10 +519,10 @@ void claims_handler::write_claim() {
   w_.date_field("service_from", claim_.service_from);
   w_.date_field("service_to", claim_.service_to);
   for (const auto& s : claim_.statuses) {
-    if (!s.amount.empty()) { w_.decimal_field("billed_amount", s.amount); break; }
+    if (!s.amount.empty()) { amount_field("billed_amount", s.amount); break; }
   }
   for (const auto& s : claim_.statuses) {
-    if (!s.paid_amount.empty()) { w_.decimal_field("paid_amount", s.paid_amount); break; }
+    if (!s.paid_amount.empty()) { amount_field("paid_amount", s.paid_amount); break; }
   }
   write_statuses(claim_.statuses.begin(), claim_.statuses.end());
   write_lines(false);
@@ -548,7 +567,7 @@ void claims_handler::write_request() {
   if (const party* p = find_party(level_kind::dependent)) write_person("patient", *p);
   w_.date_field("service_from", claim_.service_from);
   w_.date_field("service_to", claim_.service_to);
-  w_.decimal_field("billed_amount", claim_.billed);
+  amount_field("billed_amount", claim_.billed);
   w_.field("payer_claim_id", claim_.payer_claim_id);
   w_.field("bill_type", claim_.bill_type);
   w_.field("patient_account_number", claim_.patient_account);
@@ -579,10 +598,10 @@ void claims_handler::flush_batch(level& l) {
   if (const party* p = find_party(level_kind::receiver)) write_party_org("receiver", *p);
   if (l.kind == level_kind::provider && l.who.present) write_party_org("provider", l.who);
   write_statuses(l.statuses.begin(), l.statuses.end());
-  w_.decimal_field("accepted_count", l.accepted_count);
-  w_.decimal_field("rejected_count", l.rejected_count);
-  w_.decimal_field("accepted_amount", l.accepted_amount);
-  w_.decimal_field("rejected_amount", l.rejected_amount);
+  amount_field("accepted_count", l.accepted_count);
+  amount_field("rejected_count", l.rejected_count);
+  amount_field("accepted_amount", l.accepted_amount);
+  amount_field("rejected_amount", l.rejected_amount);
   p_.write_source(w_, l.trace_segment != 0 ? l.trace_segment : l.first_segment);
   w_.end_object();
   emit();

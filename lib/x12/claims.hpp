@@ -16,11 +16,11 @@ namespace claimkit::x12 {
 template <typename T>
 class pool {
  public:
+  /// The next element, holding whatever it held before: the caller sets
+  /// every member (resetting a whole entry costs more than the fields do).
   T& add() {
     if (n_ == items_.size()) items_.emplace_back();
-    T& t = items_[n_++];
-    t = T{};
-    return t;
+    return items_[n_++];
   }
   void clear() { n_ = 0; }
   std::size_t size() const { return n_; }
@@ -57,15 +57,25 @@ struct party {
   void clear();
 };
 
+/// An amount or quantity as read, checked: its text, and whether that text
+/// is already a JSON number (most are), so the writer need not look again.
+struct amount {
+  std::string_view text;
+  bool plain = false;
+  bool empty() const { return text.empty(); }
+};
+
 /// One STC composite (STC01, STC10 or STC11) with the STC's other elements.
 /// Views into the reader's (pinned) buffer; dates are raw CCYYMMDD, checked.
 struct status_entry {
-  std::string_view category, code, entity, code_list, effective_date, action_code, amount, paid_amount,
-      adjudication_date, payment_method, paid_date, check_number, message;
+  std::string_view category, code, entity, code_list, effective_date, action_code;
+  x12::amount amount, paid_amount;
+  std::string_view adjudication_date, payment_method, paid_date, check_number, message;
 };
 
 struct service_line {
-  std::string_view qualifier, procedure, description, billed, paid, revenue_code, units, line_id, date_from, date_to;
+  std::string_view qualifier, procedure, description, revenue_code, line_id, date_from, date_to;
+  amount billed, paid, units;
   std::string_view modifiers[4];
   std::size_t n_modifiers = 0;
   std::size_t first_status = 0, n_statuses = 0;  // range in the claim's line_statuses
@@ -91,7 +101,7 @@ class claims_handler : public transaction_handler {
     std::string_view trace;
     std::uint64_t trace_segment = 0;
     pool<status_entry> statuses;
-    std::string_view accepted_count, rejected_count, accepted_amount, rejected_amount;
+    amount accepted_count, rejected_count, accepted_amount, rejected_amount;
     std::uint64_t first_segment = 0;
     segment_position where;
     bool pending = false;  // has batch data not yet written
@@ -99,7 +109,8 @@ class claims_handler : public transaction_handler {
     bool has_children = false;
   };
   struct claim {
-    std::string_view id, payer_claim_id, patient_account, bill_type, trace_d9, service_from, service_to, billed;
+    std::string_view id, payer_claim_id, patient_account, bill_type, trace_d9, service_from, service_to;
+    amount billed;
     pool<status_entry> statuses;
     pool<status_entry> line_statuses;
     pool<service_line> lines;
@@ -124,7 +135,12 @@ class claims_handler : public transaction_handler {
   const party* find_party(level_kind k) const;
   bool claim_level() const;
   std::string_view checked_date(const segment& seg, std::size_t element);
-  std::string_view checked_amount(const segment& seg, std::size_t element);
+  amount checked_amount(const segment& seg, std::size_t element);
+  template <std::size_t N>
+  void amount_field(const char (&key)[N], const amount& a) {
+    if (a.plain) w_.plain_decimal_field(key, a.text);
+    else w_.decimal_field(key, a.text);
+  }
   void write_claim();
   void write_request();
   void write_statuses(const status_entry* b, const status_entry* e);
