@@ -39,8 +39,11 @@ output::~output() {
 }
 
 void output::flush() {
-  const char* p = buf_.data();
-  std::size_t left = buf_.size();
+  write_all(buf_.data(), buf_.size());
+  buf_.clear();
+}
+
+void output::write_all(const char* p, std::size_t left) {
   while (left > 0) {
     ssize_t n = ::write(fd_, p, left);
     if (n < 0) {
@@ -56,7 +59,6 @@ void output::flush() {
     p += n;
     left -= static_cast<std::size_t>(n);
   }
-  buf_.clear();
 }
 
 void output::close() {

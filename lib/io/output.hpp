@@ -28,6 +28,16 @@ class output {
     if (buf_.size() >= kHighWater) flush();
   }
   void flush();
+  /// Writes s after what is buffered. A large s with nothing buffered goes
+  /// straight to the descriptor, not copied into the buffer first.
+  void write(std::string_view s) {
+    if (buf_.empty() && s.size() >= kHighWater) {
+      write_all(s.data(), s.size());
+      return;
+    }
+    buf_.append(s);
+    maybe_flush();
+  }
   /// Flushes and, for regular files, fsyncs and closes; errors are reported.
   void close();
   const std::string& name() const { return name_; }
@@ -39,6 +49,7 @@ class output {
   bool owned_;
   std::string name_;
   std::string buf_;
+  void write_all(const char* p, std::size_t left);
 };
 
 }  // namespace claimkit::io

@@ -24,6 +24,9 @@ class fast_writer {
     cur_ = buf_.get();
     first_ = true;
   }
+  /// Starts a record after those already written (which stay).
+  void begin_record() { first_ = true; }
+  std::size_t size() const { return static_cast<std::size_t>(cur_ - buf_.get()); }
   void append_to(std::string& out) const { out.append(buf_.get(), static_cast<std::size_t>(cur_ - buf_.get())); }
   std::string_view view() const { return {buf_.get(), static_cast<std::size_t>(cur_ - buf_.get())}; }
 

@@ -71,6 +71,7 @@ void claims_handler::end(bool complete) {
     if (levels_[i].pending) flush_batch(levels_[i]);
   }
   set_depth(0);
+  p_.flush_records(w_);
   p_.unpin();
 }
 
@@ -377,8 +378,7 @@ void claims_handler::close_claim() {
 
 void claims_handler::emit() {
   w_.newline();
-  w_.append_to(p_.out());
-  p_.record_done();
+  p_.record_done(w_);
 }
 
 void claims_handler::write_context() {
@@ -504,7 +504,7 @@ void claims_handler::write_lines(bool request) {
 }
 
 void claims_handler::write_claim() {
-  w_.clear();
+  w_.begin_record();
   w_.begin_object();
   w_.key("type");
   w_.literal("\"claim_status\"");
@@ -532,7 +532,7 @@ void claims_handler::write_claim() {
 }
 
 void claims_handler::write_request() {
-  w_.clear();
+  w_.begin_record();
   w_.begin_object();
   w_.key("type");
   w_.literal("\"claim_status_request\"");
@@ -584,7 +584,7 @@ void claims_handler::flush_batch(level& l) {
     p_.unpin();
     return;
   }
-  w_.clear();
+  w_.begin_record();
   w_.begin_object();
   w_.key("type");
   w_.literal("\"batch_status\"");

@@ -91,6 +91,8 @@ class claims_handler : public transaction_handler {
   void begin(const segment& st) override;
   void on_segment(const segment& seg) override;
   void end(bool complete) override;
+  /// Writes the records gathered so far.
+  void finish() { p_.flush_records(w_); }
 
  private:
   enum class level_kind { source, receiver, provider, subscriber, dependent, other };

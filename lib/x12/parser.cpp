@@ -68,6 +68,11 @@ parser::parser(io::output& out, cli::reporter& rep, parse_options opts)
 
 parser::~parser() = default;
 
+void parser::flush_pending() {
+  if (segments_handler_) static_cast<segment_records&>(*segments_handler_).finish();
+  if (claims_) static_cast<claims_handler&>(*claims_).finish();
+}
+
 void parser::record_done() {
   ++stats_.records;
   if (strict_) stage_->record_done(); else out_.maybe_flush();
@@ -395,6 +400,7 @@ void parser::parse(io::input& in) {
     last.offset = seg.offset;
     last.line = seg.line;
   }
+  flush_pending();
   report_notices(r.notices());
   reader_ = nullptr;
   if (!r.saw_isa()) {
@@ -422,6 +428,7 @@ int parse_all(cli::context& ctx, const parse_options& opts) {
     } catch (const error& e) {
       if (e.code() != cli::exit_code::io) throw;
       // One unreadable file must not lose the others: say so, go on, exit 3.
+      p.flush_pending();
       ctx.report.fatal(e.what());
       unreadable = true;
     }

@@ -64,6 +64,8 @@ class parser {
   parser(io::output& out, cli::reporter& rep, parse_options opts);
   ~parser();
   void parse(io::input& in);
+  /// Writes records that handlers still hold (after an input failed midway).
+  void flush_pending();
   const parse_stats& stats() const { return stats_; }
 
   // --- for transaction handlers ---
@@ -72,6 +74,27 @@ class parser {
   /// The buffer records are appended to; call record_done() after each.
   std::string& out() { return strict_ ? stage_->buffer() : out_.buffer(); }
   void record_done();
+  /// For handlers that render records into a json::fast_writer and call
+  /// this after each one: the records gather in the writer and leave in
+  /// large writes (straight from it, no copy), or go to the stage at once
+  /// under --strict. A handler calls flush_records() before its records
+  /// could be followed by anybody else's (at the end of its transaction).
+  template <typename Writer>
+  void record_done(Writer& w) {
+    if (strict_) {
+      w.append_to(stage_->buffer());
+      w.clear();
+      record_done();
+      return;
+    }
+    ++stats_.records;
+    if (w.size() >= io::output::kHighWater) flush_records(w);
+  }
+  template <typename Writer>
+  void flush_records(Writer& w) {
+    if (!strict_ && w.size() > 0) out_.write(w.view());
+    w.clear();
+  }
   /// Writes the "source" member for a record whose first segment is seg_index.
   template <typename Writer>
   void write_source(Writer& w, std::uint64_t seg_index) {

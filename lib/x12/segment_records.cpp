@@ -48,7 +48,7 @@ void segment_records::on_segment(const segment& seg) {
     std::swap(w_, part_);
     source_stale_ = envelope_segment;
   }
-  w_.clear();
+  w_.begin_record();
   w_.begin_object();
   w_.key("type");
   w_.literal("\"segment\"");
@@ -77,8 +77,9 @@ void segment_records::on_segment(const segment& seg) {
   w_.end_object();
   w_.end_object();
   w_.newline();
-  w_.append_to(p_.out());
-  p_.record_done();
+  p_.record_done(w_);
 }
+
+void segment_records::finish() { p_.flush_records(w_); }
 
 }  // namespace claimkit::x12

@@ -15,6 +15,8 @@ class segment_records : public transaction_handler {
   void begin(const segment&) override {}
   void on_segment(const segment& seg) override;
   void end(bool) override {}
+  /// Writes the records gathered so far (call at the end of each input).
+  void finish();
 
  private:
   void write_element(std::string_view e);
