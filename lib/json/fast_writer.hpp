@@ -206,7 +206,12 @@ class fast_writer {
   }
   // Copies v to p (kSlack bytes of room) when no byte of it needs escaping;
   // false (p's contents unspecified) otherwise.
-  static bool copy_plain(char* p, std::string_view v) {
+  [[gnu::always_inline]] static bool copy_plain(char* p, std::string_view v) {
+    if (v.size() <= 16 && readable32(v.data())) {  // most values: one vector
+      __m128i x = _mm_loadu_si128(unknown_extent(v.data()));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(p), x);
+      return (needs_escape(x) & ((1u << v.size()) - 1)) == 0;
+    }
     if (v.size() <= 32 && readable32(v.data())) {
       auto* d = reinterpret_cast<__m128i*>(p);
       const auto* s = unknown_extent(v.data());
@@ -237,7 +242,7 @@ class fast_writer {
     if (!first_) put(',');
     first_ = false;
   }
-  void put(char c) {
+  [[gnu::always_inline]] void put(char c) {
     need(1);
     *cur_++ = c;
   }

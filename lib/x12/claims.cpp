@@ -96,10 +96,8 @@ std::string_view claims_handler::checked_date(const segment& seg, std::size_t el
   return {};
 }
 
-amount claims_handler::checked_amount(const segment& seg, std::size_t element) {
+amount claims_handler::checked_amount_slow(const segment& seg, std::size_t element) {
   std::string_view v = seg[element];
-  if (v.empty()) return {};
-  if (json::is_plain_decimal(v)) return {v, true};
   std::string tmp;
   if (json::append_decimal(tmp, v)) return {v, false};
   p_.finding(seg, "invalid_amount", "IK403=6",
@@ -288,12 +286,7 @@ void claims_handler::on_stc(const segment& seg, pool<status_entry>& into) {
     std::string_view comp = seg[which];
     if (comp.empty()) continue;
     status_entry& s = into.add();  // every member is set below
-    std::string_view parts[4];
-    split_components(comp, c, parts, 4);
-    s.category = parts[0];
-    s.code = parts[1];
-    s.entity = parts[2];
-    s.code_list = parts[3];
+    split_components(comp, c, s.composite, 4);
     s.effective_date = effective;
     s.action_code = seg[3];
     if (which == 1) {
@@ -341,21 +334,7 @@ void claims_handler::on_svc(const segment& seg) {
   if (!claim_.open) return;
   const char c = p_.delims().component;
   line_ = &claim_.lines.add();  // every member is set below
-  // Left uninitialised (split_components sets all seven): zeroing them first
-  // costs a string instruction per line.
-  union uninitialised {
-    uninitialised() {}
-    std::string_view v[7];
-  } u;
-  std::string_view* parts = u.v;
-  split_components(seg[1], c, parts, 7);
-  line_->qualifier = parts[0];
-  line_->procedure = parts[1];
-  line_->n_modifiers = 0;
-  for (std::size_t i = 2; i <= 5; ++i) {
-    if (!parts[i].empty()) line_->modifiers[line_->n_modifiers++] = parts[i];
-  }
-  line_->description = parts[6];
+  split_components(seg[1], c, line_->svc01, 7);
   line_->billed = checked_amount(seg, 2);
   line_->paid = checked_amount(seg, 3);
   line_->revenue_code = seg[4];
@@ -450,10 +429,10 @@ void claims_handler::write_statuses(const status_entry* b, const status_entry* e
   w_.begin_array();
   for (const status_entry* s = b; s != e; ++s) {
     w_.begin_object();
-    w_.field("category", s->category);
-    w_.field("code", s->code);
-    w_.field("entity", s->entity);
-    w_.field("code_list", s->code_list);
+    w_.field("category", s->category());
+    w_.field("code", s->code());
+    w_.field("entity", s->entity());
+    w_.field("code_list", s->code_list());
     w_.date_field("effective_date", s->effective_date);
     w_.field("action_code", s->action_code);
     amount_field("amount", s->amount);
@@ -475,15 +454,18 @@ void claims_handler::write_lines(bool request) {
   for (const auto& l : claim_.lines) {
     w_.begin_object();
     w_.field("line_id", l.line_id);
-    w_.field("procedure", l.procedure);
-    w_.field("procedure_qualifier", l.qualifier);
-    if (l.n_modifiers > 0) {
+    w_.field("procedure", l.procedure());
+    w_.field("procedure_qualifier", l.qualifier());
+    const std::string_view* mods = l.svc01 + 2;  // SVC01-3 to -6; empty ones left out
+    if (!(mods[0].empty() && mods[1].empty() && mods[2].empty() && mods[3].empty())) {
       w_.key("modifiers");
       w_.begin_array();
-      for (std::size_t i = 0; i < l.n_modifiers; ++i) w_.string(l.modifiers[i]);
+      for (std::size_t i = 0; i < 4; ++i) {
+        if (!mods[i].empty()) w_.string(mods[i]);
+      }
       w_.end_array();
     }
-    w_.field("description", l.description);
+    w_.field("description", l.description());
     amount_field("billed_amount", l.billed);
     amount_field("paid_amount", l.paid);
     w_.field("revenue_code", l.revenue_code);

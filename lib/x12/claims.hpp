@@ -68,16 +68,28 @@ struct amount {
 /// One STC composite (STC01, STC10 or STC11) with the STC's other elements.
 /// Views into the reader's (pinned) buffer; dates are raw CCYYMMDD, checked.
 struct status_entry {
-  std::string_view category, code, entity, code_list, effective_date, action_code;
+  // The composite's components, split in place: category, code, entity,
+  // code list. (Split straight into the entry: copying them over from a
+  // scratch array stalls on store forwarding.)
+  std::string_view composite[4];
+  std::string_view category() const { return composite[0]; }
+  std::string_view code() const { return composite[1]; }
+  std::string_view entity() const { return composite[2]; }
+  std::string_view code_list() const { return composite[3]; }
+  std::string_view effective_date, action_code;
   x12::amount amount, paid_amount;
   std::string_view adjudication_date, payment_method, paid_date, check_number, message;
 };
 
 struct service_line {
-  std::string_view qualifier, procedure, description, revenue_code, line_id, date_from, date_to;
+  // SVC01 split in place: qualifier, procedure, four modifiers (any may be
+  // empty), description.
+  std::string_view svc01[7];
+  std::string_view qualifier() const { return svc01[0]; }
+  std::string_view procedure() const { return svc01[1]; }
+  std::string_view description() const { return svc01[6]; }
+  std::string_view revenue_code, line_id, date_from, date_to;
   amount billed, paid, units;
-  std::string_view modifiers[4];
-  std::size_t n_modifiers = 0;
   std::size_t first_status = 0, n_statuses = 0;  // range in the claim's line_statuses
 };
 
@@ -137,7 +149,15 @@ class claims_handler : public transaction_handler {
   const party* find_party(level_kind k) const;
   bool claim_level() const;
   std::string_view checked_date(const segment& seg, std::size_t element);
-  amount checked_amount(const segment& seg, std::size_t element);
+  [[gnu::always_inline]] amount checked_amount(const segment& seg, std::size_t element) {
+    // Inline: the result then stays in registers (a returned struct read
+    // back from memory stalls on store forwarding).
+    std::string_view v = seg[element];
+    if (v.empty()) return {};
+    if (json::is_plain_decimal(v)) return {v, true};
+    return checked_amount_slow(seg, element);
+  }
+  amount checked_amount_slow(const segment& seg, std::size_t element);
   template <std::size_t N>
   void amount_field(const char (&key)[N], const amount& a) {
     if (a.plain) w_.plain_decimal_field(key, a.text);

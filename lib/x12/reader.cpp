@@ -27,6 +27,12 @@ reader::reader(io::input& in, std::size_t buffer_size, std::size_t max_segment)
 void reader::set_delimiters(const delimiters& d) {
   delims_ = d;
   block_ok_ = false;
+  // A line break is data only when it is the terminator itself.
+  const char term = d.segment;
+  splat_.term = _mm_set1_epi8(term);
+  splat_.element = _mm_set1_epi8(d.element);
+  splat_.break1 = _mm_set1_epi8(term == '\n' ? '\r' : '\n');
+  splat_.break2 = _mm_set1_epi8(term == '\r' ? '\n' : '\r');
 }
 
 void reader::unpin() {
@@ -162,30 +168,31 @@ void reader::split(const char* b, const char* e, segment& seg) {
 }
 
 void reader::scan_block(std::size_t at) {
-  const char term = delims_.segment;
-  const char brk1 = term == '\n' ? '\r' : '\n';
-  const char brk2 = term == '\r' ? '\n' : '\r';
-  const __m128i vt = _mm_set1_epi8(term);
-  const __m128i ve = _mm_set1_epi8(delims_.element);
-  const __m128i vb1 = _mm_set1_epi8(brk1);
-  const __m128i vb2 = _mm_set1_epi8(brk2);
-  block_ = {};
+  const __m128i vt = _mm_load_si128(&splat_.term);
+  const __m128i ve = _mm_load_si128(&splat_.element);
+  const __m128i vb1 = _mm_load_si128(&splat_.break1);
+  const __m128i vb2 = _mm_load_si128(&splat_.break2);
   const char* p = buf_.get() + at;  // kPad readable bytes follow end_
+  std::uint64_t term = 0, element = 0, line_break = 0;
+#pragma GCC unroll 4
   for (unsigned k = 0; k < 64; k += 16) {
     __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + k));
-    block_.term |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(b, vt)))) << k;
-    block_.element |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(b, ve)))) << k;
-    block_.line_break |= static_cast<std::uint64_t>(static_cast<unsigned>(
-                             _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(b, vb1), _mm_cmpeq_epi8(b, vb2)))))
-                         << k;
+    term |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(b, vt)))) << k;
+    element |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(b, ve)))) << k;
+    line_break |= static_cast<std::uint64_t>(static_cast<unsigned>(
+                      _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(b, vb1), _mm_cmpeq_epi8(b, vb2)))))
+                  << k;
   }
   std::size_t avail = end_ - at;
-  if (avail < 64) {
+  if (avail < 64) [[unlikely]] {
     std::uint64_t valid = (std::uint64_t{1} << avail) - 1;
-    block_.term &= valid;
-    block_.element &= valid;
-    block_.line_break &= valid;
+    term &= valid;
+    element &= valid;
+    line_break &= valid;
   }
+  block_.term = term;
+  block_.element = element;
+  block_.line_break = line_break;
   block_at_ = at;
   block_ok_ = true;
 }

@@ -2,6 +2,8 @@
 
 #include "core/buffers.hpp"
 
+#include <emmintrin.h>
+
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -79,6 +81,10 @@ class reader {
   } block_;
   std::size_t block_at_ = 0;
   bool block_ok_ = false;
+  // The delimiters scan_block looks for, each in every byte of a vector.
+  struct splats {
+    __m128i term, element, break1, break2;
+  } splat_;
 };
 
 }  // namespace claimkit::x12

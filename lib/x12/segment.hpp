@@ -94,7 +94,7 @@ struct segment {
 
   std::string_view tag() const { return elements.empty() ? std::string_view() : elements[0]; }
   /// Element i (1-based, as in "STC01"); empty when absent.
-  std::string_view operator[](std::size_t i) const { return i < elements.size() ? elements[i] : std::string_view(); }
+  [[gnu::always_inline]] std::string_view operator[](std::size_t i) const { return i < elements.size() ? elements[i] : std::string_view(); }
   std::size_t size() const { return elements.empty() ? 0 : elements.size() - 1; }
   bool is(std::string_view t) const { return tag() == t; }
 };

@@ -22,13 +22,14 @@ inline bool valid_date(std::string_view d8) {
   constexpr std::uint64_t kHigh = 0xF0F0F0F0F0F0F0F0u, kThrees = 0x3030303030303030u;
   if ((x & kHigh) != kThrees || ((x + 0x0606060606060606u) & kHigh) != kThrees) return false;
   x -= kThrees;  // the digit values, first character in the low byte
-  auto at = [x](int i) { return static_cast<int>((x >> (8 * i)) & 0xff); };
-  int y = at(0) * 1000 + at(1) * 100 + at(2) * 10 + at(3);
-  int m = at(4) * 10 + at(5);
-  int day = at(6) * 10 + at(7);
-  if (m < 1 || m > 12 || day < 1) return false;
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  auto at = [x](int i) { return static_cast<unsigned>((x >> (8 * i)) & 0xff); };
+  const unsigned m = at(4) * 10 + at(5);
+  const unsigned day = at(6) * 10 + at(7);
+  if (m - 1 >= 12 || day - 1 >= 31) return false;
+  if (day <= 28) return true;  // every month has them: no table, no year
+  static constexpr unsigned char kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (day <= kDays[m - 1]) return true;
+  const unsigned y = at(0) * 1000 + at(1) * 100 + at(2) * 10 + at(3);
   return m == 2 && day == 29 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0);
 }
 
