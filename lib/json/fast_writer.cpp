@@ -51,6 +51,19 @@ void fast_writer::string(std::string_view v) {
   cur_ += tmp.size();
 }
 
+void fast_writer::value_after_key(char* p, std::string_view v) {
+  if (copy_plain(p, v)) {
+    p += v.size();
+    *p++ = '"';
+    cur_ = p;
+    first_ = false;
+    return;
+  }
+  first_ = true;  // the key is written; string() adds no comma
+  cur_ = p - 1;
+  string(v);
+}
+
 void fast_writer::integer(std::uint64_t v) {
   sep();
   need(24);

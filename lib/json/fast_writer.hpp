@@ -95,16 +95,20 @@ class fast_writer {
     need(N + v.size() + 8 + kSlack);
     char* p = open_key<N>(cur_, k);
     *p++ = '"';
-    if (!copy_plain(p, v)) {
-      first_ = true;  // the key is written; string() adds no comma
-      cur_ = p - 1;
-      string(v);
-      return;
+    // The usual value: short, printable, nothing to escape. Anything else
+    // goes out of line, so this path needs few registers.
+    if (v.size() <= 16 && readable32(v.data())) [[likely]] {
+      __m128i x = _mm_loadu_si128(unknown_extent(v.data()));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(p), x);
+      if ((needs_escape(x) & ((1u << v.size()) - 1)) == 0) [[likely]] {
+        p += v.size();
+        *p++ = '"';
+        cur_ = p;
+        first_ = false;
+        return;
+      }
     }
-    p += v.size();
-    *p++ = '"';
-    cur_ = p;
-    first_ = false;
+    value_after_key(p, v);
   }
   void field(std::string_view k, std::string_view v) {
     if (v.empty()) return;
@@ -197,7 +201,7 @@ class fast_writer {
     asm("" : "+r"(p));
     return reinterpret_cast<const __m128i*>(p);
   }
-  static unsigned needs_escape(__m128i x) {
+  [[gnu::always_inline]] static unsigned needs_escape(__m128i x) {
     // As signed bytes, below 0x20 catches the controls and everything >= 0x80.
     __m128i bad = _mm_or_si128(
         _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)), _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f))),
@@ -237,6 +241,8 @@ class fast_writer {
 #endif
   }
   void decimal_slow(std::string_view v);
+  // field() past its fast path: p is just after the opening quote.
+  [[gnu::noinline]] void value_after_key(char* p, std::string_view v);
 
   void sep() {
     if (!first_) put(',');

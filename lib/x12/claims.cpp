@@ -10,12 +10,6 @@
 namespace claimkit::x12 {
 namespace {
 
-bool valid_d8(std::string_view d8) { return valid_date(d8); }
-
-}  // namespace
-
-namespace {
-
 // Element i of seg as a view into copy, a copy of seg.text: the reader has
 // split the segment already, so its elements only move to the copy.
 std::string_view moved_element(const segment& seg, std::size_t i, const std::string& copy) {
@@ -88,9 +82,7 @@ const party* claims_handler::find_party(level_kind k) const {
   return nullptr;
 }
 
-std::string_view claims_handler::checked_date(const segment& seg, std::size_t element) {
-  std::string_view d8 = seg[element];
-  if (d8.empty() || valid_d8(d8)) return d8;
+std::string_view claims_handler::bad_date(const segment& seg, std::size_t element) {
   p_.finding(seg, "invalid_date", "IK403=8",
              fmt::format("{}{:02} is not a valid CCYYMMDD date", seg.tag().substr(0, 3), element));
   return {};
@@ -311,13 +303,13 @@ void claims_handler::on_dtp(const segment& seg) {
   std::string_view from, to;
   bool ok;
   if (equals(seg[2], "RD8")) {
-    ok = value.size() == 17 && value[8] == '-' && valid_d8(value.substr(0, 8)) && valid_d8(value.substr(9, 8));
+    ok = value.size() == 17 && value[8] == '-' && valid_date(value.substr(0, 8)) && valid_date(value.substr(9, 8));
     if (ok) {
       from = value.substr(0, 8);
       to = value.substr(9, 8);
     }
   } else {
-    ok = valid_d8(value);
+    ok = valid_date(value);
     if (ok) from = to = value;
   }
   if (!ok) p_.finding(seg, "invalid_date", "IK403=8", "DTP03 service date is not a valid date or range");

@@ -8,6 +8,7 @@
 
 #include "json/fast_writer.hpp"
 #include "x12/parser.hpp"
+#include "x12/values.hpp"
 
 namespace claimkit::x12 {
 
@@ -148,7 +149,12 @@ class claims_handler : public transaction_handler {
   }
   const party* find_party(level_kind k) const;
   bool claim_level() const;
-  std::string_view checked_date(const segment& seg, std::size_t element);
+  [[gnu::always_inline]] std::string_view checked_date(const segment& seg, std::size_t element) {
+    std::string_view d8 = seg[element];
+    if (d8.empty() || valid_date(d8)) return d8;
+    return bad_date(seg, element);
+  }
+  std::string_view bad_date(const segment& seg, std::size_t element);  // reports; returns empty
   [[gnu::always_inline]] amount checked_amount(const segment& seg, std::size_t element) {
     // Inline: the result then stays in registers (a returned struct read
     // back from memory stalls on store forwarding).

@@ -14,7 +14,7 @@ namespace claimkit::x12 {
 bool convert_date(std::string_view d8, std::string& out);
 
 /// True when d8 is a real CCYYMMDD calendar date (no allocation).
-inline bool valid_date(std::string_view d8) {
+[[gnu::always_inline]] inline bool valid_date(std::string_view d8) {
   if (d8.size() != 8) return false;
   std::uint64_t x;
   std::memcpy(&x, d8.data(), 8);
@@ -41,10 +41,19 @@ bool valid_npi(std::string_view npi);
 
 /// True when a segment identifier has the X12 shape: 2-3 upper-case letters or digits, starting with a letter.
 inline bool valid_segment_id(std::string_view tag) {
-  auto upper = [](char c) { return static_cast<unsigned char>(c - 'A') < 26; };
-  auto alnum = [&](char c) { return upper(c) || static_cast<unsigned char>(c - '0') < 10; };
-  if (tag.size() < 2 || tag.size() > 3 || !upper(tag[0]) || !alnum(tag[1])) return false;
-  return tag.size() == 2 || alnum(tag[2]);
+  // Per byte: 1 = upper-case letter, 2 = letter or digit.
+  static constexpr auto kClass = [] {
+    struct table {
+      unsigned char c[256] = {};
+    } t;
+    for (int ch = 'A'; ch <= 'Z'; ++ch) t.c[ch] = 3;
+    for (int ch = '0'; ch <= '9'; ++ch) t.c[ch] = 2;
+    return t;
+  }();
+  auto cls = [](char ch) { return kClass.c[static_cast<unsigned char>(ch)]; };
+  if (tag.size() - 2 > 1) return false;  // 2 or 3 characters
+  unsigned ok = cls(tag[0]) & cls(tag[1]) & (tag.size() == 2 ? 2u : cls(tag[2]));
+  return (cls(tag[0]) & 1u) != 0 && (ok & 2u) != 0;
 }
 
 }  // namespace claimkit::x12
