@@ -30,8 +30,7 @@ constexpr std::array<bool, 256> make_escape_table() {
 constexpr auto kEscape = make_escape_table();
 }  // namespace
 
-void fast_writer::string(std::string_view v) {
-  sep();
+void fast_writer::string_slow(std::string_view v) {
   // Fast path: printable ASCII without quotes or backslashes is copied as is.
   bool plain = true;
   for (char ch : v) plain &= !kEscape[static_cast<unsigned char>(ch)];
@@ -59,9 +58,9 @@ void fast_writer::value_after_key(char* p, std::string_view v) {
     first_ = false;
     return;
   }
-  first_ = true;  // the key is written; string() adds no comma
-  cur_ = p - 1;
-  string(v);
+  first_ = false;
+  cur_ = p - 1;  // the key is written: the value follows it
+  string_slow(v);
 }
 
 void fast_writer::integer(std::uint64_t v) {

@@ -55,7 +55,25 @@ class fast_writer {
     cur_ = open_key<N>(cur_, k);
     first_ = true;
   }
-  void string(std::string_view v);
+  /// A string value: a short printable one is copied in one vector move;
+  /// the rest (long, or needing escapes) goes out of line.
+  void string(std::string_view v) {
+    sep();
+    need(v.size() + 2 + kSlack);
+    char* p = cur_;
+    *p++ = '"';
+    if (v.size() <= 16 && readable32(v.data())) [[likely]] {
+      __m128i x = _mm_loadu_si128(unknown_extent(v.data()));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(p), x);
+      if ((needs_escape(x) & ((1u << v.size()) - 1)) == 0) [[likely]] {
+        p += v.size();
+        *p++ = '"';
+        cur_ = p;
+        return;
+      }
+    }
+    string_slow(v);
+  }
   void literal(std::string_view v) {  // verbatim JSON text
     sep();
     need(v.size() + kSlack);
@@ -88,7 +106,7 @@ class fast_writer {
 
   /// "k":"v" for a non-empty v; nothing for an empty one.
   template <std::size_t N>
-  void field(const char (&k)[N], std::string_view v) {
+  [[gnu::always_inline]] void field(const char (&k)[N], std::string_view v) {
     if (v.empty()) return;
     // Fused key and value: one capacity check, and for the usual short
     // printable ASCII value one check-and-copy with no escaping.
@@ -139,14 +157,14 @@ class fast_writer {
   /// decimal_field for a value already known to be a plain JSON number
   /// (is_plain_decimal): no second look at its digits.
   template <std::size_t N>
-  void plain_decimal_field(const char (&k)[N], std::string_view v) {
+  [[gnu::always_inline]] void plain_decimal_field(const char (&k)[N], std::string_view v) {
     need(N + v.size() + 4 + kSlack);
     char* p = open_key<N>(cur_, k);
     cur_ = copy_short(p, v);
     first_ = false;
   }
   template <std::size_t N>
-  void date_field(const char (&k)[N], std::string_view d8) {
+  [[gnu::always_inline]] void date_field(const char (&k)[N], std::string_view d8) {
     if (d8.empty()) return;
     need(N + 16);
     char* p = open_key<N>(cur_, k);
@@ -241,6 +259,8 @@ class fast_writer {
 #endif
   }
   void decimal_slow(std::string_view v);
+  // string() past its fast path (the separator is written, nothing else).
+  [[gnu::noinline]] void string_slow(std::string_view v);
   // field() past its fast path: p is just after the opening quote.
   [[gnu::noinline]] void value_after_key(char* p, std::string_view v);
 
