@@ -45,6 +45,12 @@ constexpr std::uint32_t kSE = tag_code("SE");
 constexpr std::uint32_t kST = tag_code("ST");
 constexpr std::uint32_t kTA1 = tag_code("TA1");
 
+// The envelope segments the parser handles itself.
+constexpr bool is_control(std::uint32_t code) {
+  return code == kISA || code == kIEA || code == kGS || code == kGE || code == kST || code == kSE ||
+         code == kTA1;
+}
+
 bool is_set_id(std::string_view s) {
   if (s.size() != 3) return false;
   for (char c : s) {
@@ -352,6 +358,18 @@ void parser::parse(io::input& in) {
     any = true;
     ++stats_.segments;
     delims_ = r.delims();
+    // Most segments are ordinary, whole, and inside a transaction set that
+    // has a handler: straight to it.
+    if (fast_path_ok() && !seg.too_long && !seg.unterminated && !is_control(seg.code) &&
+        valid_segment_id(seg.tag())) {
+      ++st_segments_;
+      env_.position = st_segments_;
+      handler_->on_segment(seg);
+      last.index = seg.index;
+      last.offset = seg.offset;
+      last.line = seg.line;
+      continue;
+    }
     if (seg.too_long) {
       problem(seg, "segment_too_long", "IK304=8", "segment longer than the 64 MiB limit; skipped");
       if (in_st_) ++st_segments_;

@@ -128,6 +128,8 @@ class parser {
   void problem(const segment& seg, std::string_view kind, std::string_view code, std::string_view message);
 
  private:
+  // Inside a transaction set with a handler, in claims mode.
+  bool fast_path_ok() const { return in_st_ && handler_ != nullptr && !opts_.segments; }
   enum class scope { transaction, group, interchange };
   void report(cli::severity sev, std::uint64_t line, std::uint64_t index, std::uint64_t offset,
               std::string_view segment_id, std::string_view text, std::string_view kind, std::string_view code,
