@@ -62,15 +62,9 @@ class fast_writer {
     need(v.size() + 2 + kSlack);
     char* p = cur_;
     *p++ = '"';
-    if (v.size() <= 16 && readable32(v.data())) [[likely]] {
-      __m128i x = _mm_loadu_si128(unknown_extent(v.data()));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(p), x);
-      if ((needs_escape(x) & ((1u << v.size()) - 1)) == 0) [[likely]] {
-        p += v.size();
-        *p++ = '"';
-        cur_ = p;
-        return;
-      }
+    if (short_plain_value(p, v)) [[likely]] {
+      cur_ = p;
+      return;
     }
     string_slow(v);
   }
@@ -113,18 +107,12 @@ class fast_writer {
     need(N + v.size() + 8 + kSlack);
     char* p = open_key<N>(cur_, k);
     *p++ = '"';
-    // The usual value: short, printable, nothing to escape. Anything else
-    // goes out of line, so this path needs few registers.
-    if (v.size() <= 16 && readable32(v.data())) [[likely]] {
-      __m128i x = _mm_loadu_si128(unknown_extent(v.data()));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(p), x);
-      if ((needs_escape(x) & ((1u << v.size()) - 1)) == 0) [[likely]] {
-        p += v.size();
-        *p++ = '"';
-        cur_ = p;
-        first_ = false;
-        return;
-      }
+    // Anything but a short printable value goes out of line, so this path
+    // needs few registers.
+    if (short_plain_value(p, v)) [[likely]] {
+      cur_ = p;
+      first_ = false;
+      return;
     }
     value_after_key(p, v);
   }
@@ -228,12 +216,26 @@ class fast_writer {
   }
   // Copies v to p (kSlack bytes of room) when no byte of it needs escaping;
   // false (p's contents unspecified) otherwise.
+  // The usual string value, at p (just after its opening quote): at most 16
+  // bytes, nothing to escape. Copies it and its closing quote in one vector
+  // move and advances p; false when v is not such a value (p unchanged, the
+  // bytes after it unspecified).
+  [[gnu::always_inline]] static bool short_plain_value(char*& p, std::string_view v) {
+    if (!short16(p, v)) return false;
+    p += v.size();
+    *p++ = '"';
+    return true;
+  }
+  // Copies v (at most 16 bytes, readable32) to p in one vector move; true
+  // when no byte of it needs escaping.
+  [[gnu::always_inline]] static bool short16(char* p, std::string_view v) {
+    if (v.size() > 16 || !readable32(v.data())) return false;
+    __m128i x = _mm_loadu_si128(unknown_extent(v.data()));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(p), x);
+    return (needs_escape(x) & ((1u << v.size()) - 1)) == 0;
+  }
   [[gnu::always_inline]] static bool copy_plain(char* p, std::string_view v) {
-    if (v.size() <= 16 && readable32(v.data())) {  // most values: one vector
-      __m128i x = _mm_loadu_si128(unknown_extent(v.data()));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(p), x);
-      return (needs_escape(x) & ((1u << v.size()) - 1)) == 0;
-    }
+    if (v.size() <= 16 && readable32(v.data())) return short16(p, v);  // most values: one vector
     if (v.size() <= 32 && readable32(v.data())) {
       auto* d = reinterpret_cast<__m128i*>(p);
       const auto* s = unknown_extent(v.data());
