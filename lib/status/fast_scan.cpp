@@ -7,6 +7,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 namespace claimkit::status::fast {
 namespace {
@@ -283,39 +286,6 @@ const char* skip_ws(const char* p, const char* e) {
 }
 
 namespace {
-json::kind kind_of(char c);
-constexpr std::size_t kNone = ~std::size_t{0};
-std::size_t structural_at(const char* p);
-const char* walk_container(std::size_t& j);
-}  // namespace
-
-// Past the end of the (valid) value at p.
-const char* skip_value(const char* p, const char* e) {
-  char c = *p;
-  if (c == '"') return skip_string(p, e);
-  if (c == '{' || c == '[') {
-    std::size_t j = structural_at(p);
-    if (j != kNone) return walk_container(j);
-    int depth = 0;
-    while (p < e) {
-      char x = *p;
-      if (x == '"') {
-        p = skip_string(p, e);
-        continue;
-      }
-      if (x == '{' || x == '[') ++depth;
-      else if (x == '}' || x == ']') {
-        if (--depth == 0) return p + 1;
-      }
-      ++p;
-    }
-    return e;
-  }
-  while (p < e && *p != ',' && *p != '}' && *p != ']' && !is_ws(*p)) ++p;
-  return p;
-}
-
-namespace {
 
 json::kind kind_of(char c) {
   switch (c) {
@@ -329,14 +299,265 @@ json::kind kind_of(char c) {
   }
 }
 
-}  // namespace
-
 // The structural path: records that are plain ASCII without escapes (nearly
 // all of them) are checked block by block. Bit masks of 64 bytes find the
 // quotes and, outside strings, the brackets, colons and commas; the grammar
 // is then checked on those positions alone, and only the short gaps between
-// them (numbers, literals, whitespace) are read byte by byte.
-namespace {
+// them (numbers, literals, whitespace) are read byte by byte. The same pass
+// lists the members of every object in the record, so the splitters below
+// answer from that list instead of reading the record again.
+
+// One object or array of the indexed record.
+struct container {
+  std::uint32_t open = 0, close = 0;   // offsets of its brackets
+  std::uint32_t first = 0, count = 0;  // an object's members: pool of its depth, [first, first + count)
+  std::uint32_t depth = 0;             // the record itself is 1
+};
+
+// Longer lines take the byte-wise path: the index costs about 20 bytes of
+// memory per byte of text at worst.
+constexpr std::size_t kIndexLimit = 4u << 20;
+// Copies of the first structural (a '{') after the last one: a scan that
+// runs past the end meets a '{' where it wants anything else and fails
+// within two steps, so the grammar loop needs no bounds checks.
+constexpr std::size_t kSentinels = 4;
+
+// The record scan_object accepted last on the mask path. Objects of one
+// depth never overlap, so each depth's members are one array in which every
+// object of that depth owns a contiguous range.
+struct record_index {
+  const char* base = nullptr;  // null: no record indexed
+  std::size_t size = 0;
+  std::vector<std::uint32_t> pos;  // structural positions
+  std::vector<container> containers;
+  container* cdata = nullptr;
+  std::uint32_t ccap = 0, nc = 0;  // in document order, so sorted by open
+  std::vector<json::member> pool[kMaxDepth + 1];
+  json::member* data[kMaxDepth + 1] = {};
+  json::member* limit[kMaxDepth + 1] = {};
+  json::member* fill[kMaxDepth + 1] = {};  // next free entry; used only while a record is checked
+  int deepest = 0;
+};
+thread_local record_index g_index;
+// What the splitters read of the indexed record, in a plainly constructed
+// thread_local: read without the guard call g_index costs on every use.
+struct span {
+  const char* base;  // null: no record indexed
+  std::size_t size;
+  const container* containers;
+  std::uint32_t count;
+  json::member* const* data;  // record_index::data
+};
+thread_local span g_plain = {nullptr, 0, nullptr, 0, nullptr};
+
+// Room for more members at depth d, whose next free entry is w: returns w
+// in the new storage.
+[[gnu::noinline, gnu::cold]] json::member* grow_pool(record_index& x, int d, json::member* w) {
+  const std::size_t used = static_cast<std::size_t>(w - x.data[d]);
+  std::vector<json::member>& v = x.pool[d];
+  v.resize(std::max<std::size_t>(64, v.size() * 2));
+  x.data[d] = v.data();
+  x.limit[d] = v.data() + v.size();
+  return v.data() + used;
+}
+
+[[gnu::noinline, gnu::cold]] void grow_containers(record_index& x) {
+  x.containers.resize(std::max<std::size_t>(64, x.containers.size() * 2));
+  x.cdata = x.containers.data();
+  x.ccap = static_cast<std::uint32_t>(x.containers.size());
+}
+
+[[gnu::noinline]] bool ws_only(const char* p, std::size_t a, std::size_t b) {
+  for (; a < b; ++a) {
+    if (!is_ws(p[a])) return false;
+  }
+  return true;
+}
+
+// The gap between two structurals holds only whitespace (compact records:
+// none at all, so the call is rare).
+[[gnu::always_inline]] inline bool gap_ws(const char* p, std::uint32_t a, std::uint32_t b) {
+  return a >= b || ws_only(p, a, b);
+}
+
+// The number or literal that fills [a, b) up to whitespace: its end, a moved
+// to its start; null when there is none.
+[[gnu::always_inline]] inline const char* scalar(const char*& a, const char* b, json::kind& k) {
+  while (a < b && is_ws(*a)) ++a;
+  if (a == b) return nullptr;
+  const char* q = a;
+  switch (*q) {
+    case 't':
+      k = json::kind::boolean;
+      return b - q >= 4 && std::memcmp(q, "true", 4) == 0 ? q + 4 : nullptr;
+    case 'f':
+      k = json::kind::boolean;
+      return b - q >= 5 && std::memcmp(q, "false", 5) == 0 ? q + 5 : nullptr;
+    case 'n':
+      k = json::kind::null;
+      return b - q >= 4 && std::memcmp(q, "null", 4) == 0 ? q + 4 : nullptr;
+    default: break;
+  }
+  k = json::kind::number;
+  if (*q == '-') ++q;
+  if (q == b || !is_digit(*q)) return nullptr;
+  if (*q == '0') ++q;
+  else while (q < b && is_digit(*q)) ++q;
+  if (q < b && *q == '.') {
+    ++q;
+    if (q == b || !is_digit(*q)) return nullptr;
+    while (q < b && is_digit(*q)) ++q;
+  }
+  if (q < b && (*q == 'e' || *q == 'E')) {
+    ++q;
+    if (q < b && (*q == '+' || *q == '-')) ++q;
+    if (q == b || !is_digit(*q)) return nullptr;
+    while (q < b && is_digit(*q)) ++q;
+  }
+  return q;
+}
+
+// The grammar over the structural positions s[0..ns) of p[0..n) (followed by
+// kSentinels copies of s[0]), as validator checks it byte by byte; records
+// every container and the members of every object in x. Kept out of line:
+// inlined into its caller it loses registers in the loop that matters.
+[[gnu::noinline]] bool check_structure(const char* p, std::size_t n, const std::uint32_t* s, std::size_t ns,
+                                       record_index& x) {
+  if (ns == 0) return false;
+  const std::uint32_t* const end_of_s = s + ns;
+  std::uint32_t q = s[0];
+  if (p[q] != '{' || !ws_only(p, 0, q)) return false;
+  char open_of[kMaxDepth + 1];  // '{' or '[' at each depth
+  std::uint32_t container_of[kMaxDepth + 1];
+  const char* key_of[kMaxDepth + 1];  // the key a container is the value of
+  std::uint32_t key_len_of[kMaxDepth + 1];
+  int depth = 0;
+  bool in_object = false;
+  json::member* w = nullptr;  // next free member of the current depth
+  json::member* wl = nullptr;
+  std::uint32_t prev = 0;  // past the last byte accounted for
+  const char* key = nullptr;
+  std::uint32_t key_len = 0;
+  char c = '{';
+
+  // One member into the current depth's array.
+  auto emit = [&](const char* k, std::uint32_t kl, const char* v, std::size_t vl, json::kind kind)
+      __attribute__((always_inline)) {
+    if (w == wl) {
+      w = grow_pool(x, depth, w);
+      wl = x.limit[depth];
+    }
+    w->key = std::string_view(k, kl);
+    w->value = std::string_view(v, vl);
+    w->kind = kind;
+    ++w;
+  };
+
+open:  // *s == q opens a container (c); the gap before it is checked
+  if (depth == kMaxDepth) return false;
+  if (depth > 0) x.fill[depth] = w;
+  ++depth;
+  if (depth > x.deepest) {
+    x.deepest = depth;
+    x.fill[depth] = x.data[depth];
+  }
+  w = x.fill[depth];
+  wl = x.limit[depth];
+  open_of[depth] = c;
+  in_object = c == '{';
+  key_of[depth] = key;
+  key_len_of[depth] = key_len;
+  if (x.nc == x.ccap) grow_containers(x);
+  {
+    container& k = x.cdata[x.nc];
+    k.open = q;
+    k.depth = static_cast<std::uint32_t>(depth);
+    k.first = static_cast<std::uint32_t>(w - x.data[depth]);
+  }
+  container_of[depth] = x.nc++;
+  ++s;
+  prev = q + 1;
+  q = *s;
+  if (p[q] == c + 2 && gap_ws(p, prev, q)) {  // {} or [] ('{' + 2 is '}', '[' + 2 is ']')
+    ++s;
+    prev = q + 1;
+    goto close;
+  }
+  if (!in_object) goto value;  // [1]: a scalar comes first
+
+key:
+  q = *s;
+  if (p[q] != '"' || !gap_ws(p, prev, q)) return false;
+  {
+    // Inside a string only quotes are structural: s[1] closes the key.
+    const std::uint32_t close_quote = s[1], colon = s[2];
+    if (p[colon] != ':' || !gap_ws(p, close_quote + 1, colon)) return false;
+    key = p + q + 1;
+    key_len = close_quote - q - 1;
+    s += 3;
+    prev = colon + 1;
+  }
+
+value:
+  q = *s;
+  c = p[q];
+  if (c == '"') {
+    if (!gap_ws(p, prev, q)) return false;
+    const std::uint32_t end = s[1] + 1;
+    s += 2;
+    if (in_object) emit(key, key_len, p + q, end - q, json::kind::string);
+    prev = end;
+    goto after;
+  }
+  if (c == '{' || c == '[') {
+    if (!gap_ws(p, prev, q)) return false;
+    goto open;
+  }
+  {
+    // A number or literal fills the gap before the next structural, which
+    // the next state reads.
+    const char* a = p + prev;
+    json::kind k = json::kind::number;
+    const char* end = scalar(a, p + q, k);
+    if (end == nullptr) return false;
+    prev = static_cast<std::uint32_t>(end - p);
+    if (!gap_ws(p, prev, q)) return false;
+    if (in_object) emit(key, key_len, a, static_cast<std::size_t>(end - a), k);
+  }
+
+after:
+  q = *s;
+  c = p[q];
+  if (!gap_ws(p, prev, q)) return false;
+  ++s;
+  prev = q + 1;
+  if (c == ',') {
+    if (in_object) goto key;
+    goto value;
+  }
+  if (c != open_of[depth] + 2) return false;
+
+close:  // q closes the container of depth; s and prev are past it
+  {
+    container& k = x.cdata[container_of[depth]];
+    k.close = q;
+    k.count = static_cast<std::uint32_t>(w - x.data[depth]) - k.first;
+    x.fill[depth] = w;
+    const std::uint32_t at = k.open;
+    const json::kind kind = in_object ? json::kind::object : json::kind::array;
+    const char* ck = key_of[depth];
+    const std::uint32_t ckl = key_len_of[depth];
+    --depth;
+    if (depth == 0) return s == end_of_s && ws_only(p, prev, n);
+    w = x.fill[depth];
+    wl = x.limit[depth];
+    in_object = open_of[depth] == '{';
+    if (in_object) emit(ck, ckl, p + at, q + 1 - at, kind);
+  }
+  goto after;
+}
+
+enum class outcome { valid, invalid, general };
 
 #if defined(__SSE2__)
 struct block_masks {
@@ -374,20 +595,15 @@ inline std::uint64_t prefix_xor(std::uint64_t x) {
   return x;
 }
 
-enum class outcome { valid, invalid, general };
-
-// Fills pos with the structural positions of t. general: t has a backslash
-// or a non-ASCII byte, which only the byte-wise validator checks.
-outcome index_structurals(std::string_view t, std::vector<std::uint32_t>& pos, std::size_t& count) {
-  const std::size_t n = t.size();
-  if (n >= 0xFFFFFFFFu) return outcome::general;
-  if (pos.size() < n + 72) pos.resize(n + 72);
-  std::uint32_t* out = pos.data();
+// Writes the structural positions of t[0..n) to out (room for n + 72) and
+// their number to count. general: t has a backslash or a non-ASCII byte,
+// which only the byte-wise validator checks.
+[[gnu::noinline]] outcome index_sse2(const char* t, std::size_t n, std::uint32_t* out, std::size_t& count) {
   std::size_t k = 0;
   std::uint64_t carry = 0;  // all ones when the previous block ended inside a string
   char tail[64];
   for (std::size_t at = 0; at < n; at += 64) {
-    const char* blk = t.data() + at;
+    const char* blk = t + at;
     if (n - at < 64) {
       std::memset(tail, ' ', sizeof tail);
       std::memcpy(tail, blk, n - at);
@@ -405,193 +621,270 @@ outcome index_structurals(std::string_view t, std::vector<std::uint32_t>& pos, s
       s &= s - 1;
     }
   }
+  if (carry != 0) return outcome::invalid;  // an unterminated string
   count = k;
   return outcome::valid;
 }
 
-inline bool ws_only(const char* p, std::size_t a, std::size_t b) {
-  for (; a < b; ++a) {
-    if (!is_ws(p[a])) return false;
-  }
-  return true;
+#if defined(__x86_64__) && defined(__GNUC__)
+#define CLAIMKIT_FAST_SCAN_AVX2 1
+// The same on 32-byte registers, where the CPU has them: half the
+// instructions per block, the quote prefix in one carry-less multiply, and
+// positions written eight at a time without a branch per position.
+#define CLAIMKIT_AVX2 __attribute__((target("avx2,bmi,bmi2,pclmul,popcnt")))
+
+CLAIMKIT_AVX2 inline std::uint64_t mask64(__m256i lo, __m256i hi) {
+  return static_cast<std::uint32_t>(_mm256_movemask_epi8(lo)) |
+         (static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm256_movemask_epi8(hi))) << 32);
 }
 
-// The grammar over the structural positions s[0..ns) of t, as validator does
-// it byte by byte; the top-level members go to members.
-bool check_structure(std::string_view t, const std::uint32_t* s, std::size_t ns, std::vector<json::member>& members) {
-  const char* p = t.data();
-  enum class state { object_first, key, array_first, value, after_value };
-  char stack[kMaxDepth];
-  int depth = 0;
-  std::size_t i = 0, prev = 0;
-  std::string_view key;
-  std::size_t value_begin = 0, value_end = 0;
-  json::kind kind{};
-  if (ns == 0 || p[s[0]] != '{' || !ws_only(p, 0, s[0])) return false;
-  stack[depth++] = '{';
-  prev = s[0] + 1;
-  i = 1;
-  state st = state::object_first;
-  for (;;) {
-    if (i >= ns) return false;
-    const std::size_t q = s[i];
-    const char c = p[q];
-    bool closed = false;
-    switch (st) {
-      case state::object_first:
-        if (c == '}') {
-          if (!ws_only(p, prev, q)) return false;
-          ++i;
-          prev = q + 1;
-          closed = true;
-          break;
-        }
-        [[fallthrough]];
-      case state::key: {
-        // Inside a string only quotes are structural: s[i + 1] closes the key.
-        if (c != '"' || !ws_only(p, prev, q) || i + 2 >= ns) return false;
-        const std::size_t close_quote = s[i + 1], colon = s[i + 2];
-        if (p[colon] != ':' || !ws_only(p, close_quote + 1, colon)) return false;
-        if (depth == 1) key = std::string_view(p + q + 1, close_quote - q - 1);
-        i += 3;
-        prev = colon + 1;
-        st = state::value;
-        break;
-      }
-      case state::array_first:
-        if (c == ']' && ws_only(p, prev, q)) {  // [] (else a scalar comes first: [1])
-          ++i;
-          prev = q + 1;
-          closed = true;
-          break;
-        }
-        [[fallthrough]];
-      case state::value:
-        if (c == '"') {
-          if (!ws_only(p, prev, q) || i + 1 >= ns) return false;
-          const std::size_t close_quote = s[i + 1];
-          i += 2;
-          prev = close_quote + 1;
-          if (depth == 1) {
-            value_begin = q;
-            value_end = prev;
-            kind = json::kind::string;
-          }
-          st = state::after_value;
-        } else if (c == '{' || c == '[') {
-          if (!ws_only(p, prev, q) || depth >= kMaxDepth) return false;
-          if (depth == 1) {
-            value_begin = q;
-            kind = c == '{' ? json::kind::object : json::kind::array;
-          }
-          stack[depth++] = c;
-          ++i;
-          prev = q + 1;
-          st = c == '{' ? state::object_first : state::array_first;
-        } else {
-          // A number or literal fills the gap before the next structural.
-          std::size_t a = prev;
-          while (a < q && is_ws(p[a])) ++a;
-          if (a == q) return false;
-          validator v{p + a, p + q};
-          json::kind k{};
-          if (!v.value(depth, &k)) return false;
-          const std::size_t end = static_cast<std::size_t>(v.p - p);
-          if (!ws_only(p, end, q)) return false;
-          if (depth == 1) {
-            value_begin = a;
-            value_end = end;
-            kind = k;
-          }
-          prev = end;
-          st = state::after_value;  // q itself is read in that state
-        }
-        break;
-      case state::after_value: {
-        if (!ws_only(p, prev, q)) return false;
-        const char top = stack[depth - 1];
-        const bool ends = (c == '}' && top == '{') || (c == ']' && top == '[');
-        if (c != ',' && !ends) return false;
-        if (depth == 1) {
-          add_member(members, key, p + value_begin, value_end - value_begin, kind);
-        }
-        ++i;
-        prev = q + 1;
-        if (ends) {
-          closed = true;
-        } else {
-          st = top == '{' ? state::key : state::value;
-        }
-        break;
-      }
-    }
-    if (!closed) continue;
-    if (--depth == 0) return i == ns && ws_only(p, prev, t.size());
-    if (depth == 1) value_end = prev;
-    st = state::after_value;
+CLAIMKIT_AVX2 inline void flatten(std::uint32_t* out, std::uint64_t s, std::uint32_t at) {
+  const int cnt = __builtin_popcountll(s);
+#pragma GCC unroll 8
+  for (int j = 0; j < 8; ++j) {
+    out[j] = at + static_cast<std::uint32_t>(_tzcnt_u64(s));
+    s = _blsr_u64(s);
   }
+  if (cnt > 8) {
+#pragma GCC unroll 8
+    for (int j = 8; j < 16; ++j) {
+      out[j] = at + static_cast<std::uint32_t>(_tzcnt_u64(s));
+      s = _blsr_u64(s);
+    }
+    for (int j = 16; s != 0; ++j) {
+      out[j] = at + static_cast<std::uint32_t>(_tzcnt_u64(s));
+      s = _blsr_u64(s);
+    }
+  }
+}
+
+[[gnu::noinline]] CLAIMKIT_AVX2 outcome index_avx2(const char* t, std::size_t n, std::uint32_t* out,
+                                                   std::size_t& count) {
+  const __m256i quote = _mm256_set1_epi8('"'), backslash = _mm256_set1_epi8('\\'), x1f = _mm256_set1_epi8(0x1F),
+                x20 = _mm256_set1_epi8(0x20), open = _mm256_set1_epi8('{'), close = _mm256_set1_epi8('}'),
+                colon = _mm256_set1_epi8(':'), comma = _mm256_set1_epi8(',');
+  const __m128i ones = _mm_set1_epi8(static_cast<char>(0xFF));
+  std::size_t k = 0;
+  std::uint64_t carry = 0;
+  char tail[64];
+  for (std::size_t at = 0; at < n; at += 64) {
+    const char* blk = t + at;
+    if (n - at < 64) {
+      std::memset(tail, ' ', sizeof tail);
+      std::memcpy(tail, blk, n - at);
+      blk = tail;
+    }
+    const __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk));
+    const __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk + 32));
+    // The sign bit of a byte marks non-ASCII; or-ing in the backslash
+    // compare marks those too.
+    if (mask64(_mm256_or_si256(lo, _mm256_cmpeq_epi8(lo, backslash)),
+               _mm256_or_si256(hi, _mm256_cmpeq_epi8(hi, backslash))) != 0) {
+      return outcome::general;
+    }
+    const std::uint64_t quotes = mask64(_mm256_cmpeq_epi8(lo, quote), _mm256_cmpeq_epi8(hi, quote));
+    const std::uint64_t control = mask64(_mm256_cmpeq_epi8(_mm256_max_epu8(lo, x1f), x1f),
+                                         _mm256_cmpeq_epi8(_mm256_max_epu8(hi, x1f), x1f));
+    const __m256i flo = _mm256_or_si256(lo, x20), fhi = _mm256_or_si256(hi, x20);
+    const std::uint64_t op =
+        mask64(_mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(flo, open), _mm256_cmpeq_epi8(flo, close)),
+                               _mm256_or_si256(_mm256_cmpeq_epi8(lo, colon), _mm256_cmpeq_epi8(lo, comma))),
+               _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(fhi, open), _mm256_cmpeq_epi8(fhi, close)),
+                               _mm256_or_si256(_mm256_cmpeq_epi8(hi, colon), _mm256_cmpeq_epi8(hi, comma))));
+    const std::uint64_t inside =
+        static_cast<std::uint64_t>(_mm_cvtsi128_si64(
+            _mm_clmulepi64_si128(_mm_cvtsi64_si128(static_cast<long long>(quotes)), ones, 0))) ^
+        carry;
+    carry = static_cast<std::uint64_t>(static_cast<std::int64_t>(inside) >> 63);
+    if ((control & inside) != 0) return outcome::invalid;
+    const std::uint64_t s = quotes | (op & ~inside);
+    flatten(out + k, s, static_cast<std::uint32_t>(at));
+    k += static_cast<std::size_t>(__builtin_popcountll(s));
+  }
+  if (carry != 0) return outcome::invalid;
+  count = k;
+  return outcome::valid;
+}
+
+// And on 64-byte registers: compares give the block masks directly, and
+// positions are compressed out sixteen at a time.
+#define CLAIMKIT_AVX512 __attribute__((target("avx512f,avx512bw,bmi,bmi2,pclmul,popcnt")))
+
+[[gnu::noinline]] CLAIMKIT_AVX512 outcome index_avx512(const char* t, std::size_t n, std::uint32_t* out,
+                                                       std::size_t& count) {
+  const __m512i quote = _mm512_set1_epi8('"'), backslash = _mm512_set1_epi8('\\'), x1f = _mm512_set1_epi8(0x1F),
+                x20 = _mm512_set1_epi8(0x20), open = _mm512_set1_epi8('{'), close = _mm512_set1_epi8('}'),
+                colon = _mm512_set1_epi8(':'), comma = _mm512_set1_epi8(',');
+  const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const __m512i sixteen = _mm512_set1_epi32(16);
+  const __m128i ones = _mm_set1_epi8(static_cast<char>(0xFF));
+  std::uint32_t* o = out;
+  std::uint64_t carry = 0;
+  for (std::size_t at = 0; at < n; at += 64) {
+    // The last block reads only the bytes there are: the rest are zero,
+    // which is never structural (and inside an unterminated string the
+    // record is invalid anyway).
+    const std::size_t left = n - at;
+    const __m512i x = left >= 64 ? _mm512_loadu_si512(t + at)
+                                 : _mm512_maskz_loadu_epi8((std::uint64_t{1} << left) - 1, t + at);
+    if ((_mm512_movepi8_mask(x) | _mm512_cmpeq_epi8_mask(x, backslash)) != 0) return outcome::general;
+    const std::uint64_t quotes = _mm512_cmpeq_epi8_mask(x, quote);
+    const std::uint64_t control = _mm512_cmple_epu8_mask(x, x1f) &
+                                  (left >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << left) - 1);
+    const __m512i f = _mm512_or_si512(x, x20);
+    const std::uint64_t op = _mm512_cmpeq_epi8_mask(f, open) | _mm512_cmpeq_epi8_mask(f, close) |
+                             _mm512_cmpeq_epi8_mask(x, colon) | _mm512_cmpeq_epi8_mask(x, comma);
+    const std::uint64_t inside =
+        static_cast<std::uint64_t>(_mm_cvtsi128_si64(
+            _mm_clmulepi64_si128(_mm_cvtsi64_si128(static_cast<long long>(quotes)), ones, 0))) ^
+        carry;
+    carry = static_cast<std::uint64_t>(static_cast<std::int64_t>(inside) >> 63);
+    if ((control & inside) != 0) return outcome::invalid;
+    const std::uint64_t s = quotes | (op & ~inside);
+    __m512i pos = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(at)), iota);
+#pragma GCC unroll 4
+    for (int c = 0; c < 4; ++c) {
+      const auto m = static_cast<__mmask16>(s >> (16 * c));
+      _mm512_storeu_si512(o, _mm512_maskz_compress_epi32(m, pos));
+      o += __builtin_popcount(m);
+      pos = _mm512_add_epi32(pos, sixteen);
+    }
+  }
+  if (carry != 0) return outcome::invalid;
+  count = static_cast<std::size_t>(o - out);
+  return outcome::valid;
+}
+
+bool have_avx512() {
+  static const bool yes = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("bmi") &&
+           __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("popcnt");
+  }();
+  return yes;
+}
+
+bool have_avx2() {
+  static const bool yes = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") &&
+           __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("popcnt");
+  }();
+  return yes;
 }
 #endif
 
-// The structural positions of the record scan_object accepted last on the
-// mask path. The splitters below use them for text inside that record, so
-// nested objects are walked from position to position instead of re-read.
-struct record_index {
-  const char* base = nullptr;  // null: no record indexed
-  std::size_t size = 0;
-  std::vector<std::uint32_t> pos;
-  std::size_t count = 0;
-};
-thread_local record_index g_index;
+using index_fn = outcome (*)(const char*, std::size_t, std::uint32_t*, std::size_t&);
 
-// Which structural of the indexed record is at p, or kNone.
-std::size_t structural_at(const char* p) {
-  const record_index& x = g_index;
-  if (x.base == nullptr || p < x.base || p >= x.base + x.size) return kNone;
-  const auto off = static_cast<std::uint32_t>(p - x.base);
-  const std::uint32_t* end = x.pos.data() + x.count;
-  const std::uint32_t* it = std::lower_bound(x.pos.data(), end, off);
-  return it != end && *it == off ? static_cast<std::size_t>(it - x.pos.data()) : kNone;
+index_fn best_index() {
+#if defined(CLAIMKIT_FAST_SCAN_AVX2)
+  if (have_avx512()) return index_avx512;
+  if (have_avx2()) return index_avx2;
+#endif
+  return index_sse2;
 }
 
-// Past the container whose opening bracket is structural j of the index;
-// j is left on the structural after it.
-const char* walk_container(std::size_t& j) {
-  const char* b = g_index.base;
-  const std::uint32_t* s = g_index.pos.data();
-  int depth = 0;
-  do {
-    const char x = b[s[j]];
-    if (x == '"') {
-      j += 2;
-      continue;
-    }
-    if (x == '{' || x == '[') ++depth;
-    else if (x == '}' || x == ']') --depth;
-    ++j;
-  } while (depth > 0);
-  return b + s[j - 1] + 1;
+index_fn g_index_fn = best_index();
+
+inline outcome index_structurals(const char* t, std::size_t n, std::uint32_t* out, std::size_t& count) {
+  return g_index_fn(t, n, out, count);
+}
+#endif
+
+// The container of the indexed record that opens at p, or null.
+const container* container_at(const char* p) {
+  const span r = g_plain;
+  if (r.base == nullptr || p < r.base || p >= r.base + r.size) return nullptr;
+  const auto off = static_cast<std::uint32_t>(p - r.base);
+  std::uint32_t lo = 0, hi = r.count;
+  while (lo < hi) {
+    const std::uint32_t mid = (lo + hi) / 2;
+    if (r.containers[mid].open < off) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < r.count && r.containers[lo].open == off ? &r.containers[lo] : nullptr;
 }
 
 }  // namespace
 
+// Past the end of the (valid) value at p.
+const char* skip_value(const char* p, const char* e) {
+  char c = *p;
+  if (c == '"') return skip_string(p, e);
+  if (c == '{' || c == '[') {
+    if (const container* k = container_at(p)) return g_plain.base + k->close + 1;
+    int depth = 0;
+    while (p < e) {
+      char x = *p;
+      if (x == '"') {
+        p = skip_string(p, e);
+        continue;
+      }
+      if (x == '{' || x == '[') ++depth;
+      else if (x == '}' || x == ']') {
+        if (--depth == 0) return p + 1;
+      }
+      ++p;
+    }
+    return e;
+  }
+  while (p < e && *p != ',' && *p != '}' && *p != ']' && !is_ws(*p)) ++p;
+  return p;
+}
+
+bool escape_free(std::string_view text) {
+  const span r = g_plain;
+  return r.base != nullptr && text.data() >= r.base && text.data() + text.size() <= r.base + r.size;
+}
+
+bool use_block_isa(block_isa isa) {
+#if defined(__SSE2__)
+  switch (isa) {
+    case block_isa::best: g_index_fn = best_index(); return true;
+    case block_isa::sse2: g_index_fn = index_sse2; return true;
+#if defined(CLAIMKIT_FAST_SCAN_AVX2)
+    case block_isa::avx2:
+      if (!have_avx2()) return false;
+      g_index_fn = index_avx2;
+      return true;
+    case block_isa::avx512:
+      if (!have_avx512()) return false;
+      g_index_fn = index_avx512;
+      return true;
+#endif
+    default: return false;
+  }
+#else
+  return isa == block_isa::best;
+#endif
+}
+
 bool scan_object(std::string_view text, std::vector<json::member>& members) {
   members.clear();
-  g_index.base = nullptr;
+  record_index& x = g_index;
+  x.base = nullptr;
+  g_plain = {nullptr, 0, nullptr, 0, nullptr};
 #if defined(__SSE2__)
-  std::size_t count = 0;
-  switch (index_structurals(text, g_index.pos, count)) {
-    case outcome::invalid: return false;
-    case outcome::valid:
-      if (check_structure(text, g_index.pos.data(), count, members)) {
-        g_index.base = text.data();
-        g_index.size = text.size();
-        g_index.count = count;
+  const std::size_t n = text.size();
+  if (n <= kIndexLimit) {
+    if (x.pos.size() < n + 72) x.pos.resize(n + 72);
+    std::size_t ns = 0;
+    switch (index_structurals(text.data(), n, x.pos.data(), ns)) {
+      case outcome::invalid: return false;
+      case outcome::valid: {
+        for (int d = 1; d <= x.deepest; ++d) x.fill[d] = x.data[d];
+        x.nc = 0;
+        std::uint32_t* s = x.pos.data();
+        for (std::size_t j = 0; j < kSentinels && ns > 0; ++j) s[ns + j] = s[0];
+        if (!check_structure(text.data(), n, s, ns, x)) return false;
+        members.assign(x.data[1], x.fill[1]);
+        x.base = text.data();
+        x.size = n;
+        g_plain = {x.base, n, x.cdata, x.nc, x.data};
         return true;
       }
-      members.clear();
-      return false;
-    case outcome::general: break;
+      case outcome::general: break;
+    }
   }
 #endif
   validator v{text.data(), text.data() + text.size()};
@@ -603,30 +896,10 @@ bool scan_object(std::string_view text, std::vector<json::member>& members) {
 }
 
 const char* members_at(const char* p, const char* e, std::vector<json::member>& members) {
-  std::size_t j = structural_at(p);
-  if (j != kNone) {
-    const char* b = g_index.base;
-    const std::uint32_t* s = g_index.pos.data();
-    ++j;  // past '{'
-    for (;;) {
-      if (b[s[j]] == '}') return b + s[j] + 1;
-      // A key (two quotes) and its colon, then the value.
-      std::string_view key(b + s[j] + 1, s[j + 1] - s[j] - 1);
-      const char* vs = skip_ws(b + s[j + 2] + 1, e);
-      j += 3;
-      const char* ve;
-      if (*vs == '"') {
-        ve = b + s[j + 1] + 1;
-        j += 2;
-      } else if (*vs == '{' || *vs == '[') {
-        ve = walk_container(j);
-      } else {
-        ve = b + s[j];  // a scalar runs up to the ',' or '}' after it
-        while (ve > vs && is_ws(ve[-1])) --ve;
-      }
-      add_member(members, key, vs, static_cast<std::size_t>(ve - vs), kind_of(*vs));
-      if (b[s[j]] == ',') ++j;
-    }
+  if (const container* k = container_at(p); k != nullptr && *p == '{') {
+    const json::member* m = g_plain.data[k->depth] + k->first;
+    members.insert(members.end(), m, m + k->count);
+    return g_plain.base + k->close + 1;
   }
   ++p;  // '{'
   for (;;) {
@@ -654,6 +927,13 @@ std::string_view member_value(std::string_view obj, std::string_view key) {
   const char* e = p + obj.size();
   p = skip_ws(p, e);
   if (p >= e || *p != '{') return {};
+  if (const container* k = container_at(p)) {
+    const json::member* m = g_plain.data[k->depth] + k->first;
+    for (std::uint32_t j = 0; j < k->count; ++j) {
+      if (m[j].key == key) return m[j].value;
+    }
+    return {};
+  }
   ++p;
   for (;;) {
     p = skip_ws(p, e);

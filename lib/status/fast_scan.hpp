@@ -14,6 +14,13 @@ namespace claimkit::status::fast {
 /// ones every tool prints.
 bool scan_object(std::string_view text, std::vector<json::member>& members);
 
+/// The vector width the block-mask path of scan_object uses. Every choice
+/// gives the same answers; scan_object takes the widest the CPU has, and
+/// tests pin each in turn. Returns false (and changes nothing) when the CPU
+/// lacks it.
+enum class block_isa { best, sse2, avx2, avx512 };
+bool use_block_isa(block_isa isa);
+
 /// Splitters for text already validated: no checks, just boundaries. Inside
 /// the record scan_object accepted last (on this thread) they walk the
 /// structural positions it found; elsewhere they read the bytes. So the text
@@ -26,6 +33,9 @@ const char* members_at(const char* p, const char* e, std::vector<json::member>& 
 /// The raw value of the first member named key (escape-free key), or empty;
 /// stops at the match, so a key near the front is found cheaply.
 std::string_view member_value(std::string_view object_text, std::string_view key);
+/// True when text lies inside the record scan_object accepted last on the
+/// block-mask path, which holds no backslash: its strings need no decoding.
+bool escape_free(std::string_view text);
 /// Skips whitespace, and the value at p; for walking arrays of mixed values.
 const char* skip_ws(const char* p, const char* e);
 const char* skip_value(const char* p, const char* e);

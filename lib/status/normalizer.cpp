@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -14,15 +15,26 @@
 namespace claimkit::status {
 namespace {
 
-bool key_is(const json::member& m, std::string_view k) { return m.key == k; }
+// Comparisons with a literal, spelled out so they compile to a length check
+// and a few loads whatever the inliner decides about std::string_view's
+// operator== (with link-time optimisation it called memcmp for every key).
+template <std::size_t N>
+[[gnu::always_inline]] inline bool is(std::string_view s, const char (&lit)[N]) {
+  return s.size() == N - 1 && std::memcmp(s.data(), lit, N - 1) == 0;
+}
+
+template <std::size_t N>
+[[gnu::always_inline]] inline bool key_is(const json::member& m, const char (&k)[N]) {
+  return is(m.key, k);
+}
 
 // Members this tool writes: an input that already has them (a record
 // normalized before) gets them replaced, never duplicated.
-bool is_added_key(std::string_view k) {
-  return k == "state" || k == "action" || k == "queue" || k == "reason" || k == "escalate";
+[[gnu::always_inline]] inline bool is_added_key(std::string_view k) {
+  return is(k, "state") || is(k, "action") || is(k, "queue") || is(k, "reason") || is(k, "escalate");
 }
-bool is_label_key(std::string_view k) {
-  return k == "category_label" || k == "code_label" || k == "entity_label";
+[[gnu::always_inline]] inline bool is_label_key(std::string_view k) {
+  return is(k, "category_label") || is(k, "code_label") || is(k, "entity_label");
 }
 
 void copy_member(std::string& out, const json::member& m, bool& first) {
@@ -96,20 +108,20 @@ double to_double(std::string_view raw) {
 }  // namespace
 
 int category_rank(std::string_view c) {
-  if (c == "A3" || c == "A6" || c == "A7" || c == "A8") return 0;
-  if (c == "F2") return 1;
-  if (c == "P3" || c == "P4" || (c.size() >= 2 && c[0] == 'R' && c != "RQ")) return 2;
-  if (c == "F1") return 3;
-  if (c == "F0" || c == "F3" || c == "F3F" || c == "F3N" || c == "F4" || c == "F5") return 4;
+  if (is(c, "A3") || is(c, "A6") || is(c, "A7") || is(c, "A8")) return 0;
+  if (is(c, "F2")) return 1;
+  if (is(c, "P3") || is(c, "P4") || (c.size() >= 2 && c[0] == 'R' && !is(c, "RQ"))) return 2;
+  if (is(c, "F1")) return 3;
+  if (is(c, "F0") || is(c, "F3") || is(c, "F3F") || is(c, "F3N") || is(c, "F4") || is(c, "F5")) return 4;
   if (c.size() == 2 && c[0] == 'E') return 5;
-  if (c == "A4" || c == "D0") return 6;
-  if (c == "P0" || c == "P1" || c == "P2" || c == "P5") return 7;
-  if (c == "A0" || c == "A1" || c == "A2" || c == "A5") return 8;
+  if (is(c, "A4") || is(c, "D0")) return 6;
+  if (is(c, "P0") || is(c, "P1") || is(c, "P2") || is(c, "P5")) return 7;
+  if (is(c, "A0") || is(c, "A1") || is(c, "A2") || is(c, "A5")) return 8;
   return 9;
 }
 
 normalizer::normalizer(const rule_set& rules, const codes::tables& codes, cli::reporter& rep)
-    : rules_(rules), codes_(codes), rep_(rep) {
+    : rules_(rules), codes_(codes), rep_(rep), match_cache_(kMatchSlots) {
   for (const auto& r : rules_.rules) {
     rules_need_amounts_ = rules_need_amounts_ || r.needs_amounts();
     outcome_json_.push_back(outcome_json(r));
@@ -128,8 +140,12 @@ std::string normalizer::outcome_json(const rule& r) {
 
 std::string_view normalizer::str(const json::member& m) {
   if (m.kind != json::kind::string) return {};
-  std::string_view inner = m.value.substr(1, m.value.size() - 2);
-  if (inner.find('\\') == std::string_view::npos) return inner;
+  std::string_view inner(m.value.data() + 1, m.value.size() - 2);
+  if (fast::escape_free(inner) || inner.find('\\') == std::string_view::npos) return inner;
+  return decode(inner);
+}
+
+std::string_view normalizer::decode(std::string_view inner) {
   decoded_.emplace_back();
   json::unescape(inner, decoded_.back());
   return decoded_.back();
@@ -315,13 +331,19 @@ const rule& normalizer::match(const facts& f) const {
 // across a batch: remember the answer (not when amounts take part).
 const rule& normalizer::cached_match(const facts& f) {
   if (rules_need_amounts_) return match(f);
-  std::string& k = cache_key_;
-  k.clear();
-  auto add = [&k](std::string_view v) {
-    std::size_t n = std::min<std::size_t>(v.size(), 0xFFFF);
-    k.push_back(static_cast<char>(n & 0xFF));
-    k.push_back(static_cast<char>(n >> 8));
-    k.append(v.substr(0, n));
+  // The key: each fact with its length in front, built on the stack (facts
+  // too long for it are rare enough to match every time).
+  char key[512];
+  std::size_t n = 0;
+  bool fits = true;
+  auto add = [&](std::string_view v) {
+    if (!fits || v.size() > 0xFF || n + 1 + v.size() > sizeof key) {
+      fits = false;
+      return;
+    }
+    key[n++] = static_cast<char>(v.size());
+    if (!v.empty()) std::memcpy(key + n, v.data(), v.size());  // an empty view may hold null
+    n += v.size();
   };
   add(f.type);
   add(f.channel);
@@ -332,27 +354,31 @@ const rule& normalizer::cached_match(const facts& f) {
     add(f.codes[i]);
     add(f.entities[i]);
   }
-  auto it = match_cache_.find(k);
-  if (it != match_cache_.end()) return *it->second;
+  if (!fits) return match(f);
+  const std::string_view k(key, n);
+  // Direct-mapped: a batch repeats a few combinations, and a collision only
+  // costs a match.
+  match_slot& slot = match_cache_[std::hash<std::string_view>{}(k) % kMatchSlots];
+  if (slot.found != nullptr && slot.key == k) return *slot.found;
   const rule& r = match(f);
-  if (match_cache_.size() >= 65536) match_cache_.clear();
-  match_cache_.emplace(k, &r);
+  slot.key.assign(k);
+  slot.found = &r;
   return r;
 }
 
 std::string_view normalizer::escalate_for(const rule& r, const facts& f) const {
   std::string_view e = r.escalate;
-  if (e == "auto" || e == "preferred") {
+  if (is(e, "auto") || is(e, "preferred")) {
     std::string_view pref;
     if (!f.payer.empty() && in_list(rules_.esc.phone, f.payer)) pref = "phone";
     else if (!f.payer.empty() && in_list(rules_.esc.portal, f.payer)) pref = "portal";
-    if (pref.empty() && e == "auto") pref = rules_.esc.fallback;
+    if (pref.empty() && is(e, "auto")) pref = rules_.esc.fallback;
     e = pref;
   }
-  if (e == "none") e = {};
+  if (is(e, "none")) e = {};
   // Never send someone to the channel the answer already came from.
-  if (f.channel == "phone") e = {};
-  if (f.channel == "portal" && e == "portal") e = {};
+  if (is(f.channel, "phone")) e = {};
+  if (is(f.channel, "portal") && is(e, "portal")) e = {};
   return e;
 }
 
@@ -392,9 +418,9 @@ void normalizer::normalize(const ndjson::record& rec, const std::vector<json::me
     throw ndjson::bad_record{"missing_field", "record has no \"type\" string"};
   }
   f.type = str(*type_m);
-  bool is_claim = f.type == "claim_status";
-  bool is_batch = f.type == "batch_status";
-  bool is_ack = f.type == "ack";
+  bool is_claim = is(f.type, "claim_status");
+  bool is_batch = is(f.type, "batch_status");
+  bool is_ack = is(f.type, "ack");
   if (!is_claim && !is_batch && !is_ack) {
     throw ndjson::bad_record{"wrong_type", "record type is not claim_status, batch_status or ack"};
   }
@@ -407,17 +433,17 @@ void normalizer::normalize(const ndjson::record& rec, const std::vector<json::me
   const json::member* paid_m = nullptr;
   for (const auto& m : members) {
     std::string_view k = m.key;
-    if (k == "claim_id") claim_id = str(m);
-    else if (k == "statuses" && m.kind == json::kind::array) statuses_m = &m;
-    else if (k == "text") text_said = str(m);
-    else if (k == "code") ack_code_m = &m;
-    else if (k == "accepted") accepted_m = &m;
-    else if (k == "billed_amount" && m.kind == json::kind::number) billed_m = &m;
-    else if (k == "paid_amount" && m.kind == json::kind::number) paid_m = &m;
-    else if (k == "payer" && m.kind == json::kind::object) {
+    if (is(k, "claim_id")) claim_id = str(m);
+    else if (is(k, "statuses") && m.kind == json::kind::array) statuses_m = &m;
+    else if (is(k, "text")) text_said = str(m);
+    else if (is(k, "code")) ack_code_m = &m;
+    else if (is(k, "accepted")) accepted_m = &m;
+    else if (is(k, "billed_amount") && m.kind == json::kind::number) billed_m = &m;
+    else if (is(k, "paid_amount") && m.kind == json::kind::number) paid_m = &m;
+    else if (is(k, "payer") && m.kind == json::kind::object) {
       f.payer = str_value(fast::member_value(m.value, "id"));
       if (rows != nullptr) payer_name = str_value(fast::member_value(m.value, "name"));
-    } else if (k == "source" && m.kind == json::kind::object) {
+    } else if (is(k, "source") && m.kind == json::kind::object) {
       f.channel = str_value(fast::member_value(m.value, "channel"));
     }
   }
@@ -466,7 +492,7 @@ void normalizer::normalize(const ndjson::record& rec, const std::vector<json::me
   }
   if (is_ack) {
     if (ack_code_m != nullptr) f.ack_code = str(*ack_code_m);
-    else if (accepted_m != nullptr) f.ack_code = accepted_m->value == "true" ? "A" : "R";
+    else if (accepted_m != nullptr) f.ack_code = is(accepted_m->value, "true") ? "A" : "R";
   }
   if (rules_need_amounts_) {
     if (billed_m != nullptr) { f.billed = to_double(billed_m->value); f.has_billed = true; }
@@ -475,8 +501,8 @@ void normalizer::normalize(const ndjson::record& rec, const std::vector<json::me
       for (std::size_t i = decider->first; i < decider->last; ++i) {
         const json::member& m = members_[i];
         if (m.kind != json::kind::number) continue;
-        if (!f.has_billed && m.key == "amount") { f.billed = to_double(m.value); f.has_billed = true; }
-        if (!f.has_paid && m.key == "paid_amount") { f.paid = to_double(m.value); f.has_paid = true; }
+        if (!f.has_billed && is(m.key, "amount")) { f.billed = to_double(m.value); f.has_billed = true; }
+        if (!f.has_paid && is(m.key, "paid_amount")) { f.paid = to_double(m.value); f.has_paid = true; }
       }
     }
   }
@@ -527,10 +553,10 @@ void normalizer::normalize(const ndjson::record& rec, const std::vector<json::me
   };
   for (const auto& m : members) {
     std::string_view k = m.key;
-    bool lines = k == "lines" && m.kind == json::kind::array;
-    if (is_added_key(k) || (k == "statuses" && said != nullptr) || &m == statuses_m || lines) {
+    bool lines = is(k, "lines") && m.kind == json::kind::array;
+    if (is_added_key(k) || (is(k, "statuses") && said != nullptr) || &m == statuses_m || lines) {
       flush();
-      if (is_added_key(k) || (k == "statuses" && said != nullptr)) continue;
+      if (is_added_key(k) || (is(k, "statuses") && said != nullptr)) continue;
       if (!first) o.push_back(',');
       first = false;
       if (lines) {

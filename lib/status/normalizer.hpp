@@ -60,6 +60,7 @@ class normalizer {
   void normalize(const ndjson::record& rec, const std::vector<json::member>& members, std::string* out,
                  std::vector<row>* rows);
   std::string_view str(const json::member& m);
+  std::string_view decode(std::string_view inner);
   std::string_view str_value(std::string_view raw);  // a raw JSON value, decoded when a string
   void read_statuses(std::string_view array_text, std::vector<status_view>& into);
   const rule& match(const facts& f) const;
@@ -85,8 +86,12 @@ class normalizer {
   std::vector<json::member> line_members_;
   std::deque<std::string> decoded_;          // unescaped values of this record
   std::unordered_set<std::string> warned_;   // "<list>:<code>" already warned about
-  std::unordered_map<std::string, const rule*> match_cache_;
-  std::string cache_key_;
+  struct match_slot {
+    std::string key;
+    const rule* found = nullptr;
+  };
+  static constexpr std::size_t kMatchSlots = 4096;
+  std::vector<match_slot> match_cache_;  // rule matches by facts (see cached_match)
   facts facts_;
 };
 
