@@ -2,6 +2,8 @@
 
 #include <emmintrin.h>
 
+#include <charconv>
+
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -161,7 +163,25 @@ class fast_writer {
     first_ = false;
   }
 
+  // The record-building interface fast_writer shares with plain_cursor, so
+  // one template renders a record through either.
+  struct mark {};
+  mark open_object() { begin_object(); return {}; }
+  void close_object(mark) { end_object(); }
+  mark open_array() { begin_array(); return {}; }
+  void close_array(mark) { end_array(); }
+  void array_element() {}  // commas are tracked
+  /// Closes an object whose opening was rendered before (members()).
+  void close_rendered_object() { end_object(); }
+  void array_string(std::string_view v) { string(v); }
+  template <std::size_t N>
+  void amount_field(const char (&k)[N], std::string_view text, bool plain) {
+    if (plain) plain_decimal_field(k, text);
+    else decimal_field(k, text);
+  }
+
  private:
+  friend class plain_cursor;
   // Room past the end of a copy: short values are copied in 16-byte moves.
   static constexpr std::size_t kSlack = 32;
 
@@ -283,6 +303,155 @@ class fast_writer {
   char* cur_ = nullptr;
   char* end_ = nullptr;
   bool first_ = true;
+};
+
+/// Writes a record straight into a fast_writer's buffer when every string
+/// value is known to need no escaping (the caller has checked its sources):
+/// no per-value check, and no comma bookkeeping. Every member is written with
+/// a leading comma, and closing a container turns the comma of its first
+/// member into its opening bracket. Each value's first 32 bytes must be
+/// readable (values are copied in 16-byte moves); sanitizer builds copy
+/// exactly. Call done() when the record is written.
+class plain_cursor {
+ public:
+  explicit plain_cursor(fast_writer& w) : w_(w), base_(w.buf_.get()), p_(w.cur_), end_(w.end_) {}
+  void done() {
+    w_.cur_ = p_;
+    w_.first_ = false;
+  }
+
+  using mark = std::size_t;  // an offset: the buffer may move as it grows
+  /// An object or array whose first member's comma becomes its bracket.
+  mark open_object() { return static_cast<mark>(p_ - base_); }
+  mark open_array() { return static_cast<mark>(p_ - base_); }
+  void close_object(mark m) { close(m, '{', '}'); }
+  void close_array(mark m) { close(m, '[', ']'); }
+  /// Before each element of an array that is not a plain string.
+  void array_element() {
+    room(1);
+    *p_++ = ',';
+  }
+  void array_string(std::string_view v) {
+    room(v.size() + 3 + kSlack);
+    *p_ = ',';
+    p_[1] = '"';
+    p_ = copy(p_ + 2, v);
+    *p_++ = '"';
+  }
+  template <std::size_t N>
+  void key(const char (&k)[N]) {
+    room(N + 4);
+    p_ = put_key<N>(p_, k);
+  }
+  /// A value written as is after key() (a JSON literal).
+  void literal(std::string_view v) {
+    room(v.size() + kSlack);
+    p_ = copy(p_, v);
+  }
+  /// Members rendered before (`"a":1,"b":2`), appended to the open object.
+  void members(std::string_view v) {
+    room(v.size() + 1);
+    *p_++ = ',';
+    std::memcpy(p_, v.data(), v.size());
+    p_ += v.size();
+  }
+  void close_rendered_object() {
+    room(1);
+    *p_++ = '}';
+  }
+  void integer(std::uint64_t v) {
+    room(24);
+    p_ = std::to_chars(p_, p_ + 24, v).ptr;
+  }
+  template <std::size_t N>
+  [[gnu::always_inline]] void field(const char (&k)[N], std::string_view v) {
+    if (v.empty()) return;
+    room(N + v.size() + 6 + kSlack);
+    char* p = put_key<N>(p_, k);
+    *p = '"';
+    p = copy(p + 1, v);
+    *p = '"';
+    p_ = p + 1;
+  }
+  template <std::size_t N>
+  [[gnu::always_inline]] void date_field(const char (&k)[N], std::string_view d8) {
+    if (d8.empty()) return;
+    room(N + 16);
+    char* p = put_key<N>(p_, k);
+    fast_writer::put_date(p, d8.data());
+    p_ = p + 12;
+  }
+  /// An X12 amount: as is when plain (already a JSON number), else through
+  /// fast_writer's conversion.
+  template <std::size_t N>
+  [[gnu::always_inline]] void amount_field(const char (&k)[N], std::string_view text, bool plain) {
+    if (text.empty()) return;
+    if (!plain) [[unlikely]] {
+      w_.cur_ = p_;
+      w_.first_ = false;
+      w_.decimal_field(k, text);
+      base_ = w_.buf_.get();
+      p_ = w_.cur_;
+      end_ = w_.end_;
+      return;
+    }
+    room(N + text.size() + 4 + kSlack);
+    p_ = copy(put_key<N>(p_, k), text);
+  }
+
+ private:
+  static constexpr std::size_t kSlack = 32;
+  void close(mark m, char open, char close) {
+    room(2);
+    char* at = base_ + m;
+    if (p_ == at) {
+      *p_++ = open;
+    } else {
+      *at = open;
+    }
+    *p_++ = close;
+  }
+  // ,"k":
+  template <std::size_t N>
+  [[gnu::always_inline]] static char* put_key(char* p, const char (&k)[N]) {
+    p[0] = ',';
+    p[1] = '"';
+    std::memcpy(p + 2, k, N - 1);
+    p[N + 1] = '"';
+    p[N + 2] = ':';
+    return p + N + 3;
+  }
+  [[gnu::always_inline]] static char* copy(char* p, std::string_view v) {
+#ifndef CLAIMKIT_NO_OVERREAD
+    if (v.size() <= 16) [[likely]] {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm_loadu_si128(fast_writer::unknown_extent(v.data())));
+      return p + v.size();
+    }
+    if (v.size() <= 32) {
+      const auto* s = fast_writer::unknown_extent(v.data());
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm_loadu_si128(s));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(p) + 1, _mm_loadu_si128(s + 1));
+      return p + v.size();
+    }
+#endif
+    std::memcpy(p, v.data(), v.size());
+    return p + v.size();
+  }
+  [[gnu::always_inline]] void room(std::size_t n) {
+    if (static_cast<std::size_t>(end_ - p_) < n) [[unlikely]] grow(n);
+  }
+  [[gnu::noinline]] void grow(std::size_t n) {
+    w_.cur_ = p_;
+    w_.grow(n);
+    base_ = w_.buf_.get();
+    p_ = w_.cur_;
+    end_ = w_.end_;
+  }
+
+  fast_writer& w_;
+  char* base_;
+  char* p_;
+  char* end_;
 };
 
 }  // namespace claimkit::json

@@ -21,7 +21,10 @@ std::string_view moved_element(const segment& seg, std::size_t i, const std::str
 }  // namespace
 
 void party::set_name(const segment& seg) {
+  // Room past the text: the writer copies short values in 16-byte moves.
+  nm1.reserve(seg.text.size() + 32);
   nm1.assign(seg.text);
+  nm1_plain = seg.plain;
   last = moved_element(seg, 3, nm1);
   first = moved_element(seg, 4, nm1);
   middle = moved_element(seg, 5, nm1);
@@ -32,7 +35,9 @@ void party::set_name(const segment& seg) {
 }
 
 void party::set_demographics(const segment& seg) {
+  dmg.reserve(seg.text.size() + 32);
   dmg.assign(seg.text);
+  dmg_plain = seg.plain;
   dob = equals(seg[1], "D8") ? moved_element(seg, 2, dmg) : std::string_view();
   gender = moved_element(seg, 3, dmg);
   present = true;
@@ -43,6 +48,7 @@ void party::clear() {
   dmg.clear();
   last = first = middle = suffix = qualifier = id = dob = gender = {};
   present = false;
+  nm1_plain = dmg_plain = true;
 }
 
 void claims_handler::begin(const segment& st) {
@@ -98,6 +104,7 @@ amount claims_handler::checked_amount_slow(const segment& seg, std::size_t eleme
 }
 
 void claims_handler::on_segment(const segment& seg) {
+  claim_.plain &= seg.plain;  // (reset when a claim opens)
   switch (seg.code) {
     case tag_code("HL"): return on_hl(seg);
     case tag_code("BHT"): return;
@@ -259,6 +266,7 @@ void claims_handler::open_claim(const segment& seg) {
   close_claim();
   p_.pin();
   claim_.open = true;
+  claim_.plain = seg.plain;
   claim_.first_segment = seg.index;
   claim_.where.set(seg);
   claim_.id = claim_.payer_claim_id = claim_.patient_account = claim_.bill_type = claim_.trace_d9 = {};
@@ -352,42 +360,33 @@ void claims_handler::emit() {
   p_.record_done(w_);
 }
 
-void claims_handler::write_context() {
-  if (!context_valid_) {
-    // Rendered with a throwaway writer in the middle of an object: strip its
-    // leading comma and keep just the members.
-    std::swap(w_, part_);
-    w_.clear();
-    w_.begin_object();
-    if (const party* p = find_party(level_kind::source)) write_party_org("payer", *p);
-    if (const party* p = find_party(level_kind::receiver)) write_party_org("receiver", *p);
-    if (const party* p = find_party(level_kind::provider)) write_party_org("provider", *p);
-    std::string_view v = w_.view();
-    context_json_.assign(v.substr(1));
-    std::swap(w_, part_);
-    context_valid_ = true;
-  }
-  if (!context_json_.empty()) {
-    w_.members(context_json_);
-  }
+void claims_handler::ensure_context() {
+  if (context_valid_) return;
+  // Rendered with a throwaway writer in the middle of an object: strip its
+  // leading comma and keep just the members.
+  std::swap(w_, part_);
+  w_.clear();
+  w_.begin_object();
+  if (const party* p = find_party(level_kind::source)) write_party_org("payer", *p);
+  if (const party* p = find_party(level_kind::receiver)) write_party_org("receiver", *p);
+  if (const party* p = find_party(level_kind::provider)) write_party_org("provider", *p);
+  std::string_view v = w_.view();
+  context_json_.assign(v.substr(1));
+  std::swap(w_, part_);
+  context_valid_ = true;
 }
 
-void claims_handler::write_source(std::uint64_t seg_index) {
-  if (source_for_ != p_.stats().transactions || source_json_.empty()) {
-    std::swap(w_, part_);
-    w_.clear();
-    w_.begin_object();
-    p_.write_source(w_, 0);
-    std::string_view v = w_.view();
-    // "{"source":{...}" without the closing brace of the source object.
-    source_json_.assign(v.substr(1, v.size() - 2));
-    std::swap(w_, part_);
-    source_for_ = p_.stats().transactions;
-  }
-  w_.members(source_json_);
-  w_.key("segment");
-  w_.integer(seg_index);
-  w_.end_object();
+void claims_handler::ensure_source() {
+  if (source_for_ == p_.stats().transactions && !source_json_.empty()) return;
+  std::swap(w_, part_);
+  w_.clear();
+  w_.begin_object();
+  p_.write_source(w_, 0);
+  std::string_view v = w_.view();
+  // "{"source":{...}" without the closing brace of the source object.
+  source_json_.assign(v.substr(1, v.size() - 2));
+  std::swap(w_, part_);
+  source_for_ = p_.stats().transactions;
 }
 
 void claims_handler::write_party_org(std::string_view key, const party& p) {
@@ -402,106 +401,129 @@ void claims_handler::write_party_org(std::string_view key, const party& p) {
   w_.end_object();
 }
 
-void claims_handler::write_person(std::string_view key, const party& p) {
-  w_.key(key);
-  w_.begin_object();
-  w_.field("member_id", p.id);
-  w_.field("last_name", p.last);
-  w_.field("first_name", p.first);
-  w_.field("middle_name", p.middle);
-  w_.field("suffix", p.suffix);
-  w_.date_field("dob", p.dob);
-  w_.field("gender", p.gender);
-  w_.end_object();
+template <typename W, std::size_t N>
+void claims_handler::write_person(W& w, const char (&key)[N], const party& p) {
+  w.key(key);
+  auto o = w.open_object();
+  w.field("member_id", p.id);
+  w.field("last_name", p.last);
+  w.field("first_name", p.first);
+  w.field("middle_name", p.middle);
+  w.field("suffix", p.suffix);
+  w.date_field("dob", p.dob);
+  w.field("gender", p.gender);
+  w.close_object(o);
 }
 
-void claims_handler::write_statuses(const status_entry* b, const status_entry* e) {
+template <typename W>
+void claims_handler::write_statuses(W& w, const status_entry* b, const status_entry* e) {
   if (b == e) return;
-  w_.key("statuses");
-  w_.begin_array();
+  w.key("statuses");
+  auto a = w.open_array();
   for (const status_entry* s = b; s != e; ++s) {
-    w_.begin_object();
-    w_.field("category", s->category());
-    w_.field("code", s->code());
-    w_.field("entity", s->entity());
-    w_.field("code_list", s->code_list());
-    w_.date_field("effective_date", s->effective_date);
-    w_.field("action_code", s->action_code);
-    amount_field("amount", s->amount);
-    amount_field("paid_amount", s->paid_amount);
-    w_.date_field("adjudication_date", s->adjudication_date);
-    w_.field("payment_method", s->payment_method);
-    w_.date_field("paid_date", s->paid_date);
-    w_.field("check_number", s->check_number);
-    w_.field("message", s->message);
-    w_.end_object();
+    w.array_element();
+    auto o = w.open_object();
+    w.field("category", s->category());
+    w.field("code", s->code());
+    w.field("entity", s->entity());
+    w.field("code_list", s->code_list());
+    w.date_field("effective_date", s->effective_date);
+    w.field("action_code", s->action_code);
+    amount_field(w, "amount", s->amount);
+    amount_field(w, "paid_amount", s->paid_amount);
+    w.date_field("adjudication_date", s->adjudication_date);
+    w.field("payment_method", s->payment_method);
+    w.date_field("paid_date", s->paid_date);
+    w.field("check_number", s->check_number);
+    w.field("message", s->message);
+    w.close_object(o);
   }
-  w_.end_array();
+  w.close_array(a);
 }
 
-void claims_handler::write_lines(bool request) {
+template <typename W>
+void claims_handler::write_lines(W& w, bool request) {
   if (claim_.lines.empty()) return;
-  w_.key("lines");
-  w_.begin_array();
+  w.key("lines");
+  auto a = w.open_array();
   for (const auto& l : claim_.lines) {
-    w_.begin_object();
-    w_.field("line_id", l.line_id);
-    w_.field("procedure", l.procedure());
-    w_.field("procedure_qualifier", l.qualifier());
+    w.array_element();
+    auto o = w.open_object();
+    w.field("line_id", l.line_id);
+    w.field("procedure", l.procedure());
+    w.field("procedure_qualifier", l.qualifier());
     const std::string_view* mods = l.svc01 + 2;  // SVC01-3 to -6; empty ones left out
     if (!(mods[0].empty() && mods[1].empty() && mods[2].empty() && mods[3].empty())) {
-      w_.key("modifiers");
-      w_.begin_array();
+      w.key("modifiers");
+      auto m = w.open_array();
       for (std::size_t i = 0; i < 4; ++i) {
-        if (!mods[i].empty()) w_.string(mods[i]);
+        if (!mods[i].empty()) w.array_string(mods[i]);
       }
-      w_.end_array();
+      w.close_array(m);
     }
-    w_.field("description", l.description());
-    amount_field("billed_amount", l.billed);
-    amount_field("paid_amount", l.paid);
-    w_.field("revenue_code", l.revenue_code);
-    amount_field("units", l.units);
+    w.field("description", l.description());
+    amount_field(w, "billed_amount", l.billed);
+    amount_field(w, "paid_amount", l.paid);
+    w.field("revenue_code", l.revenue_code);
+    amount_field(w, "units", l.units);
     if (!l.date_from.empty() && l.date_from == l.date_to) {
-      w_.date_field("service_date", l.date_from);
+      w.date_field("service_date", l.date_from);
     } else {
-      w_.date_field("service_date_from", l.date_from);
-      w_.date_field("service_date_to", l.date_to);
+      w.date_field("service_date_from", l.date_from);
+      w.date_field("service_date_to", l.date_to);
     }
     if (!request && l.n_statuses > 0) {
       const status_entry* b = claim_.line_statuses.begin() + l.first_status;
-      write_statuses(b, b + l.n_statuses);
+      write_statuses(w, b, b + l.n_statuses);
     }
-    w_.end_object();
+    w.close_object(o);
   }
-  w_.end_array();
+  w.close_array(a);
+}
+
+template <typename W>
+void claims_handler::write_claim_to(W& w, const party* subscriber, const party* patient) {
+  auto o = w.open_object();
+  w.key("type");
+  w.literal("\"claim_status\"");
+  w.field("claim_id", claim_.id);
+  w.field("payer_claim_id", claim_.payer_claim_id);
+  w.field("patient_account_number", claim_.patient_account);
+  w.field("bill_type", claim_.bill_type);
+  w.field("clearinghouse_trace", claim_.trace_d9);
+  if (!context_json_.empty()) w.members(context_json_);
+  if (subscriber != nullptr) write_person(w, "subscriber", *subscriber);
+  if (patient != nullptr) write_person(w, "patient", *patient);
+  w.date_field("service_from", claim_.service_from);
+  w.date_field("service_to", claim_.service_to);
+  for (const auto& s : claim_.statuses) {
+    if (!s.amount.empty()) { amount_field(w, "billed_amount", s.amount); break; }
+  }
+  for (const auto& s : claim_.statuses) {
+    if (!s.paid_amount.empty()) { amount_field(w, "paid_amount", s.paid_amount); break; }
+  }
+  write_statuses(w, claim_.statuses.begin(), claim_.statuses.end());
+  write_lines(w, false);
+  w.members(source_json_);
+  w.key("segment");
+  w.integer(claim_.first_segment);
+  w.close_rendered_object();
+  w.close_object(o);
 }
 
 void claims_handler::write_claim() {
+  ensure_context();
+  ensure_source();
+  const party* subscriber = find_party(level_kind::subscriber);
+  const party* patient = find_party(level_kind::dependent);
   w_.begin_record();
-  w_.begin_object();
-  w_.key("type");
-  w_.literal("\"claim_status\"");
-  w_.field("claim_id", claim_.id);
-  w_.field("payer_claim_id", claim_.payer_claim_id);
-  w_.field("patient_account_number", claim_.patient_account);
-  w_.field("bill_type", claim_.bill_type);
-  w_.field("clearinghouse_trace", claim_.trace_d9);
-  write_context();
-  if (const party* p = find_party(level_kind::subscriber)) write_person("subscriber", *p);
-  if (const party* p = find_party(level_kind::dependent)) write_person("patient", *p);
-  w_.date_field("service_from", claim_.service_from);
-  w_.date_field("service_to", claim_.service_to);
-  for (const auto& s : claim_.statuses) {
-    if (!s.amount.empty()) { amount_field("billed_amount", s.amount); break; }
+  if (claim_.plain && (subscriber == nullptr || subscriber->plain()) && (patient == nullptr || patient->plain())) {
+    json::plain_cursor c(w_);
+    write_claim_to(c, subscriber, patient);
+    c.done();
+  } else {
+    write_claim_to(w_, subscriber, patient);
   }
-  for (const auto& s : claim_.statuses) {
-    if (!s.paid_amount.empty()) { amount_field("paid_amount", s.paid_amount); break; }
-  }
-  write_statuses(claim_.statuses.begin(), claim_.statuses.end());
-  write_lines(false);
-  write_source(claim_.first_segment);
-  w_.end_object();
   emit();
 }
 
@@ -537,16 +559,16 @@ void claims_handler::write_request() {
     w_.field("first_name", p->first);
     w_.end_object();
   }
-  if (const party* p = find_party(level_kind::subscriber)) write_person("subscriber", *p);
-  if (const party* p = find_party(level_kind::dependent)) write_person("patient", *p);
+  if (const party* p = find_party(level_kind::subscriber)) write_person(w_, "subscriber", *p);
+  if (const party* p = find_party(level_kind::dependent)) write_person(w_, "patient", *p);
   w_.date_field("service_from", claim_.service_from);
   w_.date_field("service_to", claim_.service_to);
-  amount_field("billed_amount", claim_.billed);
+  amount_field(w_, "billed_amount", claim_.billed);
   w_.field("payer_claim_id", claim_.payer_claim_id);
   w_.field("bill_type", claim_.bill_type);
   w_.field("patient_account_number", claim_.patient_account);
   w_.field("clearinghouse_trace", claim_.trace_d9);
-  write_lines(true);
+  write_lines(w_, true);
   p_.write_source(w_, claim_.first_segment);
   w_.end_object();
   emit();
@@ -571,11 +593,11 @@ void claims_handler::flush_batch(level& l) {
   if (const party* p = find_party(level_kind::source)) write_party_org("payer", *p);
   if (const party* p = find_party(level_kind::receiver)) write_party_org("receiver", *p);
   if (l.kind == level_kind::provider && l.who.present) write_party_org("provider", l.who);
-  write_statuses(l.statuses.begin(), l.statuses.end());
-  amount_field("accepted_count", l.accepted_count);
-  amount_field("rejected_count", l.rejected_count);
-  amount_field("accepted_amount", l.accepted_amount);
-  amount_field("rejected_amount", l.rejected_amount);
+  write_statuses(w_, l.statuses.begin(), l.statuses.end());
+  amount_field(w_, "accepted_count", l.accepted_count);
+  amount_field(w_, "rejected_count", l.rejected_count);
+  amount_field(w_, "accepted_amount", l.accepted_amount);
+  amount_field(w_, "rejected_amount", l.rejected_amount);
   p_.write_source(w_, l.trace_segment != 0 ? l.trace_segment : l.first_segment);
   w_.end_object();
   emit();

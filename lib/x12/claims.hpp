@@ -53,6 +53,8 @@ struct party {
   std::string nm1, dmg;
   std::string_view last, first, middle, suffix, qualifier, id, dob, gender;
   bool present = false;
+  bool nm1_plain = true, dmg_plain = true;  // the copies need no JSON escaping
+  bool plain() const { return nm1_plain && dmg_plain; }
   void set_name(const segment& seg);
   void set_demographics(const segment& seg);
   void clear();
@@ -132,6 +134,7 @@ class claims_handler : public transaction_handler {
     std::uint64_t first_segment = 0;
     segment_position where;
     bool open = false;
+    bool plain = false;  // every segment since the claim opened is plain
   };
 
   void on_hl(const segment& seg);
@@ -164,17 +167,23 @@ class claims_handler : public transaction_handler {
     return checked_amount_slow(seg, element);
   }
   amount checked_amount_slow(const segment& seg, std::size_t element);
-  template <std::size_t N>
-  void amount_field(const char (&key)[N], const amount& a) {
-    if (a.plain) w_.plain_decimal_field(key, a.text);
-    else w_.decimal_field(key, a.text);
-  }
   void write_claim();
   void write_request();
-  void write_statuses(const status_entry* b, const status_entry* e);
   void write_party_org(std::string_view key, const party& p);
-  void write_person(std::string_view key, const party& p);
-  void write_lines(bool request);
+  // The claim record through either writer: json::plain_cursor when every
+  // value is known to need no escaping, else the checking fast_writer.
+  template <typename W>
+  void write_claim_to(W& w, const party* subscriber, const party* patient);
+  template <typename W>
+  void write_statuses(W& w, const status_entry* b, const status_entry* e);
+  template <typename W, std::size_t N>
+  void write_person(W& w, const char (&key)[N], const party& p);
+  template <typename W>
+  void write_lines(W& w, bool request);
+  template <typename W, std::size_t N>
+  static void amount_field(W& w, const char (&key)[N], const amount& a) {
+    w.amount_field(key, a.text, a.plain);
+  }
   void emit();
 
   parser& p_;
@@ -197,8 +206,9 @@ class claims_handler : public transaction_handler {
   std::string context_json_, source_json_;
   bool context_valid_ = false;
   std::uint64_t source_for_ = 0;  // parser transaction count source_json_ was made for
-  void write_context();
-  void write_source(std::uint64_t seg_index);
+  // Render the parts that stay the same from claim to claim, when stale.
+  void ensure_context();
+  void ensure_source();
 };
 
 }  // namespace claimkit::x12

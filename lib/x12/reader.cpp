@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <emmintrin.h>
+#include <immintrin.h>
 
 namespace claimkit::x12 {
 namespace {
@@ -15,7 +16,105 @@ inline bool is_gap(char c) {
   return c == '\n' || c == '\r' || c == ' ' || c == '\t' || c == '\0' || c == '\x1a';
 }
 
+inline std::uint64_t bits16(__m128i m) { return static_cast<std::uint32_t>(_mm_movemask_epi8(m)); }
+
+void scan_sse2(const char* p, const block_bytes& b, block_masks& m) {
+  const __m128i vt = _mm_set1_epi8(b.term), ve = _mm_set1_epi8(b.element), vb1 = _mm_set1_epi8(b.break1),
+                vb2 = _mm_set1_epi8(b.break2), space = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f),
+                quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+  std::uint64_t term = 0, element = 0, line_break = 0, special = 0;
+#pragma GCC unroll 4
+  for (unsigned k = 0; k < 64; k += 16) {
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + k));
+    term |= bits16(_mm_cmpeq_epi8(x, vt)) << k;
+    element |= bits16(_mm_cmpeq_epi8(x, ve)) << k;
+    line_break |= bits16(_mm_or_si128(_mm_cmpeq_epi8(x, vb1), _mm_cmpeq_epi8(x, vb2))) << k;
+    // As signed bytes, below 0x20 takes in the controls and all of 0x80-0xff.
+    special |= bits16(_mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(x, space), _mm_cmpeq_epi8(x, del)),
+                                   _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash))))
+               << k;
+  }
+  m.term = term;
+  m.element = element;
+  m.line_break = line_break;
+  m.special = special;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define CLAIMKIT_X12_AVX2 __attribute__((target("avx2")))
+#define CLAIMKIT_X12_AVX512 __attribute__((target("avx512f,avx512bw")))
+
+CLAIMKIT_X12_AVX2 inline std::uint64_t bits32(__m256i m) {
+  return static_cast<std::uint32_t>(_mm256_movemask_epi8(m));
+}
+
+CLAIMKIT_X12_AVX2 void scan_avx2(const char* p, const block_bytes& b, block_masks& m) {
+  const __m256i vt = _mm256_set1_epi8(b.term), ve = _mm256_set1_epi8(b.element), vb1 = _mm256_set1_epi8(b.break1),
+                vb2 = _mm256_set1_epi8(b.break2), space = _mm256_set1_epi8(0x20), del = _mm256_set1_epi8(0x7f),
+                quote = _mm256_set1_epi8('"'), backslash = _mm256_set1_epi8('\\');
+  std::uint64_t term = 0, element = 0, line_break = 0, special = 0;
+  for (unsigned k = 0; k < 64; k += 32) {
+    __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + k));
+    term |= bits32(_mm256_cmpeq_epi8(x, vt)) << k;
+    element |= bits32(_mm256_cmpeq_epi8(x, ve)) << k;
+    line_break |= bits32(_mm256_or_si256(_mm256_cmpeq_epi8(x, vb1), _mm256_cmpeq_epi8(x, vb2))) << k;
+    special |= bits32(_mm256_or_si256(_mm256_or_si256(_mm256_cmpgt_epi8(space, x), _mm256_cmpeq_epi8(x, del)),
+                                      _mm256_or_si256(_mm256_cmpeq_epi8(x, quote), _mm256_cmpeq_epi8(x, backslash))))
+               << k;
+  }
+  m.term = term;
+  m.element = element;
+  m.line_break = line_break;
+  m.special = special;
+}
+
+CLAIMKIT_X12_AVX512 void scan_avx512(const char* p, const block_bytes& b, block_masks& m) {
+  const __m512i x = _mm512_loadu_si512(p);
+  m.term = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(b.term));
+  m.element = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(b.element));
+  m.line_break = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(b.break1)) |
+                 _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(b.break2));
+  m.special = _mm512_cmplt_epu8_mask(x, _mm512_set1_epi8(0x20)) | _mm512_cmpge_epu8_mask(x, _mm512_set1_epi8(0x7f)) |
+              _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('"')) | _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('\\'));
+}
+
+bool cpu_has(scan_isa_choice isa) {
+  __builtin_cpu_init();
+  if (isa == scan_isa_choice::avx512) return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+  if (isa == scan_isa_choice::avx2) return __builtin_cpu_supports("avx2");
+  return true;
+}
+#else
+bool cpu_has(scan_isa_choice isa) { return isa == scan_isa_choice::sse2 || isa == scan_isa_choice::best; }
+#endif
+
+using scan_fn = void (*)(const char*, const block_bytes&, block_masks&);
+
+scan_fn pick(scan_isa_choice isa) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (isa == scan_isa_choice::best) {
+    if (cpu_has(scan_isa_choice::avx512)) return scan_avx512;
+    if (cpu_has(scan_isa_choice::avx2)) return scan_avx2;
+    return scan_sse2;
+  }
+  if (isa == scan_isa_choice::avx512) return scan_avx512;
+  if (isa == scan_isa_choice::avx2) return scan_avx2;
+#endif
+  (void)isa;
+  return scan_sse2;
+}
+
+scan_fn g_scan = pick(scan_isa_choice::best);
+
 }  // namespace
+
+bool use_scan_isa(scan_isa_choice isa) {
+  if (!cpu_has(isa)) return false;
+  g_scan = pick(isa);
+  return true;
+}
+
+void scan_block_at(const char* p, const block_bytes& b, block_masks& m) { g_scan(p, b, m); }
 
 reader::reader(io::input& in, std::size_t buffer_size, std::size_t max_segment)
     : in_(in), max_segment_(max_segment) {
@@ -29,10 +128,10 @@ void reader::set_delimiters(const delimiters& d) {
   block_ok_ = false;
   // A line break is data only when it is the terminator itself.
   const char term = d.segment;
-  splat_.term = _mm_set1_epi8(term);
-  splat_.element = _mm_set1_epi8(d.element);
-  splat_.break1 = _mm_set1_epi8(term == '\n' ? '\r' : '\n');
-  splat_.break2 = _mm_set1_epi8(term == '\r' ? '\n' : '\r');
+  look_for_.term = term;
+  look_for_.element = d.element;
+  look_for_.break1 = term == '\n' ? '\r' : '\n';
+  look_for_.break2 = term == '\r' ? '\n' : '\r';
 }
 
 void reader::unpin() {
@@ -168,36 +267,27 @@ void reader::split(const char* b, const char* e, segment& seg) {
 }
 
 void reader::scan_block(std::size_t at) {
-  const __m128i vt = _mm_load_si128(&splat_.term);
-  const __m128i ve = _mm_load_si128(&splat_.element);
-  const __m128i vb1 = _mm_load_si128(&splat_.break1);
-  const __m128i vb2 = _mm_load_si128(&splat_.break2);
-  const char* p = buf_.get() + at;  // kPad readable bytes follow end_
-  std::uint64_t term = 0, element = 0, line_break = 0;
-#pragma GCC unroll 4
-  for (unsigned k = 0; k < 64; k += 16) {
-    __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + k));
-    term |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(b, vt)))) << k;
-    element |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(b, ve)))) << k;
-    line_break |= static_cast<std::uint64_t>(static_cast<unsigned>(
-                      _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(b, vb1), _mm_cmpeq_epi8(b, vb2)))))
-                  << k;
-  }
+  scan_block_at(buf_.get() + at, look_for_, block_);  // kPad readable bytes follow end_
   std::size_t avail = end_ - at;
   if (avail < 64) [[unlikely]] {
     std::uint64_t valid = (std::uint64_t{1} << avail) - 1;
-    term &= valid;
-    element &= valid;
-    line_break &= valid;
+    block_.term &= valid;
+    block_.element &= valid;
+    block_.line_break &= valid;
+    block_.special &= valid;
   }
-  block_.term = term;
-  block_.element = element;
-  block_.line_break = line_break;
   block_at_ = at;
   block_ok_ = true;
 }
 
-bool reader::next(segment& seg) {
+bool reader::next_general(segment& seg) {
+  bool got = next_any(seg);
+  seg.plain = false;  // not worked out here: the caller checks values itself
+  fast_ok_ = got && inside_ && notices_.empty() && delims_.segment != '\n' && delims_.segment != '\r';
+  return got;
+}
+
+bool reader::next_any(segment& seg) {
   notices_.clear();
   if (!pinned_) side_used_ = 0;
   last_split_ = false;

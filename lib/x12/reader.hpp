@@ -2,8 +2,6 @@
 
 #include "core/buffers.hpp"
 
-#include <emmintrin.h>
-
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -26,6 +24,25 @@ struct reader_notice {
   const char* ta1_code = "";
 };
 
+/// The vector width reader uses to find delimiters. Every choice gives the
+/// same segments; the reader takes the widest the CPU has, and tests pin
+/// each in turn. Returns false (and changes nothing) when the CPU lacks it.
+enum class scan_isa_choice { best, sse2, avx2, avx512 };
+bool use_scan_isa(scan_isa_choice isa);
+
+/// Where the terminators, element separators, line breaks (other than the
+/// terminator) and bytes a JSON string would escape are in 64 bytes of text
+/// (bit k: byte k).
+struct block_masks {
+  std::uint64_t term = 0, element = 0, line_break = 0, special = 0;
+};
+struct block_bytes {
+  char term = '~', element = '*', break1 = '\n', break2 = '\r';
+};
+/// Fills m for the 64 bytes at p (all readable), with the widest vectors
+/// chosen by use_scan_isa.
+void scan_block_at(const char* p, const block_bytes& b, block_masks& m);
+
 /// Streams segments out of X12 text in constant memory. Tolerates a BOM or
 /// any text before the first ISA, CR/LF/CRLF or spaces between segments,
 /// indentation, line breaks inside segments (wrapped files), and takes each
@@ -34,7 +51,10 @@ class reader {
  public:
   explicit reader(io::input& in, std::size_t buffer_size = buffers::x12_read, std::size_t max_segment = 64u << 20);
   /// Reads the next segment; false at end of input.
-  bool next(segment& seg);
+  [[gnu::always_inline]] bool next(segment& seg) {
+    if (fast_ok_ && next_fast(seg)) [[likely]] return true;
+    return next_general(seg);
+  }
   const delimiters& delims() const { return delims_; }
   /// True once any ISA was found.
   bool saw_isa() const { return saw_isa_; }
@@ -49,6 +69,9 @@ class reader {
   void unpin();
 
  private:
+  bool next_general(segment& seg);
+  bool next_any(segment& seg);
+  [[gnu::always_inline]] inline bool next_fast(segment& seg);
   bool refill(std::size_t keep_from);
   bool find_isa();
   void set_delimiters(const delimiters& d);
@@ -76,15 +99,96 @@ class reader {
   std::vector<reader_notice> notices_;
   // Where the terminators, element separators and line breaks are in the 64
   // bytes from block_at_ (bit k: byte block_at_ + k); valid while block_ok_.
-  struct block_masks {
-    std::uint64_t term = 0, element = 0, line_break = 0;
-  } block_;
+  block_masks block_;
   std::size_t block_at_ = 0;
   bool block_ok_ = false;
-  // The delimiters scan_block looks for, each in every byte of a vector.
-  struct splats {
-    __m128i term, element, break1, break2;
-  } splat_;
+  // next_fast may be tried: inside an interchange whose terminator is not a
+  // line break, with no notices pending and no wrapped segment kept aside.
+  bool fast_ok_ = false;
+  // The bytes scan_block looks for.
+  block_bytes look_for_;
 };
+
+// The usual segment, read in one pass over the cached block masks: it starts
+// right after the previous terminator (or one line break later) and ends in
+// the buffer, with no line break inside. Anything else (gaps of other kinds,
+// an ISA or IEA, a refill, a wrapped segment) returns false having changed
+// nothing but seg's elements and the block cache, and next_general reads the
+// segment instead.
+inline bool reader::next_fast(segment& seg) {
+  const char* const base = buf_.get();
+  std::size_t p = pos_;
+  std::uint64_t line = line_;
+  if (p + 1 >= end_) return false;
+  unsigned char c = static_cast<unsigned char>(base[p]);
+  if (c == '\n') {
+    ++line;
+    c = static_cast<unsigned char>(base[++p]);
+  } else if (c == '\r' && base[p + 1] == '\n') {
+    ++line;
+    p += 2;
+    if (p >= end_) return false;
+    c = static_cast<unsigned char>(base[p]);
+  }
+  // Every gap byte is at most ' '; 'I' may begin an ISA or IEA.
+  if (c <= ' ' || c == 'I' || c == static_cast<unsigned char>(delims_.segment)) return false;
+
+  seg.elements.clear();
+  std::string_view* out = seg.elements.room(130);
+  std::string_view* const first = out;
+  const char* el = base + p;
+  std::size_t i = p;
+  std::size_t term_at;
+  std::uint64_t special = 0;
+  for (int blocks = 0;; ++blocks) {
+    if (!block_ok_ || i < block_at_ || i >= block_at_ + 64) scan_block(i);
+    const unsigned shift = static_cast<unsigned>(i - block_at_);
+    std::uint64_t mt = block_.term >> shift;
+    std::uint64_t me = block_.element >> shift;
+    std::uint64_t mb = block_.line_break >> shift;
+    const char* at = base + i;
+    if (mt != 0) {
+      const std::uint64_t before = (mt & (0 - mt)) - 1;
+      if ((mb & before) != 0) return false;
+      special |= block_.special >> shift & before;
+      me &= before;
+      while (me != 0) {
+        const char* q = at + __builtin_ctzll(me);
+        *out++ = std::string_view(el, static_cast<std::size_t>(q - el));
+        el = q + 1;
+        me &= me - 1;
+      }
+      term_at = i + static_cast<std::size_t>(__builtin_ctzll(mt));
+      *out++ = std::string_view(el, static_cast<std::size_t>(base + term_at - el));
+      break;
+    }
+    // The segment goes on past this block: only short runs of blocks here
+    // (the element room is for two).
+    if (mb != 0 || blocks == 1) return false;
+    special |= block_.special >> shift;
+    while (me != 0) {
+      const char* q = at + __builtin_ctzll(me);
+      *out++ = std::string_view(el, static_cast<std::size_t>(q - el));
+      el = q + 1;
+      me &= me - 1;
+    }
+    i = block_at_ + 64;
+    if (i >= end_) return false;
+  }
+  seg.elements.set_size(static_cast<std::size_t>(out - first));
+  seg.index = ++index_;
+  seg.offset = base_ + p;
+  seg.line = line;
+  line_ = line;
+  seg.too_long = false;
+  seg.unterminated = false;
+  seg.plain = special == 0;
+  seg.text = std::string_view(base + p, term_at - p);
+  seg.code = tag_code(first[0]);
+  pos_ = term_at + 1;
+  if (!pinned_) side_used_ = 0;
+  last_split_ = false;
+  return true;
+}
 
 }  // namespace claimkit::x12

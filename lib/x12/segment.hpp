@@ -91,6 +91,9 @@ struct segment {
   std::uint64_t line = 0;                  // 1-based line of its first byte
   bool unterminated = false;               // input ended before the terminator
   bool too_long = false;                   // longer than the reader's limit; elements empty
+  // No byte of text needs escaping in a JSON string (none is a control
+  // character, DEL, non-ASCII, '"' or '\\'). False when not known.
+  bool plain = false;
 
   std::string_view tag() const { return elements.empty() ? std::string_view() : elements[0]; }
   /// Element i (1-based, as in "STC01"); empty when absent.

@@ -1,0 +1,59 @@
+// The reader's block scan gives the same masks with every vector width, and
+// they match a byte-by-byte reading of the same text.
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <random>
+#include <string>
+
+#include "x12/reader.hpp"
+
+using namespace claimkit;
+
+namespace {
+
+x12::block_masks by_bytes(const char* p, const x12::block_bytes& b) {
+  x12::block_masks m;
+  for (unsigned k = 0; k < 64; ++k) {
+    const auto c = static_cast<unsigned char>(p[k]);
+    const std::uint64_t bit = std::uint64_t{1} << k;
+    if (p[k] == b.term) m.term |= bit;
+    if (p[k] == b.element) m.element |= bit;
+    if (p[k] == b.break1 || p[k] == b.break2) m.line_break |= bit;
+    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') m.special |= bit;
+  }
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("every scan width finds the same delimiters and escapable bytes as a byte-wise reading") {
+  const x12::scan_isa_choice widths[] = {x12::scan_isa_choice::sse2, x12::scan_isa_choice::avx2,
+                                         x12::scan_isa_choice::avx512};
+  const x12::block_bytes kinds[] = {{'~', '*', '\n', '\r'}, {'\n', '|', '\r', '\r'}, {'\'', '+', '\n', '\r'}};
+  std::mt19937 rnd(277);
+  // Bytes that matter more often than chance would give them.
+  const std::string interesting = "~*|+'\n\r\"\\\x01\x1f\x20\x7e\x7f\x80\xc3\xff:^AZ09";
+  int tried = 0;
+  for (auto w : widths) {
+    if (!x12::use_scan_isa(w)) continue;  // not on this CPU
+    ++tried;
+    for (const auto& b : kinds) {
+      for (int round = 0; round < 2000; ++round) {
+        char block[64];
+        for (char& c : block) {
+          c = rnd() % 3 == 0 ? interesting[rnd() % interesting.size()] : static_cast<char>(rnd() & 0xff);
+        }
+        x12::block_masks got;
+        x12::scan_block_at(block, b, got);
+        const x12::block_masks want = by_bytes(block, b);
+        REQUIRE(got.term == want.term);
+        REQUIRE(got.element == want.element);
+        REQUIRE(got.line_break == want.line_break);
+        REQUIRE(got.special == want.special);
+      }
+    }
+  }
+  CHECK(tried >= 1);  // SSE2 at least: every x86-64 CPU has it
+  CHECK(x12::use_scan_isa(x12::scan_isa_choice::best));
+}
