@@ -68,7 +68,7 @@ void claims_handler::end(bool complete) {
   }
   close_claim();
   for (std::size_t i = depth_; i-- > 0;) {
-    if (levels_[i].pending) flush_batch(levels_[i]);
+    if (at_[i]->pending) flush_batch(*at_[i]);
   }
   set_depth(0);
   p_.flush_records(w_);
@@ -77,13 +77,13 @@ void claims_handler::end(bool complete) {
 
 bool claims_handler::claim_level() const {
   if (depth_ == 0) return false;
-  level_kind k = levels_[depth_ - 1].kind;
+  level_kind k = at_[depth_ - 1]->kind;
   return k == level_kind::subscriber || k == level_kind::dependent;
 }
 
 const party* claims_handler::find_party(level_kind k) const {
   for (std::size_t i = depth_; i-- > 0;) {
-    if (levels_[i].kind == k && levels_[i].who.present) return &levels_[i].who;
+    if (at_[i]->kind == k && at_[i]->who.present) return &at_[i]->who;
   }
   return nullptr;
 }
@@ -189,7 +189,7 @@ void claims_handler::on_segment(const segment& seg) {
 
 void claims_handler::on_hl(const segment& seg) {
   close_claim();
-  if (depth_ > 0 && levels_[depth_ - 1].pending) flush_batch(levels_[depth_ - 1]);
+  if (depth_ > 0 && at_[depth_ - 1]->pending) flush_batch(*at_[depth_ - 1]);
   saw_hl_ = true;
   std::string_view id = seg[1], parent = seg[2], code = seg[3];
   std::uint64_t n = 0;
@@ -210,7 +210,7 @@ void claims_handler::on_hl(const segment& seg) {
   if (!parent.empty()) {
     bool found = false;
     for (std::size_t i = depth_; i-- > 0;) {
-      if (levels_[i].id == parent) {
+      if (at_[i]->id == parent) {
         new_depth = i + 1;
         found = true;
         break;
@@ -218,22 +218,25 @@ void claims_handler::on_hl(const segment& seg) {
     }
     if (!found) {
       p_.finding(seg, "hl_parent", "IK403=I12", "HL02 does not name an open parent HL; placed by its level code");
-      while (new_depth < depth_ && levels_[new_depth].kind != level_kind::other &&
-             static_cast<int>(levels_[new_depth].kind) < static_cast<int>(kind)) {
+      while (new_depth < depth_ && at_[new_depth]->kind != level_kind::other &&
+             static_cast<int>(at_[new_depth]->kind) < static_cast<int>(kind)) {
         ++new_depth;
       }
     }
   }
   // Levels being closed: a leaf patient level must have carried a claim.
   for (std::size_t i = depth_; i-- > new_depth;) {
-    const level& l = levels_[i];
+    const level& l = *at_[i];
     if ((l.kind == level_kind::subscriber || l.kind == level_kind::dependent) && !l.had_claim && !l.has_children) {
       p_.finding(l.where.at(), "missing_segment", "IK304=3", "HL has no TRN claim status tracking number");
     }
   }
   if (kind != level_kind::subscriber && kind != level_kind::dependent) context_valid_ = false;
-  if (levels_.size() <= new_depth) levels_.emplace_back();
-  level& l = levels_[new_depth];
+  if (at_.size() <= new_depth) {
+    levels_.emplace_back();
+    at_.push_back(&levels_.back());
+  }
+  level& l = *at_[new_depth];
   l.id.assign(id);
   l.kind = kind;
   l.who.clear();

@@ -148,7 +148,7 @@ class claims_handler : public transaction_handler {
   level* current() { return top_; }
   void set_depth(std::size_t d) {
     depth_ = d;
-    top_ = d == 0 ? nullptr : &levels_[d - 1];
+    top_ = d == 0 ? nullptr : at_[d - 1];
   }
   const party* find_party(level_kind k) const;
   bool claim_level() const;
@@ -163,7 +163,7 @@ class claims_handler : public transaction_handler {
     // back from memory stalls on store forwarding).
     std::string_view v = seg[element];
     if (v.empty()) return {};
-    if (json::is_plain_decimal(v)) return {v, true};
+    if (plain_decimal16(v)) return {v, true};
     return checked_amount_slow(seg, element);
   }
   amount checked_amount_slow(const segment& seg, std::size_t element);
@@ -192,7 +192,9 @@ class claims_handler : public transaction_handler {
   // into their own (possibly small-string) copies of the NM1 text.
   std::deque<level> levels_;
   std::size_t depth_ = 0;
-  level* top_ = nullptr;  // &levels_[depth_ - 1] (deque elements do not move)
+  // The levels by depth, by address: indexing a deque costs a division.
+  std::vector<level*> at_;
+  level* top_ = nullptr;  // at_[depth_ - 1]
   std::uint64_t last_hl_ = 0;
   bool saw_hl_ = false;
   segment_position st_where_;

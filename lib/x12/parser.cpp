@@ -45,11 +45,6 @@ constexpr std::uint32_t kSE = tag_code("SE");
 constexpr std::uint32_t kST = tag_code("ST");
 constexpr std::uint32_t kTA1 = tag_code("TA1");
 
-// The envelope segments the parser handles itself.
-constexpr bool is_control(std::uint32_t code) {
-  return code == kISA || code == kIEA || code == kGS || code == kGE || code == kST || code == kSE ||
-         code == kTA1;
-}
 
 bool is_set_id(std::string_view s) {
   if (s.size() != 3) return false;
@@ -206,6 +201,7 @@ void parser::on_st(const segment& seg) {
                         seg[1].substr(0, 3), fid));
   }
   handler_ = nullptr;
+  direct_ = nullptr;
   skip_st_ = false;
   if (opts_.segments) return;
   std::string_view set = seg[1];
@@ -219,6 +215,7 @@ void parser::on_st(const segment& seg) {
     return;
   }
   handler_->begin(seg);
+  if (handler_ == claims_.get()) direct_ = static_cast<claims_handler*>(handler_);
 }
 
 void parser::on_se(const segment& seg) {
@@ -248,6 +245,7 @@ void parser::close_transaction(bool complete, const segment* at) {
   }
   if (handler_ != nullptr) handler_->end(complete);
   handler_ = nullptr;
+  direct_ = nullptr;
   if (strict_ && bad_st_) stage_->rollback(st_mark_);
   in_st_ = false;
   bad_st_ = false;
@@ -348,19 +346,31 @@ void parser::parse(io::input& in) {
   env_.file = in.name();
   in_isa_ = in_gs_ = in_st_ = false;
   handler_ = nullptr;
+  direct_ = nullptr;
   reader r(in);
   reader_ = &r;
   segment seg;
   segment last;  // position of the last segment, for end-of-input findings
   bool any = false;
   while (r.next(seg)) {
+    // Most segments are ordinary, whole (the reader says so only for those),
+    // and inside a 277 or 276: straight to its handler. The reader gives no
+    // notices and keeps its delimiters with such segments.
+    if (seg.ordinary && direct_ != nullptr) [[likely]] {
+      ++stats_.segments;
+      ++st_segments_;
+      env_.position = st_segments_;
+      direct_->on_segment(seg);
+      last.index = seg.index;
+      last.offset = seg.offset;
+      last.line = seg.line;
+      continue;
+    }
     if (!r.notices().empty()) report_notices(r.notices());
     any = true;
     ++stats_.segments;
     delims_ = r.delims();
-    // Most segments are ordinary, whole, and inside a transaction set that
-    // has a handler: straight to it.
-    if (fast_path_ok() && !seg.too_long && !seg.unterminated && !is_control(seg.code) &&
+    if (fast_path_ok() && !seg.too_long && !seg.unterminated && !is_control_code(seg.code) &&
         valid_segment_id(seg.tag())) {
       ++st_segments_;
       env_.position = st_segments_;

@@ -158,6 +158,9 @@ class parser {
   std::unique_ptr<transaction_handler> claims_;
   std::unique_ptr<transaction_handler> acks_;
   transaction_handler* handler_ = nullptr;
+  // handler_ when it is the claims handler in claims mode (called without
+  // the virtual dispatch); null otherwise.
+  class claims_handler* direct_ = nullptr;
   class reader* reader_ = nullptr;
   envelope env_;
   delimiters delims_;

@@ -283,6 +283,7 @@ void reader::scan_block(std::size_t at) {
 bool reader::next_general(segment& seg) {
   bool got = next_any(seg);
   seg.plain = false;  // not worked out here: the caller checks values itself
+  seg.ordinary = false;
   fast_ok_ = got && inside_ && notices_.empty() && delims_.segment != '\n' && delims_.segment != '\r';
   return got;
 }

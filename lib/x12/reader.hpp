@@ -11,6 +11,7 @@
 #include "io/input.hpp"
 #include "x12/delimiters.hpp"
 #include "x12/segment.hpp"
+#include "x12/values.hpp"
 
 namespace claimkit::x12 {
 
@@ -185,6 +186,7 @@ inline bool reader::next_fast(segment& seg) {
   seg.plain = special == 0;
   seg.text = std::string_view(base + p, term_at - p);
   seg.code = tag_code(first[0]);
+  seg.ordinary = ordinary_segment_id(first[0], seg.code);
   pos_ = term_at + 1;
   if (!pinned_) side_used_ = 0;
   last_split_ = false;

@@ -94,6 +94,9 @@ struct segment {
   // No byte of text needs escaping in a JSON string (none is a control
   // character, DEL, non-ASCII, '"' or '\\'). False when not known.
   bool plain = false;
+  // A well-formed identifier that is not an envelope segment (see
+  // ordinary_segment_id). False when not known.
+  bool ordinary = false;
 
   std::string_view tag() const { return elements.empty() ? std::string_view() : elements[0]; }
   /// Element i (1-based, as in "STC01"); empty when absent.

@@ -6,7 +6,9 @@
 #include <random>
 #include <string>
 
+#include "json/writer.hpp"
 #include "x12/reader.hpp"
+#include "x12/values.hpp"
 
 using namespace claimkit;
 
@@ -56,4 +58,28 @@ TEST_CASE("every scan width finds the same delimiters and escapable bytes as a b
   }
   CHECK(tried >= 1);  // SSE2 at least: every x86-64 CPU has it
   CHECK(x12::use_scan_isa(x12::scan_isa_choice::best));
+}
+
+TEST_CASE("the one-vector decimal check agrees with json::is_plain_decimal") {
+  std::mt19937 rnd(835);
+  const std::string alphabet = "0123456789.-+eE 0.";
+  std::string buf(64, ' ');
+  int plain = 0;
+  for (int round = 0; round < 200000; ++round) {
+    const std::size_t n = 1 + rnd() % 18;
+    std::string v;
+    for (std::size_t i = 0; i < n; ++i) v.push_back(alphabet[rnd() % alphabet.size()]);
+    // Copied into a longer buffer so the vector load has the bytes after it.
+    buf.assign(v);
+    buf.append(32, rnd() % 2 == 0 ? '5' : '.');
+    const std::string_view sv(buf.data(), n);
+    INFO(v);
+    REQUIRE(x12::plain_decimal16(sv) == json::is_plain_decimal(sv));
+    plain += json::is_plain_decimal(sv) ? 1 : 0;
+  }
+  for (std::string_view v : {"0", "-0", "10.50", "-1.5", ".5", "5.", "-", "00", "01.5", "1.2.3", "1234567890123456",
+                             "-123456789012345", "0.0000000000001"}) {
+    CHECK(x12::plain_decimal16(v) == json::is_plain_decimal(v));
+  }
+  CHECK(plain > 1000);  // the random inputs reach the accepting side too
 }
