@@ -140,7 +140,7 @@ void reader::unpin() {
   // returned last is always in buf_ or in a side string. That side string is
   // kept (moved to the front) in case the caller pins again before the next
   // read and keeps views into the segment it is handling.
-  retired_.clear();
+  if (!retired_.empty()) unpin_retired();
   if (last_split_) {
     std::swap(side_[0], side_[side_used_ - 1]);
     side_used_ = 1;
@@ -149,10 +149,29 @@ void reader::unpin() {
   }
 }
 
+void reader::unpin_retired() {
+  // The largest is kept for the next new_buffer: a buffer allocated afresh at
+  // every refill costs a page fault and a cleared page for each 4 KiB of it.
+  for (auto& [b, cap] : retired_) {
+    if (cap > spare_cap_) {
+      spare_ = std::move(b);
+      spare_cap_ = cap;
+    }
+  }
+  retired_.clear();
+}
+
 void reader::new_buffer(std::size_t size, std::size_t keep_from) {
-  std::unique_ptr<char[]> nb(new char[size + kPad]);
+  std::unique_ptr<char[]> nb;
+  if (spare_ && spare_cap_ >= size) {
+    nb = std::move(spare_);
+    size = spare_cap_;
+    spare_cap_ = 0;
+  } else {
+    nb.reset(new char[size + kPad]);
+  }
   std::memcpy(nb.get(), buf_.get() + keep_from, end_ - keep_from);
-  retired_.push_back(std::move(buf_));
+  retired_.emplace_back(std::move(buf_), cap_);
   buf_ = std::move(nb);
   cap_ = size;
 }

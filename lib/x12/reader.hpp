@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "io/input.hpp"
@@ -83,7 +84,10 @@ class reader {
   void new_buffer(std::size_t size, std::size_t keep_from);
   std::unique_ptr<char[]> buf_;
   std::size_t cap_ = 0;
-  std::vector<std::unique_ptr<char[]>> retired_;
+  std::vector<std::pair<std::unique_ptr<char[]>, std::size_t>> retired_;  // with their capacities
+  std::unique_ptr<char[]> spare_;  // a retired buffer kept for reuse
+  std::size_t spare_cap_ = 0;
+  void unpin_retired();
   std::vector<std::unique_ptr<std::string>> side_;  // de-wrapped segments kept while pinned
   std::size_t side_used_ = 0;
   bool last_split_ = false;  // the segment returned last is in side_[side_used_ - 1]

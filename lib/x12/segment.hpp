@@ -71,6 +71,7 @@ class element_list {
 
  private:
   void grow(std::size_t cap) {
+    cap = std::max<std::size_t>(cap, 16);
     std::unique_ptr<std::string_view[]> d(new std::string_view[cap]);
     if (data_) std::copy(begin(), end(), d.get());
     data_ = std::move(d);
