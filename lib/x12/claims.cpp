@@ -46,7 +46,14 @@ void party::set_demographics(const segment& seg) {
 void party::clear() {
   nm1.clear();
   dmg.clear();
-  last = first = middle = suffix = qualifier = id = dob = gender = {};
+  last = {};
+  first = {};
+  middle = {};
+  suffix = {};
+  qualifier = {};
+  id = {};
+  dob = {};
+  gender = {};
   present = false;
   nm1_plain = dmg_plain = true;
 }
@@ -243,7 +250,10 @@ void claims_handler::on_hl(const segment& seg) {
   l.trace = {};
   l.trace_segment = 0;
   l.statuses.clear();
-  l.accepted_count = l.rejected_count = l.accepted_amount = l.rejected_amount = {};
+  l.accepted_count = {};
+  l.rejected_count = {};
+  l.accepted_amount = {};
+  l.rejected_amount = {};
   l.first_segment = seg.index;
   l.where.set(seg);
   l.pending = false;
@@ -272,8 +282,15 @@ void claims_handler::open_claim(const segment& seg) {
   claim_.plain = seg.plain;
   claim_.first_segment = seg.index;
   claim_.where.set(seg);
-  claim_.id = claim_.payer_claim_id = claim_.patient_account = claim_.bill_type = claim_.trace_d9 = {};
-  claim_.service_from = claim_.service_to = {};
+  // One by one: a chained a = b = {} reads b back as one 16-byte load from
+  // two 8-byte stores, which stalls on store forwarding.
+  claim_.id = {};
+  claim_.payer_claim_id = {};
+  claim_.patient_account = {};
+  claim_.bill_type = {};
+  claim_.trace_d9 = {};
+  claim_.service_from = {};
+  claim_.service_to = {};
   claim_.billed = {};
   claim_.statuses.clear();
   claim_.line_statuses.clear();
@@ -301,8 +318,13 @@ void claims_handler::on_stc(const segment& seg, pool<status_entry>& into) {
       s.check_number = seg[9];
       s.message = seg[12];
     } else {
-      s.amount = s.paid_amount = {};
-      s.adjudication_date = s.payment_method = s.paid_date = s.check_number = s.message = {};
+      s.amount = {};
+      s.paid_amount = {};
+      s.adjudication_date = {};
+      s.payment_method = {};
+      s.paid_date = {};
+      s.check_number = {};
+      s.message = {};
     }
   }
   if (seg[1].empty()) p_.finding(seg, "missing_element", "IK403=1", "STC01 claim status is empty");
@@ -321,7 +343,10 @@ void claims_handler::on_dtp(const segment& seg) {
     }
   } else {
     ok = valid_date(value);
-    if (ok) from = to = value;
+    if (ok) {
+      from = value;
+      to = value;
+    }
   }
   if (!ok) p_.finding(seg, "invalid_date", "IK403=8", "DTP03 service date is not a valid date or range");
   if (line_ != nullptr) {
@@ -342,7 +367,9 @@ void claims_handler::on_svc(const segment& seg) {
   line_->paid = checked_amount(seg, 3);
   line_->revenue_code = seg[4];
   line_->units = checked_amount(seg, 7);
-  line_->line_id = line_->date_from = line_->date_to = {};
+  line_->line_id = {};
+  line_->date_from = {};
+  line_->date_to = {};
   line_->first_status = claim_.line_statuses.size();
   line_->n_statuses = 0;
 }
