@@ -18,6 +18,29 @@ std::string_view moved_element(const segment& seg, std::size_t i, const std::str
   return {copy.data() + (e.data() - seg.text.data()), e.size()};
 }
 
+// s as a number when it is 1 to 18 digits (std::from_chars gives the same
+// then, and costs a call).
+bool short_number(std::string_view s, std::uint64_t& n) {
+  if (s.empty() || s.size() > 18) return false;
+  std::uint64_t v = 0;
+  for (char c : s) {
+    const unsigned d = static_cast<unsigned char>(c) - static_cast<unsigned>('0');
+    if (d > 9) return false;
+    v = v * 10 + d;
+  }
+  n = v;
+  return true;
+}
+
+// a == b for the short ids HL segments carry, without a call to memcmp.
+bool same_text(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void party::set_name(const segment& seg) {
@@ -200,7 +223,8 @@ void claims_handler::on_hl(const segment& seg) {
   saw_hl_ = true;
   std::string_view id = seg[1], parent = seg[2], code = seg[3];
   std::uint64_t n = 0;
-  auto r = std::from_chars(id.data(), id.data() + id.size(), n);
+  std::from_chars_result r{id.data() + id.size(), std::errc()};
+  if (!short_number(id, n)) r = std::from_chars(id.data(), id.data() + id.size(), n);
   if (id.empty() || r.ec != std::errc() || r.ptr != id.data() + id.size() || n != last_hl_ + 1) {
     p_.finding(seg, "hl_sequence", "IK403=I12", "HL01 is not one more than the previous HL01");
   }
@@ -217,7 +241,7 @@ void claims_handler::on_hl(const segment& seg) {
   if (!parent.empty()) {
     bool found = false;
     for (std::size_t i = depth_; i-- > 0;) {
-      if (at_[i]->id == parent) {
+      if (same_text(at_[i]->id, parent)) {
         new_depth = i + 1;
         found = true;
         break;
