@@ -121,7 +121,7 @@ int category_rank(std::string_view c) {
 }
 
 normalizer::normalizer(const rule_set& rules, const codes::tables& codes, cli::reporter& rep)
-    : rules_(rules), codes_(codes), rep_(rep), match_cache_(kMatchSlots) {
+    : rules_(rules), codes_(codes), rep_(rep), match_cache_(kMatchSlots), label_cache_(kLabelSlots) {
   for (const auto& r : rules_.rules) {
     rules_need_amounts_ = rules_need_amounts_ || r.needs_amounts();
     outcome_json_.push_back(outcome_json(r));
@@ -202,8 +202,46 @@ void normalizer::warn_unknown(codes::list l, std::string_view code, const cli::p
   }
 }
 
+namespace {
+// A code of at most 7 bytes as one word behind its length (so "A" and
+// "\0A" differ); ~0 for longer codes, which are not remembered.
+inline std::uint64_t short_code(std::string_view c) {
+  if (c.size() > 7) return ~std::uint64_t{0};
+  std::uint64_t k = c.size();
+  for (char ch : c) k = (k << 8) | static_cast<unsigned char>(ch);
+  return k;
+}
+}  // namespace
+
 void normalizer::labels(std::string& out, std::string_view category, std::string_view code, std::string_view entity,
                         const cli::position& pos) {
+  // A batch repeats a few category/code/entity combinations: their labels
+  // are looked up once. Reusing the text skips only warn_unknown calls that
+  // would find the code already warned about.
+  const std::uint64_t kc = short_code(category), ks = short_code(code), ke = short_code(entity);
+  const bool cacheable = (kc & ks & ke) != ~std::uint64_t{0};
+  label_slot* slot = nullptr;
+  if (cacheable) {
+    std::uint64_t h = (kc * 0x9E3779B97F4A7C15ull) ^ (ks * 0xC2B2AE3D27D4EB4Full) ^ (ke * 0x165667B19E3779F9ull);
+    slot = &label_cache_[(h >> 40) % kLabelSlots];
+    if (slot->filled && slot->category == kc && slot->code == ks && slot->entity == ke) {
+      out.append(slot->text);
+      return;
+    }
+  }
+  const std::size_t from = out.size();
+  labels_uncached(out, category, code, entity, pos);
+  if (slot != nullptr) {
+    slot->filled = true;
+    slot->category = kc;
+    slot->code = ks;
+    slot->entity = ke;
+    slot->text.assign(out, from, std::string::npos);
+  }
+}
+
+void normalizer::labels_uncached(std::string& out, std::string_view category, std::string_view code,
+                                 std::string_view entity, const cli::position& pos) {
   auto one = [&](codes::list l, std::string_view c, std::string_view key) {
     if (c.empty()) return;
     std::string_view j = codes_.label_json(l, c);

@@ -71,6 +71,8 @@ class normalizer {
   void write_lines(std::string& out, std::string_view lines_text, const cli::position& pos);
   void labels(std::string& out, std::string_view category, std::string_view code, std::string_view entity,
               const cli::position& pos);
+  void labels_uncached(std::string& out, std::string_view category, std::string_view code, std::string_view entity,
+                       const cli::position& pos);
   void warn_unknown(codes::list l, std::string_view code, const cli::position& pos);
 
   const rule_set& rules_;
@@ -92,6 +94,13 @@ class normalizer {
   };
   static constexpr std::size_t kMatchSlots = 4096;
   std::vector<match_slot> match_cache_;  // rule matches by facts (see cached_match)
+  struct label_slot {
+    bool filled = false;
+    std::uint64_t category = 0, code = 0, entity = 0;  // see short_code in normalizer.cpp
+    std::string text;                                  // what labels() appends for them
+  };
+  static constexpr std::size_t kLabelSlots = 256;
+  std::vector<label_slot> label_cache_;  // labels by codes (see labels)
   facts facts_;
 };
 
