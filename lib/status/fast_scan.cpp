@@ -796,13 +796,18 @@ const container* container_at(const char* p) {
   const span r = g_plain;
   if (r.base == nullptr || p < r.base || p >= r.base + r.size) return nullptr;
   const auto off = static_cast<std::uint32_t>(p - r.base);
-  std::uint32_t lo = 0, hi = r.count;
-  while (lo < hi) {
-    const std::uint32_t mid = (lo + hi) / 2;
-    if (r.containers[mid].open < off) lo = mid + 1;
-    else hi = mid;
+  // Branch-free halving: which half holds off is as good as random, so a
+  // branch per step would be mispredicted half the time.
+  const container* base = r.containers;
+  std::uint32_t len = r.count;
+  if (len == 0) return nullptr;
+  while (len > 1) {
+    const std::uint32_t half = len / 2;
+    base = base[half].open < off ? base + half : base;
+    len -= half;
   }
-  return lo < r.count && r.containers[lo].open == off ? &r.containers[lo] : nullptr;
+  base += base->open < off ? 1 : 0;
+  return base < r.containers + r.count && base->open == off ? base : nullptr;
 }
 
 }  // namespace
@@ -893,6 +898,14 @@ bool scan_object(std::string_view text, std::vector<json::member>& members) {
   if (!v.object(1, &members)) return false;
   v.ws();
   return v.p == v.e;
+}
+
+const json::member* indexed_members(const char* p, std::size_t& count, const char*& end) {
+  const container* k = container_at(p);
+  if (k == nullptr || *p != '{') return nullptr;
+  count = k->count;
+  end = g_plain.base + k->close + 1;
+  return g_plain.data[k->depth] + k->first;
 }
 
 const char* members_at(const char* p, const char* e, std::vector<json::member>& members) {

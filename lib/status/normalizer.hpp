@@ -45,7 +45,11 @@ class normalizer {
  private:
   struct status_view {
     std::string_view raw;
-    std::size_t first = 0, last = 0;  // range in members_
+    // Its members: [first, last) of indexed when it points into the scanned
+    // record's index, else of members_ (which may still grow while the
+    // statuses are read, so it is not pointed into).
+    const json::member* indexed = nullptr;
+    std::size_t first = 0, last = 0;
     std::string_view category, code, entity, date;
   };
   struct facts {
@@ -63,6 +67,9 @@ class normalizer {
   std::string_view decode(std::string_view inner);
   std::string_view str_value(std::string_view raw);  // a raw JSON value, decoded when a string
   void read_statuses(std::string_view array_text, std::vector<status_view>& into);
+  const json::member* members_of(const status_view& s) const {
+    return s.indexed != nullptr ? s.indexed : members_.data();
+  }
   const rule& match(const facts& f) const;
   const rule& cached_match(const facts& f);
   static std::string outcome_json(const rule& r);
