@@ -806,18 +806,13 @@ const container* container_at(const char* p) {
   const span r = g_plain;
   if (r.base == nullptr || p < r.base || p >= r.base + r.size) return nullptr;
   const auto off = static_cast<std::uint32_t>(p - r.base);
-  // Branch-free halving: which half holds off is as good as random, so a
-  // branch per step would be mispredicted half the time.
-  const container* base = r.containers;
-  std::uint32_t len = r.count;
-  if (len == 0) return nullptr;
-  while (len > 1) {
-    const std::uint32_t half = len / 2;
-    base = base[half].open < off ? base + half : base;
-    len -= half;
+  std::uint32_t lo = 0, hi = r.count;
+  while (lo < hi) {
+    const std::uint32_t mid = (lo + hi) / 2;
+    if (r.containers[mid].open < off) lo = mid + 1;
+    else hi = mid;
   }
-  base += base->open < off ? 1 : 0;
-  return base < r.containers + r.count && base->open == off ? base : nullptr;
+  return lo < r.count && r.containers[lo].open == off ? &r.containers[lo] : nullptr;
 }
 
 }  // namespace
