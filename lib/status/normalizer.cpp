@@ -137,6 +137,7 @@ normalizer::normalizer(const rule_set& rules, const codes::tables& codes, cli::r
   for (const auto& r : rules_.rules) {
     rules_need_amounts_ = rules_need_amounts_ || r.needs_amounts();
     outcome_json_.push_back(outcome_json(r));
+    outcome_tail_.push_back("," + outcome_json_.back() + "}\n");
   }
 }
 
@@ -635,7 +636,9 @@ void normalizer::normalize(const ndjson::record& rec, const std::vector<json::me
   const char* run_e = nullptr;
   auto flush = [&] {
     if (run_b == nullptr) return;
-    if (!first) o.push_back(',');
+    // In compact input the comma the run needs is the byte before it.
+    if (!first && run_b[-1] == ',') --run_b;
+    else if (!first) o.push_back(',');
     first = false;
     o.append(run_b, static_cast<std::size_t>(run_e - run_b));
     run_b = nullptr;
@@ -647,14 +650,14 @@ void normalizer::normalize(const ndjson::record& rec, const std::vector<json::me
     if (dropped || &m == statuses_m || lines) {
       flush();
       if (dropped) continue;
-      if (!first) o.push_back(',');
+      const bool lead = !first;
       first = false;
       if (lines) {
-        o.append("\"lines\":");
+        o.append(lead ? std::string_view(",\"lines\":") : std::string_view("\"lines\":"));
         write_lines(o, m.value, rec.pos);
         continue;
       }
-      o.append("\"statuses\":[");
+      o.append(lead ? std::string_view(",\"statuses\":[") : std::string_view("\"statuses\":["));
       for (std::size_t i = 0; i < statuses_.size(); ++i) {
         if (i > 0) o.push_back(',');
         write_status(o, statuses_[i], rec.pos);
@@ -677,9 +680,13 @@ void normalizer::normalize(const ndjson::record& rec, const std::vector<json::me
     labels(o, said->category, said->code, said->entity, rec.pos);
     o.append("}]");
   }
+  std::size_t ri = static_cast<std::size_t>(&r - rules_.rules.data());
+  if (!first && escalate.empty() && ri < outcome_tail_.size()) {
+    o.append(outcome_tail_[ri]);
+    return;
+  }
   if (!first) o.push_back(',');
   first = false;
-  std::size_t ri = static_cast<std::size_t>(&r - rules_.rules.data());
   if (ri < outcome_json_.size()) o.append(outcome_json_[ri]);
   else o.append(outcome_json(r));
   add_string(o, "escalate", escalate, first);

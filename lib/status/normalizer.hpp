@@ -87,6 +87,7 @@ class normalizer {
   cli::reporter& rep_;
   bool rules_need_amounts_ = false;
   std::vector<std::string> outcome_json_;  // state..reason of each rule, as JSON members
+  std::vector<std::string> outcome_tail_;  // the same after a comma, closing the record (no escalate)
   std::uint64_t written_ = 0;
 
   std::vector<json::member> members_;        // members of status entries
