@@ -42,7 +42,7 @@ class line_reader {
   bool next(line& out);
 
   /// Bytes of one mapped window (a multiple of the page size).
-  static constexpr std::size_t kWindow = std::size_t{4} << 20;
+  static constexpr std::size_t kWindow = std::size_t{1} << 20;
 
  private:
   bool fill();
