@@ -61,8 +61,9 @@ class normalizer {
     bool has_billed = false, has_paid = false;
   };
 
+  /// type_m: members' "type" member when the caller has found it already.
   void normalize(const ndjson::record& rec, const std::vector<json::member>& members, std::string* out,
-                 std::vector<row>* rows);
+                 std::vector<row>* rows, const json::member* type_m = nullptr);
   std::string_view str(const json::member& m);
   std::string_view decode(std::string_view inner);
   std::string_view str_value(std::string_view raw);  // a raw JSON value, decoded when a string
