@@ -22,6 +22,10 @@ class input {
   const std::string& name() const { return name_; }
   const std::string& path() const { return path_; }
   bool is_stdin() const { return path_ == "-"; }
+  /// The open descriptor, for a reader that maps a regular file instead of
+  /// copying it through read(); such a reader must leave the file offset
+  /// where its reads are to continue.
+  int fd() const { return fd_; }
 
  private:
   int fd_ = -1;

@@ -1,15 +1,94 @@
 #include "ndjson/reader.hpp"
 
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
 #include "core/buffers.hpp"
+#include "core/error.hpp"
 
 namespace claimkit::ndjson {
 
-line_reader::line_reader(io::input& in, std::size_t max_line) : in_(in), max_line_(max_line) {
+line_reader::line_reader(io::input& in, std::size_t max_line, file_access access) : in_(in), max_line_(max_line) {
   buf_.resize(buffers::ndjson_read + kPadding);
+  if (access != file_access::map || in.fd() < 0) return;
+  struct stat st {};
+  if (::fstat(in.fd(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) return;
+  off_t at = ::lseek(in.fd(), 0, SEEK_CUR);
+  if (at < 0 || at >= st.st_size) return;
+  next_ = static_cast<std::uint64_t>(at);
+  size_ = static_cast<std::uint64_t>(st.st_size);
+  mapping_ = map_window();
+  if (!mapping_) stop_mapping();
+}
+
+line_reader::~line_reader() {
+  if (map_ != nullptr) ::munmap(const_cast<char*>(map_), map_len_);
+}
+
+// Maps the window that starts at the page holding next_. False when there is
+// nothing new to map: the line at next_ does not fit in a window, or the
+// window already reaches the end of the file.
+bool line_reader::map_window() {
+  static const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+  const std::uint64_t at = next_ & ~(page - 1);
+  const std::uint64_t len = std::min<std::uint64_t>(kWindow, size_ - at);
+  if (map_ != nullptr && at == map_at_ && len == map_len_) return false;
+  if (map_ != nullptr) ::munmap(const_cast<char*>(map_), map_len_);
+  map_ = nullptr;
+  // Populated up front: one call fills the page tables of the whole window
+  // instead of a fault every few pages.
+  void* m = ::mmap(nullptr, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, in_.fd(), static_cast<off_t>(at));
+  if (m == MAP_FAILED) return false;
+  map_ = static_cast<const char*>(m);
+  map_at_ = at;
+  map_len_ = len;
+  return true;
+}
+
+// Back to read(): the file offset moves to the first byte not handed out.
+void line_reader::stop_mapping() {
+  mapping_ = false;
+  if (map_ != nullptr) ::munmap(const_cast<char*>(map_), map_len_);
+  map_ = nullptr;
+  if (::lseek(in_.fd(), static_cast<off_t>(next_), SEEK_SET) < 0) {
+    throw error(cli::exit_code::io, fmt::format("{}: seek failed: {}", in_.name(), std::strerror(errno)));
+  }
+}
+
+constexpr std::size_t kPrefetchAhead = 4096;
+
+// A line from the window, when it ends there with kPadding bytes to spare.
+bool line_reader::next_mapped(line& out) {
+  for (;;) {
+    const char* start = map_ + (next_ - map_at_);
+    const char* end = map_ + map_len_;
+    const auto* nl = static_cast<const char*>(std::memchr(start, '\n', static_cast<std::size_t>(end - start)));
+    if (nl != nullptr && end - nl > static_cast<std::ptrdiff_t>(kPadding)) {
+      std::size_t len = static_cast<std::size_t>(nl - start);
+      next_ += len + 1;
+      ++number_;
+      // The page cache is read here for the first time, straight from
+      // memory: ask for the bytes a few lines ahead now, so later lines do
+      // not wait for them.
+      for (const char* a = nl + kPrefetchAhead; a < nl + kPrefetchAhead + len + 1 && a < end; a += 64) {
+        __builtin_prefetch(a);
+      }
+      if (len > max_line_) {
+        out = line{std::string_view(), number_, true};
+        return true;
+      }
+      if (len > 0 && start[len - 1] == '\r') --len;
+      out = line{std::string_view(start, len), number_, false};
+      return true;
+    }
+    if (!map_window()) return false;
+  }
 }
 
 bool line_reader::fill() {
@@ -35,6 +114,10 @@ bool line_reader::fill() {
 }
 
 bool line_reader::next(line& out) {
+  if (mapping_) {
+    if (next_mapped(out)) return true;
+    stop_mapping();
+  }
   std::size_t scanned = 0;  // bytes after begin_ known to hold no newline
   for (;;) {
     const char* start = buf_.data() + begin_;

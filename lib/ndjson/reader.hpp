@@ -21,21 +21,46 @@ struct line {
   bool too_long = false;  // the line passed the limit; text is empty
 };
 
+/// How a line_reader gets the bytes of a regular file. read copies them into
+/// its buffer. map hands out lines straight from a read-only mapping of the
+/// file, a window at a time (each released when the next is mapped, so memory
+/// stays flat): no copy, but a file truncated while it is read faults the
+/// process, which is why a tool has to ask for it. Pipes, terminals and files
+/// of unknown size are read either way, and so is whatever a window cannot
+/// hold (the last line, a line longer than a window, bytes appended after
+/// the reader started).
+enum class file_access { read, map };
+
 class line_reader {
  public:
   static constexpr std::size_t kPadding = 64;
-  explicit line_reader(io::input& in, std::size_t max_line = 64u << 20);
+  explicit line_reader(io::input& in, std::size_t max_line = 64u << 20, file_access access = file_access::read);
+  line_reader(const line_reader&) = delete;
+  line_reader& operator=(const line_reader&) = delete;
+  ~line_reader();
   /// Returns false at end of input.
   bool next(line& out);
 
+  /// Bytes of one mapped window (a multiple of the page size).
+  static constexpr std::size_t kWindow = std::size_t{1} << 20;
+
  private:
   bool fill();
+  bool next_mapped(line& out);
+  bool map_window();
+  void stop_mapping();
   io::input& in_;
   std::size_t max_line_;
   std::vector<char> buf_;
   std::size_t begin_ = 0, end_ = 0;
   std::uint64_t number_ = 0;
   bool eof_ = false;
+  // The mapped window [map_at_, map_at_ + map_len_) of the file, while lines
+  // come from it; next_ is the file offset of the first byte not yet handed
+  // out and size_ the file size when the reader started.
+  bool mapping_ = false;
+  const char* map_ = nullptr;
+  std::uint64_t map_at_ = 0, map_len_ = 0, next_ = 0, size_ = 0;
 };
 
 /// A record as a tool sees it: the line, its validated top-level members,

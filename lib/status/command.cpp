@@ -28,7 +28,7 @@ void each_record(const std::vector<std::string>& inputs, cli::reporter& rep,
   json::scan_error err;
   for (const auto& path : inputs) {
     io::input in(path);
-    ndjson::line_reader reader(in);
+    ndjson::line_reader reader(in, 64u << 20, ndjson::file_access::map);
     ndjson::line ln;
     while (reader.next(ln)) {
       cli::position pos{in.name(), ln.number};

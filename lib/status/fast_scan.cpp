@@ -337,6 +337,7 @@ struct record_index {
   json::member* limit[kMaxDepth + 1] = {};
   json::member* fill[kMaxDepth + 1] = {};  // next free entry; used only while a record is checked
   int deepest = 0;
+  int full_depth = 0;  // see check_structure
 };
 thread_local record_index g_index;
 // What the splitters read of the indexed record, in a plainly constructed
@@ -352,13 +353,11 @@ thread_local span g_plain = {nullptr, 0, nullptr, 0, nullptr};
 
 // Room for more members at depth d, whose next free entry is w: returns w
 // in the new storage.
-[[gnu::noinline, gnu::cold]] json::member* grow_pool(record_index& x, int d, json::member* w) {
-  const std::size_t used = static_cast<std::size_t>(w - x.data[d]);
+[[gnu::noinline, gnu::cold]] void grow_pool(record_index& x, int d) {
   std::vector<json::member>& v = x.pool[d];
   v.resize(std::max<std::size_t>(64, v.size() * 2));
   x.data[d] = v.data();
   x.limit[d] = v.data() + v.size();
-  return v.data() + used;
 }
 
 [[gnu::noinline, gnu::cold]] void grow_containers(record_index& x) {
@@ -375,10 +374,19 @@ thread_local span g_plain = {nullptr, 0, nullptr, 0, nullptr};
 }
 
 // The gap between two structurals holds only whitespace (compact records:
-// none at all, so the call is rare).
+// none at all). Read in line, not by a call: a call in the grammar loop, even
+// one never taken, makes the compiler keep the loop's state in memory.
 [[gnu::always_inline]] inline bool gap_ws(const char* p, std::uint32_t a, std::uint32_t b) {
-  return a >= b || ws_only(p, a, b);
+  if (__builtin_expect(a >= b, 1)) return true;
+  for (; a < b; ++a) {
+    if (!is_ws(p[a])) return false;
+  }
+  return true;
 }
+
+// What check_structure found. The *_full answers ask the caller for room
+// and a fresh start: growing storage from inside the loop would take a call.
+enum class checked { invalid, valid, pool_full, containers_full };
 
 // The number or literal that fills [a, b) up to whitespace: its end, a moved
 // to its start; null when there is none.
@@ -419,14 +427,15 @@ thread_local span g_plain = {nullptr, 0, nullptr, 0, nullptr};
 
 // The grammar over the structural positions s[0..ns) of p[0..n) (followed by
 // kSentinels copies of s[0]), as validator checks it byte by byte; records
-// every container and the members of every object in x. Kept out of line:
-// inlined into its caller it loses registers in the loop that matters.
-[[gnu::noinline]] bool check_structure(const char* p, std::size_t n, const std::uint32_t* s, std::size_t ns,
-                                       record_index& x) {
-  if (ns == 0) return false;
+// every container and the members of every object in x (x.full_depth names
+// the depth whose pool is full). Kept out of line: inlined into its caller it
+// loses registers in the loop that matters.
+[[gnu::noinline]] checked check_structure(const char* p, std::size_t n, const std::uint32_t* s, std::size_t ns,
+                                          record_index& x) {
+  if (ns == 0) return checked::invalid;
   const std::uint32_t* const end_of_s = s + ns;
   std::uint32_t q = s[0];
-  if (p[q] != '{' || !ws_only(p, 0, q)) return false;
+  if (p[q] != '{' || !ws_only(p, 0, q)) return checked::invalid;
   char open_of[kMaxDepth + 1];  // '{' or '[' at each depth
   std::uint32_t container_of[kMaxDepth + 1];
   const char* key_of[kMaxDepth + 1];  // the key a container is the value of
@@ -443,18 +452,19 @@ thread_local span g_plain = {nullptr, 0, nullptr, 0, nullptr};
   // One member into the current depth's array.
   auto emit = [&](const char* k, std::uint32_t kl, const char* v, std::size_t vl, json::kind kind)
       __attribute__((always_inline)) {
-    if (w == wl) {
-      w = grow_pool(x, depth, w);
-      wl = x.limit[depth];
+    if (__builtin_expect(w == wl, 0)) {
+      x.full_depth = depth;
+      return false;
     }
     w->key = std::string_view(k, kl);
     w->value = std::string_view(v, vl);
     w->kind = kind;
     ++w;
+    return true;
   };
 
 open:  // *s == q opens a container (c); the gap before it is checked
-  if (depth == kMaxDepth) return false;
+  if (depth == kMaxDepth) return checked::invalid;
   if (depth > 0) x.fill[depth] = w;
   ++depth;
   if (depth > x.deepest) {
@@ -467,7 +477,7 @@ open:  // *s == q opens a container (c); the gap before it is checked
   in_object = c == '{';
   key_of[depth] = key;
   key_len_of[depth] = key_len;
-  if (x.nc == x.ccap) grow_containers(x);
+  if (__builtin_expect(x.nc == x.ccap, 0)) return checked::containers_full;
   {
     container& k = x.cdata[x.nc];
     k.open = q;
@@ -487,11 +497,11 @@ open:  // *s == q opens a container (c); the gap before it is checked
 
 key:
   q = *s;
-  if (p[q] != '"' || !gap_ws(p, prev, q)) return false;
+  if (p[q] != '"' || !gap_ws(p, prev, q)) return checked::invalid;
   {
     // Inside a string only quotes are structural: s[1] closes the key.
     const std::uint32_t close_quote = s[1], colon = s[2];
-    if (p[colon] != ':' || !gap_ws(p, close_quote + 1, colon)) return false;
+    if (p[colon] != ':' || !gap_ws(p, close_quote + 1, colon)) return checked::invalid;
     key = p + q + 1;
     key_len = close_quote - q - 1;
     s += 3;
@@ -502,15 +512,15 @@ value:
   q = *s;
   c = p[q];
   if (c == '"') {
-    if (!gap_ws(p, prev, q)) return false;
+    if (!gap_ws(p, prev, q)) return checked::invalid;
     const std::uint32_t end = s[1] + 1;
     s += 2;
-    if (in_object) emit(key, key_len, p + q, end - q, json::kind::string);
+    if (in_object && !emit(key, key_len, p + q, end - q, json::kind::string)) return checked::pool_full;
     prev = end;
     goto after;
   }
   if (c == '{' || c == '[') {
-    if (!gap_ws(p, prev, q)) return false;
+    if (!gap_ws(p, prev, q)) return checked::invalid;
     goto open;
   }
   {
@@ -519,23 +529,23 @@ value:
     const char* a = p + prev;
     json::kind k = json::kind::number;
     const char* end = scalar(a, p + q, k);
-    if (end == nullptr) return false;
+    if (end == nullptr) return checked::invalid;
     prev = static_cast<std::uint32_t>(end - p);
-    if (!gap_ws(p, prev, q)) return false;
-    if (in_object) emit(key, key_len, a, static_cast<std::size_t>(end - a), k);
+    if (!gap_ws(p, prev, q)) return checked::invalid;
+    if (in_object && !emit(key, key_len, a, static_cast<std::size_t>(end - a), k)) return checked::pool_full;
   }
 
 after:
   q = *s;
   c = p[q];
-  if (!gap_ws(p, prev, q)) return false;
+  if (!gap_ws(p, prev, q)) return checked::invalid;
   ++s;
   prev = q + 1;
   if (c == ',') {
     if (in_object) goto key;
     goto value;
   }
-  if (c != open_of[depth] + 2) return false;
+  if (c != open_of[depth] + 2) return checked::invalid;
 
 close:  // q closes the container of depth; s and prev are past it
   {
@@ -548,11 +558,11 @@ close:  // q closes the container of depth; s and prev are past it
     const char* ck = key_of[depth];
     const std::uint32_t ckl = key_len_of[depth];
     --depth;
-    if (depth == 0) return s == end_of_s && ws_only(p, prev, n);
+    if (depth == 0) return s == end_of_s && ws_only(p, prev, n) ? checked::valid : checked::invalid;
     w = x.fill[depth];
     wl = x.limit[depth];
     in_object = open_of[depth] == '{';
-    if (in_object) emit(ck, ckl, p + at, q + 1 - at, kind);
+    if (in_object && !emit(ck, ckl, p + at, q + 1 - at, kind)) return checked::pool_full;
   }
   goto after;
 }
@@ -872,11 +882,18 @@ bool scan_object(std::string_view text, std::vector<json::member>& members) {
     switch (index_structurals(text.data(), n, x.pos.data(), ns)) {
       case outcome::invalid: return false;
       case outcome::valid: {
-        for (int d = 1; d <= x.deepest; ++d) x.fill[d] = x.data[d];
-        x.nc = 0;
         std::uint32_t* s = x.pos.data();
         for (std::size_t j = 0; j < kSentinels && ns > 0; ++j) s[ns + j] = s[0];
-        if (!check_structure(text.data(), n, s, ns, x)) return false;
+        checked c;
+        for (;;) {
+          for (int d = 1; d <= x.deepest; ++d) x.fill[d] = x.data[d];
+          x.nc = 0;
+          c = check_structure(text.data(), n, s, ns, x);
+          if (c == checked::pool_full) grow_pool(x, x.full_depth);
+          else if (c == checked::containers_full) grow_containers(x);
+          else break;
+        }
+        if (c != checked::valid) return false;
         members.assign(x.data[1], x.fill[1]);
         x.base = text.data();
         x.size = n;
@@ -893,6 +910,14 @@ bool scan_object(std::string_view text, std::vector<json::member>& members) {
   if (!v.object(1, &members)) return false;
   v.ws();
   return v.p == v.e;
+}
+
+const json::member* indexed_members(const char* p, std::size_t& count, const char*& end) {
+  const container* k = container_at(p);
+  if (k == nullptr || *p != '{') return nullptr;
+  count = k->count;
+  end = g_plain.base + k->close + 1;
+  return g_plain.data[k->depth] + k->first;
 }
 
 const char* members_at(const char* p, const char* e, std::vector<json::member>& members) {

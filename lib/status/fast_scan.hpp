@@ -30,6 +30,11 @@ void elements_of(std::string_view array_text, std::vector<std::string_view>& ele
 /// Appends the members of the object starting at p (its '{') to members and
 /// returns the position past its '}': one pass for arrays of objects.
 const char* members_at(const char* p, const char* e, std::vector<json::member>& members);
+/// The members of the object starting at p (its '{') when it lies in the
+/// record scan_object accepted last on the block-mask path: points into that
+/// record's index (valid until the next scan_object call), sets count and
+/// end (past its '}'). Null otherwise; members_at then does the work.
+const json::member* indexed_members(const char* p, std::size_t& count, const char*& end);
 /// The raw value of the first member named key (escape-free key), or empty;
 /// stops at the match, so a key near the front is found cheaply.
 std::string_view member_value(std::string_view object_text, std::string_view key);

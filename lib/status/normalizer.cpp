@@ -30,11 +30,23 @@ template <std::size_t N>
 
 // Members this tool writes: an input that already has them (a record
 // normalized before) gets them replaced, never duplicated.
+// Keys are told apart by their length first: most keys of a record have a
+// length no candidate has, and are passed over on one compare.
 [[gnu::always_inline]] inline bool is_added_key(std::string_view k) {
-  return is(k, "state") || is(k, "action") || is(k, "queue") || is(k, "reason") || is(k, "escalate");
+  switch (k.size()) {
+    case 5: return is(k, "state") || is(k, "queue");
+    case 6: return is(k, "action") || is(k, "reason");
+    case 8: return is(k, "escalate");
+    default: return false;
+  }
 }
 [[gnu::always_inline]] inline bool is_label_key(std::string_view k) {
-  return is(k, "category_label") || is(k, "code_label") || is(k, "entity_label");
+  switch (k.size()) {
+    case 10: return is(k, "code_label");
+    case 12: return is(k, "entity_label");
+    case 14: return is(k, "category_label");
+    default: return false;
+  }
 }
 
 void copy_member(std::string& out, const json::member& m, bool& first) {
@@ -121,10 +133,11 @@ int category_rank(std::string_view c) {
 }
 
 normalizer::normalizer(const rule_set& rules, const codes::tables& codes, cli::reporter& rep)
-    : rules_(rules), codes_(codes), rep_(rep), match_cache_(kMatchSlots) {
+    : rules_(rules), codes_(codes), rep_(rep), match_cache_(kMatchSlots), label_cache_(kLabelSlots) {
   for (const auto& r : rules_.rules) {
     rules_need_amounts_ = rules_need_amounts_ || r.needs_amounts();
     outcome_json_.push_back(outcome_json(r));
+    outcome_tail_.push_back("," + outcome_json_.back() + "}\n");
   }
 }
 
@@ -138,7 +151,9 @@ std::string normalizer::outcome_json(const rule& r) {
   return s;
 }
 
-std::string_view normalizer::str(const json::member& m) {
+// In line: it runs for every field the rules read, and nearly always answers
+// with the bytes between the quotes.
+[[gnu::always_inline]] inline std::string_view normalizer::str(const json::member& m) {
   if (m.kind != json::kind::string) return {};
   std::string_view inner(m.value.data() + 1, m.value.size() - 2);
   if (fast::escape_free(inner) || inner.find('\\') == std::string_view::npos) return inner;
@@ -170,16 +185,28 @@ void normalizer::read_statuses(std::string_view array_text, std::vector<status_v
       p = fast::skip_value(p, e);
     } else {
       status_view s;
-      s.first = members_.size();
-      p = fast::members_at(p, e, members_);
-      s.last = members_.size();
+      std::size_t count = 0;
+      const char* end = nullptr;
+      if (const json::member* ms = fast::indexed_members(p, count, end)) {
+        s.indexed = ms;
+        s.last = count;
+        p = end;
+      } else {
+        s.first = members_.size();
+        p = fast::members_at(p, e, members_);
+        s.last = members_.size();
+      }
       s.raw = std::string_view(start, static_cast<std::size_t>(p - start));
+      const json::member* ms = s.indexed != nullptr ? s.indexed : members_.data();
       for (std::size_t i = s.first; i < s.last; ++i) {
-        const json::member& m = members_[i];
-        if (key_is(m, "category")) s.category = str(m);
-        else if (key_is(m, "code")) s.code = str(m);
-        else if (key_is(m, "entity")) s.entity = str(m);
-        else if (key_is(m, "effective_date")) s.date = str(m);
+        const json::member& m = ms[i];
+        switch (m.key.size()) {
+          case 8: if (key_is(m, "category")) s.category = str(m); break;
+          case 4: if (key_is(m, "code")) s.code = str(m); break;
+          case 6: if (key_is(m, "entity")) s.entity = str(m); break;
+          case 14: if (key_is(m, "effective_date")) s.date = str(m); break;
+          default: break;
+        }
       }
       into.push_back(s);
     }
@@ -202,8 +229,46 @@ void normalizer::warn_unknown(codes::list l, std::string_view code, const cli::p
   }
 }
 
+namespace {
+// A code of at most 7 bytes as one word behind its length (so "A" and
+// "\0A" differ); ~0 for longer codes, which are not remembered.
+inline std::uint64_t short_code(std::string_view c) {
+  if (c.size() > 7) return ~std::uint64_t{0};
+  std::uint64_t k = c.size();
+  for (char ch : c) k = (k << 8) | static_cast<unsigned char>(ch);
+  return k;
+}
+}  // namespace
+
 void normalizer::labels(std::string& out, std::string_view category, std::string_view code, std::string_view entity,
                         const cli::position& pos) {
+  // A batch repeats a few category/code/entity combinations: their labels
+  // are looked up once. Reusing the text skips only warn_unknown calls that
+  // would find the code already warned about.
+  const std::uint64_t kc = short_code(category), ks = short_code(code), ke = short_code(entity);
+  const bool cacheable = (kc & ks & ke) != ~std::uint64_t{0};
+  label_slot* slot = nullptr;
+  if (cacheable) {
+    std::uint64_t h = (kc * 0x9E3779B97F4A7C15ull) ^ (ks * 0xC2B2AE3D27D4EB4Full) ^ (ke * 0x165667B19E3779F9ull);
+    slot = &label_cache_[(h >> 40) % kLabelSlots];
+    if (slot->filled && slot->category == kc && slot->code == ks && slot->entity == ke) {
+      out.append(slot->text);
+      return;
+    }
+  }
+  const std::size_t from = out.size();
+  labels_uncached(out, category, code, entity, pos);
+  if (slot != nullptr) {
+    slot->filled = true;
+    slot->category = kc;
+    slot->code = ks;
+    slot->entity = ke;
+    slot->text.assign(out, from, std::string::npos);
+  }
+}
+
+void normalizer::labels_uncached(std::string& out, std::string_view category, std::string_view code,
+                                 std::string_view entity, const cli::position& pos) {
   auto one = [&](codes::list l, std::string_view c, std::string_view key) {
     if (c.empty()) return;
     std::string_view j = codes_.label_json(l, c);
@@ -220,8 +285,9 @@ void normalizer::labels(std::string& out, std::string_view category, std::string
 }
 
 void normalizer::write_status(std::string& out, const status_view& s, const cli::position& pos) {
+  const json::member* ms = members_of(s);
   bool relabel = false;
-  for (std::size_t i = s.first; i < s.last; ++i) relabel = relabel || is_label_key(members_[i].key);
+  for (std::size_t i = s.first; i < s.last; ++i) relabel = relabel || is_label_key(ms[i].key);
   if (!relabel) {
     // The entry as it came, with the labels slipped in before its '}'.
     std::string_view body = s.raw.substr(0, s.raw.size() - 1);
@@ -238,7 +304,7 @@ void normalizer::write_status(std::string& out, const status_view& s, const cli:
   out.push_back('{');
   bool first = true;
   for (std::size_t i = s.first; i < s.last; ++i) {
-    if (!is_label_key(members_[i].key)) copy_member(out, members_[i], first);
+    if (!is_label_key(ms[i].key)) copy_member(out, ms[i], first);
   }
   std::size_t before = out.size();
   labels(out, s.category, s.code, s.entity, pos);
@@ -266,10 +332,19 @@ void normalizer::write_lines(std::string& out, std::string_view lines_text, cons
     const char* start = p;
     const json::member* st = nullptr;
     if (*p == '{') {
-      line_members_.clear();
-      p = fast::members_at(p, e, line_members_);
-      for (const auto& m : line_members_) {
-        if (key_is(m, "statuses") && m.kind == json::kind::array) st = &m;
+      std::size_t count = 0;
+      const char* end = nullptr;
+      const json::member* ms = fast::indexed_members(p, count, end);
+      if (ms != nullptr) {
+        p = end;
+      } else {
+        line_members_.clear();
+        p = fast::members_at(p, e, line_members_);
+        ms = line_members_.data();
+        count = line_members_.size();
+      }
+      for (std::size_t i = 0; i < count; ++i) {
+        if (key_is(ms[i], "statuses") && ms[i].kind == json::kind::array) st = &ms[i];
       }
     } else {
       p = fast::skip_value(p, e);
@@ -333,11 +408,11 @@ const rule& normalizer::cached_match(const facts& f) {
   if (rules_need_amounts_) return match(f);
   // The key: each fact with its length in front, built on the stack (facts
   // too long for it are rare enough to match every time).
-  char key[512];
+  char key[512 + 8];  // 8 to spare: the hash reads whole words
   std::size_t n = 0;
   bool fits = true;
   auto add = [&](std::string_view v) {
-    if (!fits || v.size() > 0xFF || n + 1 + v.size() > sizeof key) {
+    if (!fits || v.size() > 0xFF || n + 1 + v.size() > sizeof key - 8) {
       fits = false;
       return;
     }
@@ -358,7 +433,17 @@ const rule& normalizer::cached_match(const facts& f) {
   const std::string_view k(key, n);
   // Direct-mapped: a batch repeats a few combinations, and a collision only
   // costs a match.
-  match_slot& slot = match_cache_[std::hash<std::string_view>{}(k) % kMatchSlots];
+  // Hashed a word at a time (the bytes past the key zeroed): the key is a
+  // few dozen bytes, and a library hash call cost more than the lookup.
+  std::memset(key + n, 0, 8);
+  std::uint64_t h = n;
+  for (std::size_t i = 0; i < n; i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, key + i, 8);
+    h = (h ^ word) * 0x9E3779B97F4A7C15ull;
+    h ^= h >> 29;
+  }
+  match_slot& slot = match_cache_[(h >> 20) % kMatchSlots];
   if (slot.found != nullptr && slot.key == k) return *slot.found;
   const rule& r = match(f);
   slot.key.assign(k);
@@ -400,11 +485,11 @@ void normalizer::process(const ndjson::record& rec, std::string* out, std::vecto
     }
     return;
   }
-  normalize(rec, rec.members, out, rows);
+  normalize(rec, rec.members, out, rows, type);
 }
 
 void normalizer::normalize(const ndjson::record& rec, const std::vector<json::member>& members, std::string* out,
-                           std::vector<row>* rows) {
+                           std::vector<row>* rows, const json::member* type_m) {
   decoded_.clear();
   members_.clear();
   statuses_.clear();
@@ -413,7 +498,7 @@ void normalizer::normalize(const ndjson::record& rec, const std::vector<json::me
   f.codes.clear();
   f.entities.clear();
 
-  const json::member* type_m = json::find(members, "type");
+  if (type_m == nullptr) type_m = json::find(members, "type");
   if (type_m == nullptr || type_m->kind != json::kind::string) {
     throw ndjson::bad_record{"missing_field", "record has no \"type\" string"};
   }
@@ -433,18 +518,34 @@ void normalizer::normalize(const ndjson::record& rec, const std::vector<json::me
   const json::member* paid_m = nullptr;
   for (const auto& m : members) {
     std::string_view k = m.key;
-    if (is(k, "claim_id")) claim_id = str(m);
-    else if (is(k, "statuses") && m.kind == json::kind::array) statuses_m = &m;
-    else if (is(k, "text")) text_said = str(m);
-    else if (is(k, "code")) ack_code_m = &m;
-    else if (is(k, "accepted")) accepted_m = &m;
-    else if (is(k, "billed_amount") && m.kind == json::kind::number) billed_m = &m;
-    else if (is(k, "paid_amount") && m.kind == json::kind::number) paid_m = &m;
-    else if (is(k, "payer") && m.kind == json::kind::object) {
-      f.payer = str_value(fast::member_value(m.value, "id"));
-      if (rows != nullptr) payer_name = str_value(fast::member_value(m.value, "name"));
-    } else if (is(k, "source") && m.kind == json::kind::object) {
-      f.channel = str_value(fast::member_value(m.value, "channel"));
+    switch (k.size()) {
+      case 8:
+        if (is(k, "claim_id")) claim_id = str(m);
+        else if (is(k, "statuses") && m.kind == json::kind::array) statuses_m = &m;
+        else if (is(k, "accepted")) accepted_m = &m;
+        break;
+      case 4:
+        if (is(k, "text")) text_said = str(m);
+        else if (is(k, "code")) ack_code_m = &m;
+        break;
+      case 13:
+        if (is(k, "billed_amount") && m.kind == json::kind::number) billed_m = &m;
+        break;
+      case 11:
+        if (is(k, "paid_amount") && m.kind == json::kind::number) paid_m = &m;
+        break;
+      case 5:
+        if (is(k, "payer") && m.kind == json::kind::object) {
+          f.payer = str_value(fast::member_value(m.value, "id"));
+          if (rows != nullptr) payer_name = str_value(fast::member_value(m.value, "name"));
+        }
+        break;
+      case 6:
+        if (is(k, "source") && m.kind == json::kind::object) {
+          f.channel = str_value(fast::member_value(m.value, "channel"));
+        }
+        break;
+      default: break;
     }
   }
   if (is_claim && claim_id.empty()) {
@@ -498,8 +599,9 @@ void normalizer::normalize(const ndjson::record& rec, const std::vector<json::me
     if (billed_m != nullptr) { f.billed = to_double(billed_m->value); f.has_billed = true; }
     if (paid_m != nullptr) { f.paid = to_double(paid_m->value); f.has_paid = true; }
     if (decider != nullptr && (!f.has_billed || !f.has_paid)) {
+      const json::member* ms = members_of(*decider);
       for (std::size_t i = decider->first; i < decider->last; ++i) {
-        const json::member& m = members_[i];
+        const json::member& m = ms[i];
         if (m.kind != json::kind::number) continue;
         if (!f.has_billed && is(m.key, "amount")) { f.billed = to_double(m.value); f.has_billed = true; }
         if (!f.has_paid && is(m.key, "paid_amount")) { f.paid = to_double(m.value); f.has_paid = true; }
@@ -546,25 +648,28 @@ void normalizer::normalize(const ndjson::record& rec, const std::vector<json::me
   const char* run_e = nullptr;
   auto flush = [&] {
     if (run_b == nullptr) return;
-    if (!first) o.push_back(',');
+    // In compact input the comma the run needs is the byte before it.
+    if (!first && run_b[-1] == ',') --run_b;
+    else if (!first) o.push_back(',');
     first = false;
     o.append(run_b, static_cast<std::size_t>(run_e - run_b));
     run_b = nullptr;
   };
   for (const auto& m : members) {
     std::string_view k = m.key;
-    bool lines = is(k, "lines") && m.kind == json::kind::array;
-    if (is_added_key(k) || (is(k, "statuses") && said != nullptr) || &m == statuses_m || lines) {
+    bool lines = k.size() == 5 && is(k, "lines") && m.kind == json::kind::array;
+    const bool dropped = is_added_key(k) || (said != nullptr && is(k, "statuses"));
+    if (dropped || &m == statuses_m || lines) {
       flush();
-      if (is_added_key(k) || (is(k, "statuses") && said != nullptr)) continue;
-      if (!first) o.push_back(',');
+      if (dropped) continue;
+      const bool lead = !first;
       first = false;
       if (lines) {
-        o.append("\"lines\":");
+        o.append(lead ? std::string_view(",\"lines\":") : std::string_view("\"lines\":"));
         write_lines(o, m.value, rec.pos);
         continue;
       }
-      o.append("\"statuses\":[");
+      o.append(lead ? std::string_view(",\"statuses\":[") : std::string_view("\"statuses\":["));
       for (std::size_t i = 0; i < statuses_.size(); ++i) {
         if (i > 0) o.push_back(',');
         write_status(o, statuses_[i], rec.pos);
@@ -587,9 +692,13 @@ void normalizer::normalize(const ndjson::record& rec, const std::vector<json::me
     labels(o, said->category, said->code, said->entity, rec.pos);
     o.append("}]");
   }
+  std::size_t ri = static_cast<std::size_t>(&r - rules_.rules.data());
+  if (!first && escalate.empty() && ri < outcome_tail_.size()) {
+    o.append(outcome_tail_[ri]);
+    return;
+  }
   if (!first) o.push_back(',');
   first = false;
-  std::size_t ri = static_cast<std::size_t>(&r - rules_.rules.data());
   if (ri < outcome_json_.size()) o.append(outcome_json_[ri]);
   else o.append(outcome_json(r));
   add_string(o, "escalate", escalate, first);

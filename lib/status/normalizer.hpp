@@ -45,7 +45,11 @@ class normalizer {
  private:
   struct status_view {
     std::string_view raw;
-    std::size_t first = 0, last = 0;  // range in members_
+    // Its members: [first, last) of indexed when it points into the scanned
+    // record's index, else of members_ (which may still grow while the
+    // statuses are read, so it is not pointed into).
+    const json::member* indexed = nullptr;
+    std::size_t first = 0, last = 0;
     std::string_view category, code, entity, date;
   };
   struct facts {
@@ -57,12 +61,16 @@ class normalizer {
     bool has_billed = false, has_paid = false;
   };
 
+  /// type_m: members' "type" member when the caller has found it already.
   void normalize(const ndjson::record& rec, const std::vector<json::member>& members, std::string* out,
-                 std::vector<row>* rows);
+                 std::vector<row>* rows, const json::member* type_m = nullptr);
   std::string_view str(const json::member& m);
   std::string_view decode(std::string_view inner);
   std::string_view str_value(std::string_view raw);  // a raw JSON value, decoded when a string
   void read_statuses(std::string_view array_text, std::vector<status_view>& into);
+  const json::member* members_of(const status_view& s) const {
+    return s.indexed != nullptr ? s.indexed : members_.data();
+  }
   const rule& match(const facts& f) const;
   const rule& cached_match(const facts& f);
   static std::string outcome_json(const rule& r);
@@ -71,6 +79,8 @@ class normalizer {
   void write_lines(std::string& out, std::string_view lines_text, const cli::position& pos);
   void labels(std::string& out, std::string_view category, std::string_view code, std::string_view entity,
               const cli::position& pos);
+  void labels_uncached(std::string& out, std::string_view category, std::string_view code, std::string_view entity,
+                       const cli::position& pos);
   void warn_unknown(codes::list l, std::string_view code, const cli::position& pos);
 
   const rule_set& rules_;
@@ -78,6 +88,7 @@ class normalizer {
   cli::reporter& rep_;
   bool rules_need_amounts_ = false;
   std::vector<std::string> outcome_json_;  // state..reason of each rule, as JSON members
+  std::vector<std::string> outcome_tail_;  // the same after a comma, closing the record (no escalate)
   std::uint64_t written_ = 0;
 
   std::vector<json::member> members_;        // members of status entries
@@ -92,6 +103,13 @@ class normalizer {
   };
   static constexpr std::size_t kMatchSlots = 4096;
   std::vector<match_slot> match_cache_;  // rule matches by facts (see cached_match)
+  struct label_slot {
+    bool filled = false;
+    std::uint64_t category = 0, code = 0, entity = 0;  // see short_code in normalizer.cpp
+    std::string text;                                  // what labels() appends for them
+  };
+  static constexpr std::size_t kLabelSlots = 256;
+  std::vector<label_slot> label_cache_;  // labels by codes (see labels)
   facts facts_;
 };
 

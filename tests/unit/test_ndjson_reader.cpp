@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <unistd.h>
 #include <vector>
 
@@ -86,4 +87,63 @@ TEST_CASE("records: bad lines go to the rejects file, good ones to the handler")
         std::string::npos);
   std::remove(path.c_str());
   std::remove(errors.c_str());
+}
+
+namespace {
+std::vector<std::tuple<std::string, std::uint64_t, bool>> all_lines(const std::string& path, std::size_t max_line,
+                                                                    ndjson::file_access access) {
+  io::input in(path);
+  ndjson::line_reader r(in, max_line, access);
+  ndjson::line l;
+  std::vector<std::tuple<std::string, std::uint64_t, bool>> got;
+  while (r.next(l)) {
+    // The padding promise holds in either mode.
+    volatile char last = l.text.data() == nullptr ? 0 : l.text.data()[l.text.size() + ndjson::line_reader::kPadding - 1];
+    (void)last;
+    got.emplace_back(std::string(l.text), l.number, l.too_long);
+  }
+  return got;
+}
+}  // namespace
+
+TEST_CASE("lines: a mapped file gives the lines read() gives, across windows") {
+  // Lines of many lengths so that line ends fall at and around every window
+  // edge; one line longer than a window, over-long lines, CRLF, blank lines,
+  // and a last line without a newline.
+  std::string content;
+  std::uint32_t seed = 277;
+  while (content.size() < 3 * ndjson::line_reader::kWindow) {
+    seed = seed * 1103515245u + 12345u;
+    std::size_t len = (seed >> 8) % 3000;
+    if ((seed >> 4) % 97 == 0) len = 0;
+    content += "{\"k\":\"" + std::string(len, 'a' + static_cast<char>(seed % 26)) + "\"}";
+    content += (seed >> 12) % 5 == 0 ? "\r\n" : "\n";
+    if (content.size() > ndjson::line_reader::kWindow && content.size() < ndjson::line_reader::kWindow + 4000) {
+      content += std::string(ndjson::line_reader::kWindow + 100, 'w') + "\n";
+    }
+  }
+  content += "{\"last\":true}";
+  std::string path = temp_with(content);
+  for (std::size_t max_line : {std::size_t{64} << 20, std::size_t{2000}}) {
+    auto read = all_lines(path, max_line, ndjson::file_access::read);
+    auto mapped = all_lines(path, max_line, ndjson::file_access::map);
+    REQUIRE(read.size() > 1000);
+    CHECK(std::get<0>(read.back()) == "{\"last\":true}");
+    CHECK(mapped.size() == read.size());
+    CHECK(mapped == read);
+  }
+  std::remove(path.c_str());
+}
+
+TEST_CASE("lines: mapping copes with small files, a file that ends in a newline, and stdin-like inputs") {
+  for (std::string content : {std::string("{\"a\":1}\n"), std::string("x"), std::string("\n\n"),
+                              std::string(5000, 'z') + "\n{\"b\":2}\n", std::string(4096 - 1, 'q') + "\n"}) {
+    std::string path = temp_with(content);
+    CHECK(all_lines(path, 1024, ndjson::file_access::map) == all_lines(path, 1024, ndjson::file_access::read));
+    CHECK(all_lines(path, 64u << 20, ndjson::file_access::map) == all_lines(path, 64u << 20, ndjson::file_access::read));
+    std::remove(path.c_str());
+  }
+  std::string empty = temp_with("");
+  CHECK(all_lines(empty, 1024, ndjson::file_access::map).empty());
+  std::remove(empty.c_str());
 }

@@ -19,6 +19,18 @@ void same_nested(std::string_view value, json::kind kind, int depth = 0) {
     json::members_of(value, a);
     status::fast::members_of(value, b);
     REQUIRE(a.size() == b.size());
+    // Straight from the index, when the object is in it.
+    std::size_t count = 0;
+    const char* end = nullptr;
+    if (const json::member* m = status::fast::indexed_members(value.data(), count, end)) {
+      REQUIRE(count == a.size());
+      CHECK(end == value.data() + value.size());
+      for (std::size_t i = 0; i < count; ++i) {
+        CHECK(a[i].key == m[i].key);
+        CHECK(a[i].value == m[i].value);
+        CHECK(a[i].kind == m[i].kind);
+      }
+    }
     for (std::size_t i = 0; i < a.size(); ++i) {
       CHECK(a[i].key == b[i].key);
       CHECK(a[i].value == b[i].value);

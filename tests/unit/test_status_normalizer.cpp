@@ -191,6 +191,78 @@ TEST_CASE("unknown codes: one warning per distinct code, label left out") {
   CHECK(f.rep.warnings() == 2);
 }
 
+TEST_CASE("labels of repeated code combinations: same text, warnings once per code, codes told apart") {
+  fixture f;
+  status::normalizer n(f.rules, f.tables, f.rep);
+  auto one = [&](const std::string& statuses) {
+    std::string line = claim(statuses);
+    ndjson::record rec;
+    json::scan_error err;
+    REQUIRE(json::scan_object(line, rec.members, err));
+    rec.text = line;
+    std::string out;
+    n.process(rec, &out, nullptr);
+    return out;
+  };
+  // Each combination alone, in a fresh normalizer, is the reference.
+  auto fresh = [&](const std::string& statuses) { return f.run(claim(statuses)); };
+  const std::vector<std::string> entries = {
+      R"({"category":"F1","code":"65","entity":"PR"})",
+      R"({"category":"F2","code":"88","entity":"QC"})",
+      R"({"category":"F2","code":"9999","entity":"Q9"})",     // unknown code and entity
+      R"({"category":"F2","code":"9999","entity":"Q8"})",     // the same unknown code, another entity
+      R"({"category":"F1","code":"\u00006","entity":"PR"})",  // a NUL in front: not code "6"
+      R"({"category":"F1","code":"6","entity":"PR"})",
+      R"({"category":"F1","code":"6500000000","entity":"PR"})",  // too long to be remembered
+      R"({"category":"A1","code":"","entity":"PR"})",
+      R"({})",
+  };
+  for (int round = 0; round < 3; ++round) {
+    for (const auto& e : entries) CHECK(one(e) == fresh(e));
+  }
+  // Far more combinations than the normalizer remembers, so that they
+  // compete for its slots: none may take another's labels.
+  std::vector<std::string> many;
+  for (const char* cat : {"A1", "A2", "A3", "F1", "F2", "F4", "P1", "R4"}) {
+    for (int code = 0; code < 50; ++code) {
+      for (const char* ent : {"PR", "QC", "85", ""}) {
+        many.push_back(std::string(R"({"category":")") + cat + R"(","code":")" + std::to_string(code) +
+                       (*ent != 0 ? std::string(R"(","entity":")") + ent : std::string()) + "\"}");
+      }
+    }
+  }
+  std::size_t differ = 0;
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& e : many) differ += one(e) != fresh(e) ? 1 : 0;
+  }
+  CHECK(differ == 0);
+  // Warnings: one per unknown code whatever the order and repetition. In
+  // isolation each entry warns about its own codes; in a batch 9999 (in two
+  // entries) is warned about once, so the batch has one warning fewer.
+  auto warnings_of = [&](const std::vector<std::string>& batch, int rounds) {
+    cli::reporter r{"status-normalize"};
+    r.set_quiet(true);
+    status::normalizer k(f.rules, f.tables, r);
+    for (int round = 0; round < rounds; ++round) {
+      for (const auto& e : batch) {
+        std::string line = claim(e);
+        ndjson::record rec;
+        json::scan_error err;
+        REQUIRE(json::scan_object(line, rec.members, err));
+        rec.text = line;
+        std::string out;
+        k.process(rec, &out, nullptr);
+      }
+    }
+    return r.warnings();
+  };
+  std::uint64_t alone = 0;
+  for (const auto& e : entries) alone += warnings_of({e}, 1);
+  CHECK(alone >= 4);
+  CHECK(warnings_of(entries, 1) == alone - 1);
+  CHECK(warnings_of(entries, 3) == alone - 1);
+}
+
 TEST_CASE("vendor responses: one claim_status per claim, amounts keep their digits") {
   std::string line = R"({"controlNumber":"1","payer":{"organizationName":"ACME","payerIdentification":"60054"},
     "subscriber":{"memberId":"M1","firstName":"A","lastName":"B"},
