@@ -30,7 +30,25 @@ extern "C" void on_terminate_signal(int sig) {
   ::_exit(sig == SIGINT ? 130 : 128 + sig);
 }
 
-void install_process_defaults() {
+// Written as it stands by on_bus_error: "tool: ...\n".
+std::array<char, 256> g_bus_message{};
+std::size_t g_bus_message_len = 0;
+
+// A file read through a mapping (status-normalize's input) that is truncated
+// meanwhile faults on the pages it lost: say so and stop as for an unreadable
+// input, rather than die of the signal.
+extern "C" void on_bus_error(int) {
+  for (std::size_t i = 0; i < kTempSlots; ++i) {
+    if (g_temp_used[i].load()) ::unlink(g_temp_paths[i].data());
+  }
+  if (g_bus_message_len > 0) {
+    ssize_t ignored = ::write(2, g_bus_message.data(), g_bus_message_len);
+    (void)ignored;
+  }
+  ::_exit(static_cast<int>(exit_code::io));
+}
+
+void install_process_defaults(const std::string& name) {
   // Downstream closing the pipe must surface as EPIPE, not kill us mid-write.
   std::signal(SIGPIPE, SIG_IGN);
   struct sigaction sa {};
@@ -38,6 +56,15 @@ void install_process_defaults() {
   sigemptyset(&sa.sa_mask);
   ::sigaction(SIGINT, &sa, nullptr);
   ::sigaction(SIGTERM, &sa, nullptr);
+  const std::string msg = fmt::format("{}: an input file was truncated while it was being read; stopped\n", name);
+  if (msg.size() <= g_bus_message.size()) {
+    std::memcpy(g_bus_message.data(), msg.data(), msg.size());
+    g_bus_message_len = msg.size();
+  }
+  struct sigaction bus {};
+  bus.sa_handler = on_bus_error;
+  sigemptyset(&bus.sa_mask);
+  ::sigaction(SIGBUS, &bus, nullptr);
   // A core dump would carry PHI from memory.
   struct rlimit no_core {0, 0};
   ::setrlimit(RLIMIT_CORE, &no_core);
@@ -102,8 +129,8 @@ int run(CLI::App& app, common_options& opts, int argc, char** argv,
       return to_int(e.code());
     }
   }
-  install_process_defaults();
   const std::string name = app.get_name();
+  install_process_defaults(name);
   reporter rep(name);
   try {
     app.parse(argc, argv);

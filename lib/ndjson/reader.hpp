@@ -25,7 +25,8 @@ struct line {
 /// its buffer. map hands out lines straight from a read-only mapping of the
 /// file, a window at a time (each released when the next is mapped, so memory
 /// stays flat): no copy, but a file truncated while it is read faults the
-/// process, which is why a tool has to ask for it. Pipes, terminals and files
+/// process (cli::run turns that SIGBUS into a message and exit status 3, the
+/// records written so far kept), which is why a tool has to ask for it. Pipes, terminals and files
 /// of unknown size are read either way, and so is whatever a window cannot
 /// hold (the last line, a line longer than a window, bytes appended after
 /// the reader started).

@@ -494,7 +494,7 @@ void normalizer::normalize(const ndjson::record& rec, const std::vector<json::me
   members_.clear();
   statuses_.clear();
   facts& f = facts_;
-  f = facts{std::move(f.codes), std::move(f.entities)};  // keeps the vectors' storage
+  f = facts{std::move(f.codes), std::move(f.entities), {}, {}, {}, {}, {}, {}, {}};  // keeps the vectors' storage
   f.codes.clear();
   f.entities.clear();
 
