@@ -1,6 +1,14 @@
 #include "x12/reader.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
 #include <cstring>
 #include <emmintrin.h>
 #include <immintrin.h>
@@ -119,8 +127,16 @@ void scan_block_at(const char* p, const block_bytes& b, block_masks& m) { g_scan
 reader::reader(io::input& in, std::size_t buffer_size, std::size_t max_segment)
     : in_(in), max_segment_(max_segment) {
   buf_.reset(new char[buffer_size + kPad]);
+  data_ = buf_.get();
+  cap_buffer_ = buffer_size;
+  start_mapping(buffer_size);
   cap_ = buffer_size;
   set_delimiters(delims_);
+}
+
+reader::~reader() {
+  if (map_ != nullptr) ::munmap(map_, map_len_);
+  for (auto& [m, len] : retired_maps_) ::munmap(m, len);
 }
 
 void reader::set_delimiters(const delimiters& d) {
@@ -141,6 +157,8 @@ void reader::unpin() {
   // kept (moved to the front) in case the caller pins again before the next
   // read and keeps views into the segment it is handling.
   if (!retired_.empty()) unpin_retired();
+  for (auto& [m, len] : retired_maps_) ::munmap(m, len);
+  retired_maps_.clear();
   if (last_split_) {
     std::swap(side_[0], side_[side_used_ - 1]);
     side_used_ = 1;
@@ -170,21 +188,96 @@ void reader::new_buffer(std::size_t size, std::size_t keep_from) {
   } else {
     nb.reset(new char[size + kPad]);
   }
-  std::memcpy(nb.get(), buf_.get() + keep_from, end_ - keep_from);
+  std::memcpy(nb.get(), data_ + keep_from, end_ - keep_from);
   retired_.emplace_back(std::move(buf_), cap_);
   buf_ = std::move(nb);
+  data_ = buf_.get();
   cap_ = size;
+}
+
+// Regular files big enough for a few windows are read through a read-only
+// mapping, a window at a time: no read(2) copy. Each window maps one page
+// more than it hands out, so the block scan's look past end_ stays in the
+// file; the last stretch of the file (and anything a window cannot hold: a
+// segment longer than one) is read into the buffer as for other inputs.
+void reader::start_mapping(std::size_t buffer_size) {
+  const int fd = in_.fd();
+  if (fd < 0) return;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return;
+  const off_t at = ::lseek(fd, 0, SEEK_CUR);
+  page_ = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  window_ = (buffer_size + page_ - 1) / page_ * page_;
+  if (at != 0 || page_ < kPad || static_cast<std::uint64_t>(st.st_size) < 4 * (window_ + page_)) return;
+  file_size_ = static_cast<std::uint64_t>(st.st_size);
+  mapping_ = true;  // the first refill maps the first window
+}
+
+// Maps the window that holds file offset base_ + keep_from on; false when it
+// would end within a page of the end of the file or add nothing to what is
+// handed out now (then the buffer takes over).
+bool reader::next_window(std::size_t keep_from) {
+  const std::uint64_t from = base_ + keep_from;
+  const std::uint64_t at = from & ~static_cast<std::uint64_t>(page_ - 1);
+  const std::uint64_t stop = at + window_;  // handed out up to here
+  if (stop + page_ > file_size_ || stop <= base_ + end_) return false;
+  void* m = ::mmap(nullptr, window_ + page_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, in_.fd(), static_cast<off_t>(at));
+  if (m == MAP_FAILED) return false;
+  release_window();
+  map_ = static_cast<char*>(m);
+  map_len_ = window_ + page_;
+  map_at_ = at;
+  data_ = map_ + (from - at);
+  base_ = from;
+  end_ = static_cast<std::size_t>(stop - from);
+  cap_ = end_;
+  pos_ -= std::min(pos_, keep_from);
+  return true;
+}
+
+// The window goes, or waits for unpin() while segments in it are in use.
+void reader::release_window() {
+  if (map_ == nullptr) return;
+  if (pinned_) retired_maps_.emplace_back(map_, map_len_);
+  else ::munmap(map_, map_len_);
+  map_ = nullptr;
+}
+
+// From the mapping to the buffer: the bytes from keep_from on are copied
+// there and read(2) goes on after them.
+void reader::stop_mapping(std::size_t keep_from) {
+  const std::size_t keep = end_ - keep_from;
+  std::size_t size = cap_buffer_;
+  while (size < keep * 2) size *= 2;
+  std::unique_ptr<char[]> nb(new char[size + kPad]);
+  std::memcpy(nb.get(), data_ + keep_from, keep);
+  if (::lseek(in_.fd(), static_cast<off_t>(base_ + end_), SEEK_SET) < 0) {
+    throw error(cli::exit_code::io, fmt::format("{}: seek failed: {}", in_.name(), std::strerror(errno)));
+  }
+  release_window();
+  mapping_ = false;
+  buf_ = std::move(nb);
+  data_ = buf_.get();
+  cap_ = size;
+  base_ += keep_from;
+  end_ = keep;
+  pos_ -= std::min(pos_, keep_from);
 }
 
 bool reader::refill(std::size_t keep_from) {
   block_ok_ = false;  // the buffer moves or grows under the cached masks
+  if (mapping_) {
+    if (next_window(keep_from)) return true;
+    stop_mapping(keep_from);
+    keep_from = 0;
+  }
   // Always compacts, so callers can rebase on keep_from whatever the result.
   if (keep_from > 0 || (pinned_ && end_ == cap_)) {
     if (pinned_) {
       // Segments handed out are still in use: leave them where they are.
       new_buffer(std::max(cap_, (end_ - keep_from) * 2), keep_from);
     } else {
-      std::memmove(buf_.get(), buf_.get() + keep_from, end_ - keep_from);
+      std::memmove(data_, data_ + keep_from, end_ - keep_from);
     }
     base_ += keep_from;
     end_ -= keep_from;
@@ -198,12 +291,13 @@ bool reader::refill(std::size_t keep_from) {
       new_buffer(want, 0);
     } else {
       std::unique_ptr<char[]> nb(new char[want + kPad]);
-      std::memcpy(nb.get(), buf_.get(), end_);
+      std::memcpy(nb.get(), data_, end_);
       buf_ = std::move(nb);
+      data_ = buf_.get();
       cap_ = want;
     }
   }
-  std::size_t got = in_.read(buf_.get() + end_, cap_ - end_);
+  std::size_t got = in_.read(data_ + end_, cap_ - end_);
   if (got == 0) {
     eof_ = true;
     return false;
@@ -219,10 +313,10 @@ bool reader::find_isa() {
   std::uint64_t stray_offset = 0, stray_line = 0;
   for (;;) {
     while (pos_ < end_) {
-      char c = buf_[pos_];
+      char c = data_[pos_];
       if (c == 'I') {
         if (end_ - pos_ < 600 && !eof_ && pos_ > 0) break;
-        std::string_view t(buf_.get() + pos_, end_ - pos_);
+        std::string_view t(data_ + pos_, end_ - pos_);
         if (looks_like_isa(t)) {
           isa_scan s = scan_isa(t, eof_);
           if (s.result == isa_scan::status::need_more && end_ - pos_ < max_segment_) break;
@@ -286,7 +380,7 @@ void reader::split(const char* b, const char* e, segment& seg) {
 }
 
 void reader::scan_block(std::size_t at) {
-  scan_block_at(buf_.get() + at, look_for_, block_);  // kPad readable bytes follow end_
+  scan_block_at(data_ + at, look_for_, block_);  // kPad readable bytes follow end_
   std::size_t avail = end_ - at;
   if (avail < 64) [[unlikely]] {
     std::uint64_t valid = (std::uint64_t{1} << avail) - 1;
@@ -315,7 +409,7 @@ bool reader::next_any(segment& seg) {
     // Skip what lies between segments (and empty segments).
     for (;;) {
       while (pos_ < end_) {
-        char c = buf_[pos_];
+        char c = data_[pos_];
         if (c == '\n') {
           ++line_;
           ++pos_;
@@ -330,10 +424,10 @@ bool reader::next_any(segment& seg) {
     }
     if (!inside_) {
       if (!find_isa()) return false;
-    } else if (buf_[pos_] == 'I') {
+    } else if (data_[pos_] == 'I') {
       // An ISA inside an interchange (its IEA missing): take its delimiters.
       if (end_ - pos_ < 600 && !eof_) refill(pos_);
-      std::string_view t(buf_.get() + pos_, end_ - pos_);
+      std::string_view t(data_ + pos_, end_ - pos_);
       if (looks_like_isa(t)) {
         isa_scan s = scan_isa(t, eof_);
         if (s.result == isa_scan::status::ok) set_delimiters(s.delims);
@@ -353,7 +447,7 @@ bool reader::next_any(segment& seg) {
   for (;;) {
     seg.elements.clear();
     has_break = false;
-    const char* base = buf_.get();
+    const char* base = data_;
     const char* el = base + start;
     std::size_t i = start;
     // Elements are written through a local pointer; a block adds at most 64
@@ -411,9 +505,9 @@ bool reader::next_any(segment& seg) {
     seg.text = {};
     seg.code = 0;
     for (;;) {
-      const char* t = static_cast<const char*>(std::memchr(buf_.get(), term, end_));
-      std::size_t upto = t != nullptr ? static_cast<std::size_t>(t - buf_.get()) : end_;
-      line_ += static_cast<std::uint64_t>(std::count(buf_.get(), buf_.get() + upto, '\n'));
+      const char* t = static_cast<const char*>(std::memchr(data_, term, end_));
+      std::size_t upto = t != nullptr ? static_cast<std::size_t>(t - data_) : end_;
+      line_ += static_cast<std::uint64_t>(std::count(data_, data_ + upto, '\n'));
       if (t != nullptr) {
         pos_ = upto + 1;
         return true;
@@ -422,8 +516,8 @@ bool reader::next_any(segment& seg) {
       if (!refill(end_)) return true;
     }
   }
-  const char* b = buf_.get() + start;
-  const char* e = found ? buf_.get() + term_at : buf_.get() + end_;
+  const char* b = data_ + start;
+  const char* e = found ? data_ + term_at : data_ + end_;
   if (!found) seg.unterminated = true;
   if (!found) {
     // Line ends, NUL or DOS end-of-file after a last segment that has no

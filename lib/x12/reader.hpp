@@ -52,6 +52,9 @@ void scan_block_at(const char* p, const block_bytes& b, block_masks& m);
 class reader {
  public:
   explicit reader(io::input& in, std::size_t buffer_size = buffers::x12_read, std::size_t max_segment = 64u << 20);
+  reader(const reader&) = delete;
+  reader& operator=(const reader&) = delete;
+  ~reader();
   /// Reads the next segment; false at end of input.
   [[gnu::always_inline]] bool next(segment& seg) {
     if (fast_ok_ && next_fast(seg)) [[likely]] return true;
@@ -83,6 +86,18 @@ class reader {
   io::input& in_;
   void new_buffer(std::size_t size, std::size_t keep_from);
   std::unique_ptr<char[]> buf_;
+  char* data_ = nullptr;  // the bytes [0, end_): buf_, or within the mapped window
+  // The mapped window of the file while reading through one (see
+  // start_mapping): [map_at_, map_at_ + map_len_) at map_.
+  bool mapping_ = false;
+  char* map_ = nullptr;
+  std::size_t map_len_ = 0, window_ = 0, page_ = 4096, cap_buffer_ = 0;
+  std::uint64_t map_at_ = 0, file_size_ = 0;
+  std::vector<std::pair<char*, std::size_t>> retired_maps_;  // windows in use while pinned
+  void start_mapping(std::size_t buffer_size);
+  bool next_window(std::size_t keep_from);
+  void release_window();
+  void stop_mapping(std::size_t keep_from);
   std::size_t cap_ = 0;
   std::vector<std::pair<std::unique_ptr<char[]>, std::size_t>> retired_;  // with their capacities
   std::unique_ptr<char[]> spare_;  // a retired buffer kept for reuse
@@ -94,7 +109,7 @@ class reader {
   bool pinned_ = false;
   std::size_t max_segment_;
   std::size_t pos_ = 0, end_ = 0;
-  std::uint64_t base_ = 0;  // file offset of buf_[0]
+  std::uint64_t base_ = 0;  // file offset of data_[0]
   std::uint64_t line_ = 1;
   std::uint64_t index_ = 0;
   bool eof_ = false;
@@ -121,7 +136,7 @@ class reader {
 // nothing but seg's elements and the block cache, and next_general reads the
 // segment instead.
 inline bool reader::next_fast(segment& seg) {
-  const char* const base = buf_.get();
+  const char* const base = data_;
   std::size_t p = pos_;
   std::uint64_t line = line_;
   if (p + 1 >= end_) return false;

@@ -168,6 +168,63 @@ TEST_CASE("pinned segments stay readable across refills") {
   r.unpin();
 }
 
+TEST_CASE("a file read through mapped windows gives the segments a buffer read gives") {
+  // Small buffers make small windows: segments straddle window edges, one is
+  // longer than three windows (the reader goes back to read(2) for it), line
+  // breaks fall inside segments and CRLF ends others, and the file ends with
+  // an unterminated segment.
+  std::string text = kIsa;
+  text += "\n";
+  for (int i = 0; i < 6000; ++i) {
+    text += "REF*EJ*ACCOUNT" + std::to_string(i) + (i % 7 == 0 ? "~\r\n" : "~\n");
+    if (i % 500 == 250) text += "NM1*IL*1*WRAP\nPED*NAME~\n";
+    if (i == 3000) text += "MSG*" + std::string(20000, 'L') + "~\n";
+  }
+  text += "STC*F";
+  const auto mapped = read_all(text, 4096);           // 4 KiB windows
+  const auto buffered = read_all(text, 64u << 20);  // too big a window for this file: read(2)
+  REQUIRE(mapped.size() == buffered.size());
+  REQUIRE(mapped.size() == 6000 + 12 + 1 + 1 + 1);
+  for (std::size_t i = 0; i < mapped.size(); ++i) {
+    INFO("segment " << i);
+    REQUIRE(mapped[i].tag == buffered[i].tag);
+    REQUIRE(mapped[i].elements == buffered[i].elements);
+    REQUIRE(mapped[i].offset == buffered[i].offset);
+    REQUIRE(mapped[i].line == buffered[i].line);
+    REQUIRE(mapped[i].unterminated == buffered[i].unterminated);
+  }
+  std::size_t longest = 0;
+  for (const auto& m : mapped) {
+    if (m.tag == "MSG") longest = m.elements[0].size();
+  }
+  CHECK(longest == 20000);
+  CHECK(mapped.back().unterminated);
+}
+
+TEST_CASE("pinned segments stay readable across mapped windows") {
+  std::string text = kIsa;
+  for (int i = 0; i < 5000; ++i) text += "REF*EJ*ACCOUNT" + std::to_string(i) + "~";
+  temp_file f(text);
+  io::input in(f.path);
+  x12::reader r(in, 4096);
+  x12::segment s;
+  std::vector<std::string_view> kept;
+  REQUIRE(r.next(s));
+  for (int round = 0; round < 2; ++round) {
+    // Pinned for a stretch of several windows, then released, then again.
+    r.pin();
+    for (int i = 0; i < 2000 && r.next(s); ++i) kept.push_back(s.elements[2]);
+    for (std::size_t k = 0; k < kept.size(); ++k) {
+      REQUIRE(kept[k] == "ACCOUNT" + std::to_string(round * 2000 + k));
+    }
+    kept.clear();
+    r.unpin();
+  }
+  std::size_t rest = 0;
+  while (r.next(s)) ++rest;
+  CHECK(rest == 1000);
+}
+
 TEST_CASE("two interchanges with different delimiters") {
   std::string second = "ISA|00|          |00|          |ZZ|SENDER         |ZZ|RECEIVER       |261116|0930|!|00501|000000002|0|P|^\n"
                        "GS|HN|A|B|20261116|0930|2|X|005010X212\nIEA|1|000000002\n";
