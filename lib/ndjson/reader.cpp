@@ -63,6 +63,18 @@ void line_reader::stop_mapping() {
 
 constexpr std::size_t kPrefetchAhead = 4096;
 
+// The line [start, start + len) (its LF not included) as out: empty and
+// flagged when too long, without the CR of a CRLF.
+bool line_reader::hand_out(const char* start, std::size_t len, line& out) const {
+  if (len > max_line_) {
+    out = line{std::string_view(), number_, true};
+    return true;
+  }
+  if (len > 0 && start[len - 1] == '\r') --len;
+  out = line{std::string_view(start, len), number_, false};
+  return true;
+}
+
 // A line from the window, when it ends there with kPadding bytes to spare.
 bool line_reader::next_mapped(line& out) {
   for (;;) {
@@ -79,13 +91,7 @@ bool line_reader::next_mapped(line& out) {
       for (const char* a = nl + kPrefetchAhead; a < nl + kPrefetchAhead + len + 1 && a < end; a += 64) {
         __builtin_prefetch(a);
       }
-      if (len > max_line_) {
-        out = line{std::string_view(), number_, true};
-        return true;
-      }
-      if (len > 0 && start[len - 1] == '\r') --len;
-      out = line{std::string_view(start, len), number_, false};
-      return true;
+      return hand_out(start, len, out);
     }
     if (!map_window()) return false;
   }
@@ -126,13 +132,7 @@ bool line_reader::next(line& out) {
       std::size_t len = static_cast<std::size_t>(static_cast<const char*>(nl) - start);
       begin_ += len + 1;
       ++number_;
-      if (len > max_line_) {
-        out = line{std::string_view(), number_, true};
-        return true;
-      }
-      if (len > 0 && start[len - 1] == '\r') --len;
-      out = line{std::string_view(start, len), number_, false};
-      return true;
+      return hand_out(start, len, out);
     }
     scanned = end_ - begin_;
     if (fill()) continue;

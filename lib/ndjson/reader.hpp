@@ -48,6 +48,7 @@ class line_reader {
  private:
   bool fill();
   bool next_mapped(line& out);
+  bool hand_out(const char* start, std::size_t len, line& out) const;
   bool map_window();
   void stop_mapping();
   io::input& in_;

@@ -352,18 +352,23 @@ void parser::parse(io::input& in) {
   segment seg;
   segment last;  // position of the last segment, for end-of-input findings
   bool any = false;
+  // A segment of the open transaction set to its handler (the claims
+  // handler's type is known where it is the one, so its call is direct).
+  auto hand_over = [&](auto& handler) {
+    ++st_segments_;
+    env_.position = st_segments_;
+    handler.on_segment(seg);
+    last.index = seg.index;
+    last.offset = seg.offset;
+    last.line = seg.line;
+  };
   while (r.next(seg)) {
     // Most segments are ordinary, whole (the reader says so only for those),
     // and inside a 277 or 276: straight to its handler. The reader gives no
     // notices and keeps its delimiters with such segments.
     if (seg.ordinary && direct_ != nullptr) [[likely]] {
       ++stats_.segments;
-      ++st_segments_;
-      env_.position = st_segments_;
-      direct_->on_segment(seg);
-      last.index = seg.index;
-      last.offset = seg.offset;
-      last.line = seg.line;
+      hand_over(*direct_);
       continue;
     }
     if (!r.notices().empty()) report_notices(r.notices());
@@ -372,12 +377,7 @@ void parser::parse(io::input& in) {
     delims_ = r.delims();
     if (fast_path_ok() && !seg.too_long && !seg.unterminated && !is_control_code(seg.code) &&
         valid_segment_id(seg.tag())) {
-      ++st_segments_;
-      env_.position = st_segments_;
-      handler_->on_segment(seg);
-      last.index = seg.index;
-      last.offset = seg.offset;
-      last.line = seg.line;
+      hand_over(*handler_);
       continue;
     }
     if (seg.too_long) {
