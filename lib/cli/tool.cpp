@@ -23,10 +23,15 @@ constexpr std::size_t kTempPathMax = 4096;
 std::array<std::array<char, kTempPathMax>, kTempSlots> g_temp_paths{};
 std::array<std::atomic<bool>, kTempSlots> g_temp_used{};
 
-extern "C" void on_terminate_signal(int sig) {
+// Signal-safe: unlinks every registered temporary file.
+void remove_temp_files() {
   for (std::size_t i = 0; i < kTempSlots; ++i) {
     if (g_temp_used[i].load()) ::unlink(g_temp_paths[i].data());
   }
+}
+
+extern "C" void on_terminate_signal(int sig) {
+  remove_temp_files();
   ::_exit(sig == SIGINT ? 130 : 128 + sig);
 }
 
@@ -38,9 +43,7 @@ std::size_t g_bus_message_len = 0;
 // meanwhile faults on the pages it lost: say so and stop as for an unreadable
 // input, rather than die of the signal.
 extern "C" void on_bus_error(int) {
-  for (std::size_t i = 0; i < kTempSlots; ++i) {
-    if (g_temp_used[i].load()) ::unlink(g_temp_paths[i].data());
-  }
+  remove_temp_files();
   if (g_bus_message_len > 0) {
     ssize_t ignored = ::write(2, g_bus_message.data(), g_bus_message_len);
     (void)ignored;

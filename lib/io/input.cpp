@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -41,6 +42,26 @@ input::input(input&& other) noexcept
 
 input::~input() {
   if (fd_ > 0) ::close(fd_);
+}
+
+bool input::regular_file(std::uint64_t& size, std::uint64_t& offset) const {
+  struct stat st {};
+  if (fd_ < 0 || ::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) return false;
+  const off_t at = ::lseek(fd_, 0, SEEK_CUR);
+  if (at < 0) return false;
+  size = static_cast<std::uint64_t>(st.st_size);
+  offset = static_cast<std::uint64_t>(at);
+  return true;
+}
+
+char* input::map(std::uint64_t at, std::size_t len) const {
+  void* m = ::mmap(nullptr, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd_, static_cast<off_t>(at));
+  return m == MAP_FAILED ? nullptr : static_cast<char*>(m);
+}
+
+std::size_t input::page_size() {
+  static const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  return page;
 }
 
 std::size_t input::read(char* buf, std::size_t n) {

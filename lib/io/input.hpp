@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace claimkit::io {
@@ -26,6 +27,15 @@ class input {
   /// copying it through read(); such a reader must leave the file offset
   /// where its reads are to continue.
   int fd() const { return fd_; }
+  /// For such a reader: true, with the file's size and the offset read(2)
+  /// stands at, when the input is a regular file that is not empty; false
+  /// for anything else (pipes, terminals, special files).
+  bool regular_file(std::uint64_t& size, std::uint64_t& offset) const;
+  /// [at, at + len) of the file mapped read-only, its page tables filled up
+  /// front (one call instead of a fault every few pages); null on failure.
+  /// Release it with ::munmap.
+  char* map(std::uint64_t at, std::size_t len) const;
+  static std::size_t page_size();
 
  private:
   int fd_ = -1;

@@ -4,7 +4,6 @@
 #include <cerrno>
 #include <cstring>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -16,13 +15,10 @@ namespace claimkit::ndjson {
 
 line_reader::line_reader(io::input& in, std::size_t max_line, file_access access) : in_(in), max_line_(max_line) {
   buf_.resize(buffers::ndjson_read + kPadding);
-  if (access != file_access::map || in.fd() < 0) return;
-  struct stat st {};
-  if (::fstat(in.fd(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) return;
-  off_t at = ::lseek(in.fd(), 0, SEEK_CUR);
-  if (at < 0 || at >= st.st_size) return;
-  next_ = static_cast<std::uint64_t>(at);
-  size_ = static_cast<std::uint64_t>(st.st_size);
+  std::uint64_t size = 0, at = 0;
+  if (access != file_access::map || !in.regular_file(size, at) || at >= size) return;
+  next_ = at;
+  size_ = size;
   mapping_ = map_window();
   if (!mapping_) stop_mapping();
 }
@@ -35,17 +31,13 @@ line_reader::~line_reader() {
 // nothing new to map: the line at next_ does not fit in a window, or the
 // window already reaches the end of the file.
 bool line_reader::map_window() {
-  static const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+  const std::uint64_t page = io::input::page_size();
   const std::uint64_t at = next_ & ~(page - 1);
   const std::uint64_t len = std::min<std::uint64_t>(kWindow, size_ - at);
   if (map_ != nullptr && at == map_at_ && len == map_len_) return false;
   if (map_ != nullptr) ::munmap(const_cast<char*>(map_), map_len_);
-  map_ = nullptr;
-  // Populated up front: one call fills the page tables of the whole window
-  // instead of a fault every few pages.
-  void* m = ::mmap(nullptr, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, in_.fd(), static_cast<off_t>(at));
-  if (m == MAP_FAILED) return false;
-  map_ = static_cast<const char*>(m);
+  map_ = in_.map(at, static_cast<std::size_t>(len));
+  if (map_ == nullptr) return false;
   map_at_ = at;
   map_len_ = len;
   return true;

@@ -765,31 +765,14 @@ CLAIMKIT_AVX2 inline void flatten(std::uint32_t* out, std::uint64_t s, std::uint
   return outcome::valid;
 }
 
-bool have_avx512() {
-  static const bool yes = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("bmi") &&
-           __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("popcnt");
-  }();
-  return yes;
-}
-
-bool have_avx2() {
-  static const bool yes = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") &&
-           __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("popcnt");
-  }();
-  return yes;
-}
 #endif
 
 using index_fn = outcome (*)(const char*, std::size_t, std::uint32_t*, std::size_t&);
 
 index_fn best_index() {
 #if defined(CLAIMKIT_FAST_SCAN_AVX2)
-  if (have_avx512()) return index_avx512;
-  if (have_avx2()) return index_avx2;
+  if (cpu::has(cpu::vector_isa::avx512)) return index_avx512;
+  if (cpu::has(cpu::vector_isa::avx2)) return index_avx2;
 #endif
   return index_sse2;
 }
@@ -847,25 +830,25 @@ bool escape_free(std::string_view text) {
   return r.base != nullptr && text.data() >= r.base && text.data() + text.size() <= r.base + r.size;
 }
 
-bool use_block_isa(block_isa isa) {
+bool use_block_isa(cpu::vector_isa isa) {
 #if defined(__SSE2__)
   switch (isa) {
-    case block_isa::best: g_index_fn = best_index(); return true;
-    case block_isa::sse2: g_index_fn = index_sse2; return true;
+    case cpu::vector_isa::best: g_index_fn = best_index(); return true;
+    case cpu::vector_isa::sse2: g_index_fn = index_sse2; return true;
 #if defined(CLAIMKIT_FAST_SCAN_AVX2)
-    case block_isa::avx2:
-      if (!have_avx2()) return false;
+    case cpu::vector_isa::avx2:
+      if (!cpu::has(isa)) return false;
       g_index_fn = index_avx2;
       return true;
-    case block_isa::avx512:
-      if (!have_avx512()) return false;
+    case cpu::vector_isa::avx512:
+      if (!cpu::has(isa)) return false;
       g_index_fn = index_avx512;
       return true;
 #endif
     default: return false;
   }
 #else
-  return isa == block_isa::best;
+  return isa == cpu::vector_isa::best;
 #endif
 }
 

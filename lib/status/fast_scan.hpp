@@ -3,6 +3,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/cpu.hpp"
 #include "json/scan.hpp"
 
 namespace claimkit::status::fast {
@@ -18,8 +19,7 @@ bool scan_object(std::string_view text, std::vector<json::member>& members);
 /// gives the same answers; scan_object takes the widest the CPU has, and
 /// tests pin each in turn. Returns false (and changes nothing) when the CPU
 /// lacks it.
-enum class block_isa { best, sse2, avx2, avx512 };
-bool use_block_isa(block_isa isa);
+bool use_block_isa(cpu::vector_isa isa);
 
 /// Splitters for text already validated: no checks, just boundaries. Inside
 /// the record scan_object accepted last (on this thread) they walk the

@@ -414,32 +414,33 @@ void claims_handler::emit() {
   p_.record_done(w_);
 }
 
-void claims_handler::ensure_context() {
-  if (context_valid_) return;
-  // Rendered with a throwaway writer in the middle of an object: strip its
-  // leading comma and keep just the members.
+// Renders members with the spare writer, the record being built staying in
+// w_: render writes them into an open object; returns their text.
+template <typename F>
+std::string_view claims_handler::render_apart(F&& render) {
   std::swap(w_, part_);
   w_.clear();
   w_.begin_object();
-  if (const party* p = find_party(level_kind::source)) write_party_org("payer", *p);
-  if (const party* p = find_party(level_kind::receiver)) write_party_org("receiver", *p);
-  if (const party* p = find_party(level_kind::provider)) write_party_org("provider", *p);
-  std::string_view v = w_.view();
-  context_json_.assign(v.substr(1));
+  render();
   std::swap(w_, part_);
+  return part_.view().substr(1);  // after the '{'
+}
+
+void claims_handler::ensure_context() {
+  if (context_valid_) return;
+  context_json_.assign(render_apart([this] {
+    if (const party* p = find_party(level_kind::source)) write_party_org("payer", *p);
+    if (const party* p = find_party(level_kind::receiver)) write_party_org("receiver", *p);
+    if (const party* p = find_party(level_kind::provider)) write_party_org("provider", *p);
+  }));
   context_valid_ = true;
 }
 
 void claims_handler::ensure_source() {
   if (source_for_ == p_.stats().transactions && !source_json_.empty()) return;
-  std::swap(w_, part_);
-  w_.clear();
-  w_.begin_object();
-  p_.write_source(w_, 0);
-  std::string_view v = w_.view();
-  // "{"source":{...}" without the closing brace of the source object.
-  source_json_.assign(v.substr(1, v.size() - 2));
-  std::swap(w_, part_);
+  std::string_view v = render_apart([this] { p_.write_source(w_, 0); });
+  // "source":{... without the closing brace: the record adds its segment.
+  source_json_.assign(v.substr(0, v.size() - 1));
   source_for_ = p_.stats().transactions;
 }
 

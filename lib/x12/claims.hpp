@@ -211,6 +211,8 @@ class claims_handler : public transaction_handler {
   // Render the parts that stay the same from claim to claim, when stale.
   void ensure_context();
   void ensure_source();
+  template <typename F>
+  std::string_view render_apart(F&& render);
 };
 
 }  // namespace claimkit::x12

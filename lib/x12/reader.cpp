@@ -1,17 +1,17 @@
 #include "x12/reader.hpp"
 
+#include <emmintrin.h>
+#include <immintrin.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <cstring>
 
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include <cstring>
-#include <emmintrin.h>
-#include <immintrin.h>
 
 namespace claimkit::x12 {
 namespace {
@@ -86,38 +86,30 @@ CLAIMKIT_X12_AVX512 void scan_avx512(const char* p, const block_bytes& b, block_
               _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('"')) | _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('\\'));
 }
 
-bool cpu_has(scan_isa_choice isa) {
-  __builtin_cpu_init();
-  if (isa == scan_isa_choice::avx512) return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
-  if (isa == scan_isa_choice::avx2) return __builtin_cpu_supports("avx2");
-  return true;
-}
-#else
-bool cpu_has(scan_isa_choice isa) { return isa == scan_isa_choice::sse2 || isa == scan_isa_choice::best; }
 #endif
 
 using scan_fn = void (*)(const char*, const block_bytes&, block_masks&);
 
-scan_fn pick(scan_isa_choice isa) {
+scan_fn pick(cpu::vector_isa isa) {
 #if defined(__x86_64__) && defined(__GNUC__)
-  if (isa == scan_isa_choice::best) {
-    if (cpu_has(scan_isa_choice::avx512)) return scan_avx512;
-    if (cpu_has(scan_isa_choice::avx2)) return scan_avx2;
+  if (isa == cpu::vector_isa::best) {
+    if (cpu::has(cpu::vector_isa::avx512)) return scan_avx512;
+    if (cpu::has(cpu::vector_isa::avx2)) return scan_avx2;
     return scan_sse2;
   }
-  if (isa == scan_isa_choice::avx512) return scan_avx512;
-  if (isa == scan_isa_choice::avx2) return scan_avx2;
+  if (isa == cpu::vector_isa::avx512) return scan_avx512;
+  if (isa == cpu::vector_isa::avx2) return scan_avx2;
 #endif
   (void)isa;
   return scan_sse2;
 }
 
-scan_fn g_scan = pick(scan_isa_choice::best);
+scan_fn g_scan = pick(cpu::vector_isa::best);
 
 }  // namespace
 
-bool use_scan_isa(scan_isa_choice isa) {
-  if (!cpu_has(isa)) return false;
+bool use_scan_isa(cpu::vector_isa isa) {
+  if (!cpu::has(isa)) return false;
   g_scan = pick(isa);
   return true;
 }
@@ -201,15 +193,12 @@ void reader::new_buffer(std::size_t size, std::size_t keep_from) {
 // file; the last stretch of the file (and anything a window cannot hold: a
 // segment longer than one) is read into the buffer as for other inputs.
 void reader::start_mapping(std::size_t buffer_size) {
-  const int fd = in_.fd();
-  if (fd < 0) return;
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return;
-  const off_t at = ::lseek(fd, 0, SEEK_CUR);
-  page_ = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  std::uint64_t size = 0, at = 0;
+  if (!in_.regular_file(size, at)) return;
+  page_ = io::input::page_size();
   window_ = (buffer_size + page_ - 1) / page_ * page_;
-  if (at != 0 || page_ < kPad || static_cast<std::uint64_t>(st.st_size) < 4 * (window_ + page_)) return;
-  file_size_ = static_cast<std::uint64_t>(st.st_size);
+  if (at != 0 || page_ < kPad || size < 4 * (window_ + page_)) return;
+  file_size_ = size;
   mapping_ = true;  // the first refill maps the first window
 }
 
@@ -221,10 +210,10 @@ bool reader::next_window(std::size_t keep_from) {
   const std::uint64_t at = from & ~static_cast<std::uint64_t>(page_ - 1);
   const std::uint64_t stop = at + window_;  // handed out up to here
   if (stop + page_ > file_size_ || stop <= base_ + end_) return false;
-  void* m = ::mmap(nullptr, window_ + page_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, in_.fd(), static_cast<off_t>(at));
-  if (m == MAP_FAILED) return false;
+  char* m = in_.map(at, window_ + page_);
+  if (m == nullptr) return false;
   release_window();
-  map_ = static_cast<char*>(m);
+  map_ = m;
   map_len_ = window_ + page_;
   map_at_ = at;
   data_ = map_ + (from - at);
@@ -249,7 +238,8 @@ void reader::stop_mapping(std::size_t keep_from) {
   const std::size_t keep = end_ - keep_from;
   std::size_t size = cap_buffer_;
   while (size < keep * 2) size *= 2;
-  std::unique_ptr<char[]> nb(new char[size + kPad]);
+  // The buffer made at the start held nothing while the windows served.
+  std::unique_ptr<char[]> nb = size == cap_buffer_ ? std::move(buf_) : std::unique_ptr<char[]>(new char[size + kPad]);
   std::memcpy(nb.get(), data_ + keep_from, keep);
   if (::lseek(in_.fd(), static_cast<off_t>(base_ + end_), SEEK_SET) < 0) {
     throw error(cli::exit_code::io, fmt::format("{}: seek failed: {}", in_.name(), std::strerror(errno)));

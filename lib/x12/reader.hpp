@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/buffers.hpp"
+#include "core/cpu.hpp"
 
 #include <array>
 #include <cstdint>
@@ -29,8 +30,7 @@ struct reader_notice {
 /// The vector width reader uses to find delimiters. Every choice gives the
 /// same segments; the reader takes the widest the CPU has, and tests pin
 /// each in turn. Returns false (and changes nothing) when the CPU lacks it.
-enum class scan_isa_choice { best, sse2, avx2, avx512 };
-bool use_scan_isa(scan_isa_choice isa);
+bool use_scan_isa(cpu::vector_isa isa);
 
 /// Where the terminators, element separators, line breaks (other than the
 /// terminator) and bytes a JSON string would escape are in 64 bytes of text

@@ -83,14 +83,14 @@ bool agree(const std::string &l) {
 // in use afterwards.
 template <class F> void each_isa(F body) {
   int ran = 0;
-  for (auto isa : {status::fast::block_isa::sse2, status::fast::block_isa::avx2,
-                   status::fast::block_isa::avx512}) {
+  for (auto isa : {cpu::vector_isa::sse2, cpu::vector_isa::avx2,
+                   cpu::vector_isa::avx512}) {
     if (!status::fast::use_block_isa(isa))
       continue;
     ++ran;
     body();
   }
-  status::fast::use_block_isa(status::fast::block_isa::best);
+  status::fast::use_block_isa(cpu::vector_isa::best);
   CHECK(ran >= 1);
 }
 } // namespace

@@ -30,8 +30,8 @@ x12::block_masks by_bytes(const char* p, const x12::block_bytes& b) {
 }  // namespace
 
 TEST_CASE("every scan width finds the same delimiters and escapable bytes as a byte-wise reading") {
-  const x12::scan_isa_choice widths[] = {x12::scan_isa_choice::sse2, x12::scan_isa_choice::avx2,
-                                         x12::scan_isa_choice::avx512};
+  const cpu::vector_isa widths[] = {cpu::vector_isa::sse2, cpu::vector_isa::avx2,
+                                         cpu::vector_isa::avx512};
   const x12::block_bytes kinds[] = {{'~', '*', '\n', '\r'}, {'\n', '|', '\r', '\r'}, {'\'', '+', '\n', '\r'}};
   std::mt19937 rnd(277);
   // Bytes that matter more often than chance would give them.
@@ -57,7 +57,7 @@ TEST_CASE("every scan width finds the same delimiters and escapable bytes as a b
     }
   }
   CHECK(tried >= 1);  // SSE2 at least: every x86-64 CPU has it
-  CHECK(x12::use_scan_isa(x12::scan_isa_choice::best));
+  CHECK(x12::use_scan_isa(cpu::vector_isa::best));
 }
 
 TEST_CASE("the one-vector decimal check agrees with json::is_plain_decimal") {
