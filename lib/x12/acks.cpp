@@ -18,24 +18,45 @@ void write_syntax(json::writer& w, const std::vector<std::string>& codes) {
 
 }  // namespace
 
-void acks_handler::begin(const segment&) {
+void acks_handler::begin(const segment& st) {
   functional_id_.clear();
   group_.clear();
   version_.clear();
   open_ = false;
+  saw_ak1_ = saw_ak9_ = told_no_ak1_ = false;
+  ak1_segment_ = 0;
+  st_at_.index = st.index;
+  st_at_.offset = st.offset;
+  st_at_.line = st.line;
 }
 
-void acks_handler::end(bool) {
-  if (open_) flush_transaction(nullptr);
+void acks_handler::end(bool complete) {
+  // Cut off (no SE): what is still open is written, marked incomplete.
+  if (open_) flush_transaction(nullptr, !complete);
+  if (saw_ak9_) return;
+  if (complete) {
+    p_.finding(st_at_, "missing_segment", saw_ak1_ ? "AK905=3" : "IK304=3",
+               saw_ak1_ ? "acknowledgment has no AK9 segment: whether the group was accepted is not known"
+                        : "acknowledgment has no AK1 or AK9 segment: the group it answers is not known");
+  }
+  // The group answered is known from AK1 though its verdict is not.
+  if (saw_ak1_) write_group(nullptr, !complete);
 }
 
 void acks_handler::on_segment(const segment& seg) {
   std::string_view tag = seg.tag();
   if (tag == "AK1") {
+    saw_ak1_ = true;
+    ak1_segment_ = seg.index;
     functional_id_.assign(seg[1]);
     group_.assign(seg[2]);
     version_.assign(seg[3]);
   } else if (tag == "AK2") {
+    if (!saw_ak1_ && !told_no_ak1_) {
+      told_no_ak1_ = true;
+      p_.finding(seg, "missing_segment", "IK304=3",
+                 "transaction response without an AK1 segment before it: the group it answers is not known");
+    }
     if (open_) flush_transaction(&seg);
     open_ = true;
     set_.assign(seg[1]);
@@ -76,11 +97,12 @@ void acks_handler::on_segment(const segment& seg) {
     flush_transaction(nullptr);
   } else if (tag == "AK9") {
     if (open_) flush_transaction(&seg);
-    write_group(seg);
+    saw_ak9_ = true;
+    write_group(&seg);
   }
 }
 
-void acks_handler::flush_transaction(const segment* at) {
+void acks_handler::flush_transaction(const segment* at, bool incomplete) {
   open_ = false;
   if (code_.empty() && at != nullptr) {
     p_.finding(*at, "missing_segment", "IK304=3", "transaction response has no IK5/AK5 status segment");
@@ -120,13 +142,21 @@ void acks_handler::flush_transaction(const segment* at) {
     w.end_array();
   }
   write_syntax(w, syntax_);
+  if (incomplete) {
+    w.key("incomplete");
+    w.boolean(true);
+  }
   p_.write_source(w, first_segment_);
   w.end_object();
   out.push_back('\n');
   p_.record_done();
 }
 
-void acks_handler::write_group(const segment& ak9) {
+// ak9: null when the transaction set has none (the record then names the
+// group of AK1 and has no verdict).
+void acks_handler::write_group(const segment* at, bool incomplete) {
+  static const segment none;
+  const segment& ak9 = at != nullptr ? *at : none;
   std::vector<std::string> syntax;
   for (std::size_t i = 5; i <= 9; ++i) {
     if (!ak9[i].empty()) syntax.emplace_back(ak9[i]);
@@ -150,20 +180,32 @@ void acks_handler::write_group(const segment& ak9) {
   w.decimal_field("transactions_received", ak9[3]);
   w.decimal_field("transactions_accepted", ak9[4]);
   write_syntax(w, syntax);
-  p_.write_source(w, ak9.index);
+  if (incomplete) {
+    w.key("incomplete");
+    w.boolean(true);
+  }
+  p_.write_source(w, at != nullptr ? ak9.index : ak1_segment_);
   w.end_object();
   out.push_back('\n');
   p_.record_done();
 }
 
 void acks_handler::on_ta1(const segment& seg) {
+  // TA102 is YYMMDD; some senders write CCYYMMDD.
   std::string date;
-  std::string_view d6 = seg[2];
-  if (d6.size() == 6) {
+  std::string_view d = seg[2];
+  if (d.size() == 6) {
     std::string d8 = "20";
-    d8.append(d6);
+    d8.append(d);
     if (!convert_date(d8, date)) date.clear();
+  } else if (d.size() == 8) {
+    if (!convert_date(d, date)) date.clear();
   }
+  if (!d.empty() && date.empty()) {
+    p_.finding(seg, "invalid_date", "IK403=8", "TA102 is not a valid YYMMDD or CCYYMMDD date");
+  }
+  if (seg[4].empty()) p_.finding(seg, "missing_element", "IK403=1", "TA104 acknowledgment code is empty");
+  if (seg[5].empty()) p_.finding(seg, "missing_element", "IK403=1", "TA105 interchange note code is empty");
   std::string& out = p_.out();
   json::writer w(out);
   w.begin_object();

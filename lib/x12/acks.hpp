@@ -24,8 +24,8 @@ class acks_handler : public transaction_handler {
         element_reference, code;
     bool element = false;
   };
-  void flush_transaction(const segment* at);
-  void write_group(const segment& ak9);
+  void flush_transaction(const segment* at, bool incomplete = false);
+  void write_group(const segment* ak9, bool incomplete = false);
 
   parser& p_;
   std::string functional_id_, group_, version_;
@@ -35,6 +35,9 @@ class acks_handler : public transaction_handler {
   std::vector<error_entry> errors_;
   std::string last_segment_id_, last_segment_position_;
   std::uint64_t first_segment_ = 0;
+  bool saw_ak1_ = false, saw_ak9_ = false, told_no_ak1_ = false;
+  std::uint64_t ak1_segment_ = 0;
+  segment st_at_;  // where the transaction set began (position only)
 };
 
 }  // namespace claimkit::x12

@@ -48,6 +48,7 @@ void party::set_name(const segment& seg) {
   nm1.reserve(seg.text.size() + 32);
   nm1.assign(seg.text);
   nm1_plain = seg.plain;
+  entity = moved_element(seg, 1, nm1);
   last = moved_element(seg, 3, nm1);
   first = moved_element(seg, 4, nm1);
   middle = moved_element(seg, 5, nm1);
@@ -69,6 +70,9 @@ void party::set_demographics(const segment& seg) {
 void party::clear() {
   nm1.clear();
   dmg.clear();
+  other_qualifier.clear();
+  other_id.clear();
+  entity = {};
   last = {};
   first = {};
   middle = {};
@@ -87,6 +91,10 @@ void claims_handler::begin(const segment& st) {
   set_depth(0);
   last_hl_ = 0;
   saw_hl_ = false;
+  incomplete_ = false;
+  for (std::uint64_t i = 0; i <= hl_max_ / 64 && i < hl_seen_.size(); ++i) hl_seen_[i] = 0;
+  hl_max_ = 0;
+  hl_other_.clear();
   context_valid_ = false;
   claim_.open = false;
   line_ = nullptr;
@@ -96,10 +104,13 @@ void claims_handler::end(bool complete) {
   if (!saw_hl_ && complete) {
     p_.finding(st_where_.at(), "missing_segment", "IK304=3", "transaction set has no HL segment: no claims in it");
   }
+  // Cut off: the claim and batch levels still open may have lost segments.
+  incomplete_ = !complete;
   close_claim();
   for (std::size_t i = depth_; i-- > 0;) {
     if (at_[i]->pending) flush_batch(*at_[i]);
   }
+  incomplete_ = false;
   set_depth(0);
   p_.flush_records(w_);
   p_.unpin();
@@ -145,7 +156,19 @@ void claims_handler::on_segment(const segment& seg) {
   switch (seg.code) {
     case tag_code("NM1"):
       if (lv != nullptr && !claim_.open) {
-        lv->who.set_name(seg);
+        party& who = lv->who;
+        if (!who.nm1.empty() && who.entity == seg[1] && !who.id.empty() && who.qualifier != seg[8] &&
+            lv->kind != level_kind::subscriber && lv->kind != level_kind::dependent) {
+          // The same party named again with another id: keep the first id too.
+          std::string q(who.qualifier), id(who.id);
+          who.set_name(seg);
+          who.other_qualifier = std::move(q);
+          who.other_id = std::move(id);
+        } else {
+          who.set_name(seg);
+          who.other_qualifier.clear();
+          who.other_id.clear();
+        }
         if (lv->kind != level_kind::subscriber && lv->kind != level_kind::dependent) context_valid_ = false;
       }
       return;
@@ -199,8 +222,10 @@ void claims_handler::on_segment(const segment& seg) {
       return;
     case tag_code("QTY"):
       if (!claim_.open && lv != nullptr && lv->pending) {
-        if (equals(seg[1], "90")) lv->accepted_count = checked_amount(seg, 2);
-        else if (equals(seg[1], "AA")) lv->rejected_count = checked_amount(seg, 2);
+        // 90 / AA at the information receiver level (2200B of a 277CA),
+        // QA / QC at the provider level (2200C).
+        if (equals(seg[1], "90") || equals(seg[1], "QA")) lv->accepted_count = checked_amount(seg, 2);
+        else if (equals(seg[1], "AA") || equals(seg[1], "QC")) lv->rejected_count = checked_amount(seg, 2);
       }
       return;
     case tag_code("DMG"):
@@ -225,10 +250,14 @@ void claims_handler::on_hl(const segment& seg) {
   std::uint64_t n = 0;
   std::from_chars_result r{id.data() + id.size(), std::errc()};
   if (!short_number(id, n)) r = std::from_chars(id.data(), id.data() + id.size(), n);
-  if (id.empty() || r.ec != std::errc() || r.ptr != id.data() + id.size() || n != last_hl_ + 1) {
+  const bool numeric = !id.empty() && r.ec == std::errc() && r.ptr == id.data() + id.size();
+  if (!numeric || n != last_hl_ + 1) {
     p_.finding(seg, "hl_sequence", "IK403=I12", "HL01 is not one more than the previous HL01");
   }
   if (r.ec == std::errc()) last_hl_ = n;
+  // A repeated HL01 makes every HL02 naming it ambiguous.
+  const bool repeated = hl_seen_before(id, numeric, n);
+  if (repeated) p_.finding(seg, "hl_duplicate", "IK403=I12", "HL01 was used before in this transaction set");
 
   level_kind kind = level_kind::other;
   if (equals(code, "20")) kind = level_kind::source;
@@ -247,8 +276,19 @@ void claims_handler::on_hl(const segment& seg) {
         break;
       }
     }
-    if (!found) {
+    // A parent must sit above its child in the hierarchy (payer, receiver,
+    // provider, subscriber, dependent): one that does not is another HL that
+    // reused the id, never the parent meant.
+    if (found && kind != level_kind::other && at_[new_depth - 1]->kind != level_kind::other &&
+        static_cast<int>(at_[new_depth - 1]->kind) >= static_cast<int>(kind)) {
+      found = false;
+      new_depth = 0;
+      p_.finding(seg, "hl_parent", "IK403=I12",
+                 "HL02 names an HL of the same or a lower level; placed by its level code");
+    } else if (!found) {
       p_.finding(seg, "hl_parent", "IK403=I12", "HL02 does not name an open parent HL; placed by its level code");
+    }
+    if (!found) {
       while (new_depth < depth_ && at_[new_depth]->kind != level_kind::other &&
              static_cast<int>(at_[new_depth]->kind) < static_cast<int>(kind)) {
         ++new_depth;
@@ -284,6 +324,24 @@ void claims_handler::on_hl(const segment& seg) {
   l.had_claim = false;
   l.has_children = equals(seg[4], "1");
   set_depth(new_depth + 1);
+}
+
+bool claims_handler::hl_seen_before(std::string_view id, bool numeric, std::uint64_t n) {
+  if (numeric && n < kHlBits) {
+    const std::uint64_t word = n / 64, bit = std::uint64_t{1} << (n % 64);
+    if (word >= hl_seen_.size()) hl_seen_.resize(std::max<std::uint64_t>(word + 1, hl_seen_.size() * 2), 0);
+    if (n > hl_max_) hl_max_ = n;
+    const bool seen = (hl_seen_[word] & bit) != 0;
+    hl_seen_[word] |= bit;
+    return seen;
+  }
+  for (const auto& o : hl_other_) {
+    if (o == id) return true;
+  }
+  // Unusual ids (not numbers, or huge ones) are few; a hostile file with
+  // many is bounded by the check's cost, not by memory per id.
+  if (hl_other_.size() < 4096) hl_other_.emplace_back(id);
+  return false;
 }
 
 void claims_handler::on_trn(const segment& seg) {
@@ -355,7 +413,11 @@ void claims_handler::on_stc(const segment& seg, pool<status_entry>& into) {
 }
 
 void claims_handler::on_dtp(const segment& seg) {
-  if (!claim_.open || !equals(seg[1], "472")) return;
+  if (!claim_.open) return;
+  // 472: service date (005010). 232 / 233: claim statement period start /
+  // end, where 004010 and 004040 277s put the claim's service dates.
+  const bool start = equals(seg[1], "232"), end = equals(seg[1], "233");
+  if (!equals(seg[1], "472") && !start && !end) return;
   std::string_view value = seg[3];
   std::string_view from, to;
   bool ok;
@@ -373,13 +435,11 @@ void claims_handler::on_dtp(const segment& seg) {
     }
   }
   if (!ok) p_.finding(seg, "invalid_date", "IK403=8", "DTP03 service date is not a valid date or range");
-  if (line_ != nullptr) {
-    line_->date_from = from;
-    line_->date_to = to;
-  } else {
-    claim_.service_from = from;
-    claim_.service_to = to;
-  }
+  std::string_view& date_from = line_ != nullptr ? line_->date_from : claim_.service_from;
+  std::string_view& date_to = line_ != nullptr ? line_->date_to : claim_.service_to;
+  // A single date of 232 starts the period, of 233 ends it.
+  if (!end || from != to) date_from = from;
+  if (!start || from != to) date_to = to;
 }
 
 void claims_handler::on_svc(const segment& seg) {
@@ -402,7 +462,7 @@ void claims_handler::close_claim() {
   if (!claim_.open) return;
   claim_.open = false;
   line_ = nullptr;
-  if (!request_ && claim_.statuses.empty()) {
+  if (!request_ && claim_.statuses.empty() && !incomplete_) {
     p_.finding(claim_.where.at(), "missing_segment", "IK304=3", "claim has no STC claim status segment");
   }
   if (request_) write_request(); else write_claim();
@@ -451,8 +511,8 @@ void claims_handler::write_party_org(std::string_view key, const party& p) {
   w_.field("first_name", p.first);
   w_.field("id", p.id);
   w_.field("id_qualifier", p.qualifier);
-  if (equals(p.qualifier, "XX")) w_.field("npi", p.id);
-  if (equals(p.qualifier, "FI")) w_.field("tax_id", p.id);
+  w_.field("npi", p.id_for("XX"));
+  w_.field("tax_id", p.id_for("FI"));
   w_.end_object();
 }
 
@@ -559,6 +619,10 @@ void claims_handler::write_claim_to(W& w, const party* subscriber, const party* 
   }
   write_statuses(w, claim_.statuses.begin(), claim_.statuses.end());
   write_lines(w, false);
+  if (incomplete_) {
+    w.key("incomplete");
+    w.literal("true");
+  }
   w.members(source_json_);
   w.key("segment");
   w.integer(claim_.first_segment);
@@ -602,10 +666,9 @@ void claims_handler::write_request() {
   if (const party* p = find_party(level_kind::provider)) {
     w_.key("provider");
     w_.begin_object();
-    if (equals(p->qualifier, "XX")) {
-      w_.field("npi", p->id);
-    } else if (equals(p->qualifier, "FI")) {
-      w_.field("tax_id", p->id);
+    if (!p->id_for("XX").empty() || !p->id_for("FI").empty()) {
+      w_.field("npi", p->id_for("XX"));
+      w_.field("tax_id", p->id_for("FI"));
     } else {
       w_.field("id", p->id);
       w_.field("id_qualifier", p->qualifier);
@@ -624,6 +687,10 @@ void claims_handler::write_request() {
   w_.field("patient_account_number", claim_.patient_account);
   w_.field("clearinghouse_trace", claim_.trace_d9);
   write_lines(w_, true);
+  if (incomplete_) {
+    w_.key("incomplete");
+    w_.boolean(true);
+  }
   p_.write_source(w_, claim_.first_segment);
   w_.end_object();
   emit();
@@ -653,6 +720,10 @@ void claims_handler::flush_batch(level& l) {
   amount_field(w_, "rejected_count", l.rejected_count);
   amount_field(w_, "accepted_amount", l.accepted_amount);
   amount_field(w_, "rejected_amount", l.rejected_amount);
+  if (incomplete_) {
+    w_.key("incomplete");
+    w_.boolean(true);
+  }
   p_.write_source(w_, l.trace_segment != 0 ? l.trace_segment : l.first_segment);
   w_.end_object();
   emit();

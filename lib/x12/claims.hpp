@@ -51,11 +51,21 @@ struct segment_position {
 /// outlive the segments they came from.
 struct party {
   std::string nm1, dmg;
-  std::string_view last, first, middle, suffix, qualifier, id, dob, gender;
+  std::string_view entity, last, first, middle, suffix, qualifier, id, dob, gender;
+  // The id of an earlier NM1 of the same entity at the same level, when its
+  // qualifier differs (a provider named once with its tax id, once with its
+  // NPI): both are kept.
+  std::string other_qualifier, other_id;
   bool present = false;
   bool nm1_plain = true, dmg_plain = true;  // the copies need no JSON escaping
   bool plain() const { return nm1_plain && dmg_plain; }
   void set_name(const segment& seg);
+  /// The id with this qualifier, from either NM1.
+  std::string_view id_for(std::string_view q) const {
+    if (!id.empty() && qualifier == q) return id;
+    if (!other_id.empty() && other_qualifier == q) return other_id;
+    return {};
+  }
   void set_demographics(const segment& seg);
   void clear();
 };
@@ -197,6 +207,14 @@ class claims_handler : public transaction_handler {
   level* top_ = nullptr;  // at_[depth_ - 1]
   std::uint64_t last_hl_ = 0;
   bool saw_hl_ = false;
+  bool incomplete_ = false;  // the transaction was cut off: records written now are marked
+  // HL01 values seen in the transaction: numbers below kHlBits in a bit
+  // set (no allocation per HL), others by value.
+  static constexpr std::uint64_t kHlBits = std::uint64_t{1} << 22;
+  std::vector<std::uint64_t> hl_seen_;
+  std::uint64_t hl_max_ = 0;  // highest HL01 number set in hl_seen_
+  std::vector<std::string> hl_other_;
+  bool hl_seen_before(std::string_view id, bool numeric, std::uint64_t n);
   segment_position st_where_;
   claim claim_;
   service_line* line_ = nullptr;

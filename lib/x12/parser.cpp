@@ -117,18 +117,18 @@ void parser::report(cli::severity sev, std::uint64_t line, std::uint64_t index, 
 }
 
 void parser::envelope_finding(scope s, const segment& seg, std::string_view kind, std::string_view code,
-                              std::string_view message) {
+                              std::string_view message, bool always_error) {
   if (strict_) {
     if (s == scope::transaction) bad_st_ = true;
     else if (s == scope::group) bad_gs_ = true;
     else bad_isa_ = true;
   }
-  report(strict_ ? cli::severity::error : cli::severity::warning, seg.line, seg.index, seg.offset, seg.tag(),
-         seg.text, kind, code, message);
+  report(strict_ || always_error ? cli::severity::error : cli::severity::warning, seg.line, seg.index, seg.offset,
+         seg.tag(), seg.text, kind, code, message);
 }
 
 void parser::finding(const segment& seg, std::string_view kind, std::string_view code, std::string_view message) {
-  envelope_finding(scope::transaction, seg, kind, code, message);
+  envelope_finding(current_scope(), seg, kind, code, message);
 }
 
 void parser::problem(const segment& seg, std::string_view kind, std::string_view code, std::string_view message) {
@@ -240,8 +240,13 @@ void parser::on_se(const segment& seg) {
 
 void parser::close_transaction(bool complete, const segment* at) {
   if (!complete && at != nullptr) {
-    finding(*at, "missing_trailer", "IK502=2",
-            fmt::format("transaction set that began at segment {} has no SE segment", st_index_));
+    // Cut off: whatever it held after the last segment read is lost, so its
+    // open records are marked incomplete, and this is an error in any mode.
+    envelope_finding(scope::transaction, *at, "incomplete_transaction", "IK502=2",
+                     fmt::format("transaction set that began at segment {} is cut off (no SE segment); its open "
+                                 "records are marked incomplete",
+                                 st_index_),
+                     true);
   }
   if (handler_ != nullptr) handler_->end(complete);
   handler_ = nullptr;
@@ -272,11 +277,13 @@ void parser::on_ge(const segment& seg) {
   close_group(nullptr);
 }
 
-void parser::close_group(const segment* at) {
+void parser::close_group(const segment* at, bool at_end) {
   if (at != nullptr) {
     if (in_st_) close_transaction(false, at);
     envelope_finding(scope::group, *at, "missing_trailer", "AK905=3",
-                     fmt::format("functional group that began at segment {} has no GE segment", gs_index_));
+                     fmt::format("functional group that began at segment {} has no GE segment{}", gs_index_,
+                                 at_end ? " (the input ends inside it)" : ""),
+                     at_end);
   }
   if (strict_ && bad_gs_) stage_->rollback(gs_mark_);
   in_gs_ = false;
@@ -306,12 +313,14 @@ void parser::on_iea(const segment& seg) {
   close_interchange(nullptr);
 }
 
-void parser::close_interchange(const segment* at) {
+void parser::close_interchange(const segment* at, bool at_end) {
   if (at != nullptr) {
     if (in_st_) close_transaction(false, at);
-    if (in_gs_) close_group(at);
+    if (in_gs_) close_group(at, at_end);
     envelope_finding(scope::interchange, *at, "missing_trailer", "TA105=023",
-                     fmt::format("interchange that began at segment {} has no IEA segment", isa_index_));
+                     fmt::format("interchange that began at segment {} has no IEA segment{}", isa_index_,
+                                 at_end ? " (the input ends inside it)" : ""),
+                     at_end);
   }
   if (strict_) {
     if (bad_isa_) stage_->rollback(isa_mark_);
@@ -325,8 +334,25 @@ void parser::close_interchange(const segment* at) {
 void parser::end_of_input(const segment& last) {
   if (!in_isa_ && !in_gs_ && !in_st_) return;
   if (in_st_) close_transaction(false, &last);
-  if (in_gs_) close_group(&last);
-  close_interchange(&last);
+  if (in_gs_) close_group(&last, true);
+  close_interchange(&last, true);
+}
+
+// A segment outside any transaction set. ISX, ISB and ISE are interchange
+// control segments (character set, grade of service, deferred delivery)
+// allowed between ISA and the first GS; anything else there, or between GE
+// and the next GS or IEA, is a structural finding of the group or
+// interchange around it.
+void parser::on_other(const segment& seg) {
+  std::string_view tag = seg.tag();
+  if (opts_.segments && valid_segment_id(tag)) return;
+  if (in_isa_ && !in_gs_ && groups_ == 0 && (tag == "ISX" || tag == "ISB" || tag == "ISE")) return;
+  if (!in_isa_ || seg.code == 0 || !valid_segment_id(tag)) {
+    problem(seg, "unexpected_segment", "IK304=2", "segment outside any transaction set; ignored");
+    return;
+  }
+  envelope_finding(current_scope(), seg, "unexpected_segment", "IK304=2",
+                   "segment outside any transaction set; ignored");
 }
 
 void parser::report_notices(const std::vector<reader_notice>& notices) {
@@ -386,10 +412,25 @@ void parser::parse(io::input& in) {
       continue;
     }
     // A final IEA without its terminator is common and harmless; any other
-    // segment cut by the end of input may have lost data.
-    if (seg.unterminated && seg.code != kIEA) {
+    // segment cut by the end of input may have lost data. So may one cut by
+    // an ISA on the next line (files joined after one cut short), except a
+    // trailer, which is whole or fails its own checks.
+    if (seg.unterminated && seg.isa_follows) {
+      if (seg.code == kIEA || seg.code == kGE || seg.code == kSE) {
+        envelope_finding(current_scope(), seg, "missing_terminator", "TA105=023",
+                         "segment has no terminator; the ISA on the next line begins another interchange");
+      } else {
+        envelope_finding(current_scope(), seg, "truncated", "TA105=023",
+                         "segment cut off by an ISA on the next line (no terminator); segment ignored", true);
+        if (in_st_) ++st_segments_;
+        last.index = seg.index;
+        last.offset = seg.offset;
+        last.line = seg.line;
+        continue;
+      }
+    } else if (seg.unterminated && seg.code != kIEA) {
       envelope_finding(scope::interchange, seg, "truncated", "TA105=023",
-                       "input ends inside a segment (no terminator); segment ignored");
+                       "input ends inside a segment (no terminator); segment ignored", true);
       last.index = seg.index;
       last.offset = seg.offset;
       last.line = seg.line;
@@ -420,8 +461,8 @@ void parser::parse(io::input& in) {
       } else if (handler_ != nullptr) {
         handler_->on_segment(seg);
       }
-    } else if (!opts_.segments || !valid_segment_id(tag)) {
-      problem(seg, "unexpected_segment", "IK304=2", "segment outside any transaction set; ignored");
+    } else {
+      on_other(seg);
     }
     if (opts_.segments && !trailer) segments_handler_->on_segment(seg);
     last.index = seg.index;

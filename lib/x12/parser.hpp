@@ -122,7 +122,8 @@ class parser {
   void pin();
   void unpin();
   /// A structural finding: a warning, or under --strict an error that
-  /// withholds the records of the transaction (or group, or interchange).
+  /// withholds the records of the transaction (or group, or interchange)
+  /// being read.
   void finding(const segment& seg, std::string_view kind, std::string_view code, std::string_view message);
   /// A problem that is an error in every mode (the records are still written).
   void problem(const segment& seg, std::string_view kind, std::string_view code, std::string_view message);
@@ -135,7 +136,11 @@ class parser {
               std::string_view segment_id, std::string_view text, std::string_view kind, std::string_view code,
               std::string_view message);
   void envelope_finding(scope s, const segment& seg, std::string_view kind, std::string_view code,
-                        std::string_view message);
+                        std::string_view message, bool always_error = false);
+  scope current_scope() const {
+    return in_st_ ? scope::transaction : in_gs_ ? scope::group : scope::interchange;
+  }
+  void on_other(const segment& seg);
   void on_isa(const segment& seg);
   void on_iea(const segment& seg);
   void on_gs(const segment& seg);
@@ -144,8 +149,9 @@ class parser {
   void on_se(const segment& seg);
   void on_ta1(const segment& seg);
   void close_transaction(bool complete, const segment* at);
-  void close_group(const segment* at);
-  void close_interchange(const segment* at);
+  // at_end: the input ended inside the group (interchange): it is cut off.
+  void close_group(const segment* at, bool at_end = false);
+  void close_interchange(const segment* at, bool at_end = false);
   void end_of_input(const segment& last);
   void report_notices(const std::vector<reader_notice>& notices);
 

@@ -369,6 +369,28 @@ void reader::split(const char* b, const char* e, segment& seg) {
   seg.elements.emplace_back(el, static_cast<std::size_t>(se - el));
 }
 
+// The bit (of breaks, line breaks from at on) of the first break after which
+// a line begins with an ISA (spaces, a byte order mark allowed); 0 when none.
+// need_more: a break is too near the end of what is read to tell.
+std::uint64_t reader::isa_after_break(std::size_t at, std::uint64_t breaks, bool& need_more) const {
+  while (breaks != 0) {
+    const std::size_t k = static_cast<std::size_t>(__builtin_ctzll(breaks));
+    std::size_t q = at + k + 1;
+    while (q < end_ && (data_[q] == '\n' || data_[q] == '\r' || data_[q] == ' ' || data_[q] == '\t')) ++q;
+    if (end_ - q >= 3 && std::memcmp(data_ + q, "\xEF\xBB\xBF", 3) == 0) q += 3;
+    if (end_ - q < 6) {
+      if (!eof_) {
+        need_more = true;
+        return 0;
+      }
+    } else if (data_[q] == 'I' && looks_like_isa(std::string_view(data_ + q, std::min<std::size_t>(end_ - q, 64)))) {
+      return std::uint64_t{1} << k;
+    }
+    breaks &= breaks - 1;
+  }
+  return 0;
+}
+
 void reader::scan_block(std::size_t at) {
   // Mapped input reaches the cache here first: ask for the bytes a few
   // blocks ahead (a prefetch never faults, past the window or not).
@@ -436,10 +458,11 @@ bool reader::next_any(segment& seg) {
   const char term = delims_.segment;
   std::size_t start = pos_;
   std::size_t term_at = 0;
-  bool found = false, has_break = false, too_long = false;
+  bool found = false, has_break = false, too_long = false, isa_cut = false;
   for (;;) {
     seg.elements.clear();
     has_break = false;
+    isa_cut = false;
     const char* base = data_;
     const char* el = base + start;
     std::size_t i = start;
@@ -457,6 +480,19 @@ bool reader::next_any(segment& seg) {
         std::uint64_t before = (std::uint64_t{1} << __builtin_ctzll(mt)) - 1;
         me &= before;
         mb &= before;
+      }
+      if (mb != 0) {
+        // A line that begins with an ISA ends the segment even without its
+        // terminator: files joined after one whose last segment lost it.
+        bool need_more = false;
+        const std::uint64_t cut = isa_after_break(i, mb, need_more);
+        if (need_more) break;  // the bytes after a break are not read yet
+        if (cut != 0) {
+          mt = cut;
+          me &= cut - 1;
+          mb &= cut - 1;
+          isa_cut = true;
+        }
       }
       while (me != 0) {
         const char* p = base + i + __builtin_ctzll(me);
@@ -478,10 +514,12 @@ bool reader::next_any(segment& seg) {
     }
     seg.elements.set_size(static_cast<std::size_t>(out - first));
     if (found) break;
+    const bool had_eof = eof_;
     bool more = refill(start);
     start = 0;
     if (!more) {
       if (!eof_) too_long = true;
+      else if (!had_eof) continue;  // the end came with this read: look again knowing it
       break;
     }
   }
@@ -491,6 +529,7 @@ bool reader::next_any(segment& seg) {
   seg.line = line_;
   seg.too_long = false;
   seg.unterminated = false;
+  seg.isa_follows = false;
   if (too_long) {
     // Skip to the next terminator without keeping the bytes.
     seg.too_long = true;
@@ -533,6 +572,19 @@ bool reader::next_any(segment& seg) {
       seg.elements.emplace_back(el, static_cast<std::size_t>(e - el));
     }
   }
+  if (isa_cut) {
+    // Ends at the line break before the ISA; what precedes the break on its
+    // line is the segment.
+    seg.unterminated = true;
+    seg.isa_follows = true;
+    const char* cut = e;
+    while (e > b && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t')) --e;
+    std::string_view& last = seg.elements.back();
+    if (last.data() <= e) last = std::string_view(last.data(), static_cast<std::size_t>(e - last.data()));
+    has_break = std::memchr(b, '\n', static_cast<std::size_t>(e - b)) != nullptr ||
+                std::memchr(b, '\r', static_cast<std::size_t>(e - b)) != nullptr;
+    term_at = static_cast<std::size_t>(cut - data_) - 1;  // the break itself is read as a gap next
+  }
   if (term == '\n' && e > b && e[-1] == '\r') {
     // CRLF line ends with LF as the terminator: the CR is not data.
     --e;
@@ -544,7 +596,7 @@ bool reader::next_any(segment& seg) {
   if (has_break) split(b, e, seg);
   seg.code = tag_code(seg.elements[0]);
   pos_ = found ? term_at + 1 : end_;
-  if (found && term == '\n') ++line_;
+  if (found && term == '\n' && !isa_cut) ++line_;
   constexpr std::uint32_t kIEA = tag_code("IEA");
   if (seg.code == kIEA) inside_ = false;
   return true;

@@ -82,6 +82,7 @@ class reader {
   void set_delimiters(const delimiters& d);
   void split(const char* b, const char* e, segment& seg);
   void scan_block(std::size_t at);
+  std::uint64_t isa_after_break(std::size_t at, std::uint64_t breaks, bool& need_more) const;
 
   io::input& in_;
   void new_buffer(std::size_t size, std::size_t keep_from);

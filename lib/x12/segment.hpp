@@ -91,6 +91,9 @@ struct segment {
   std::uint64_t offset = 0;                // byte offset of its first byte in the file
   std::uint64_t line = 0;                  // 1-based line of its first byte
   bool unterminated = false;               // input ended before the terminator
+  // With unterminated: the terminator is missing because an ISA begins on
+  // the next line (interchanges concatenated after one cut short).
+  bool isa_follows = false;
   bool too_long = false;                   // longer than the reader's limit; elements empty
   // No byte of text needs escaping in a JSON string (none is a control
   // character, DEL, non-ASCII, '"' or '\\'). False when not known.

@@ -236,6 +236,49 @@ TEST_CASE("two interchanges with different delimiters") {
   CHECK(segs[4].elements[1] == "000000002");
 }
 
+TEST_CASE("an ISA at the start of a line ends a segment that lost its terminator") {
+  // Regression: `cat a.x12 b.x12` where a's IEA has no terminator read the
+  // IEA on into b's ISA and lost the whole second interchange.
+  const std::string second =
+      "ISA|00|          |00|          |ZZ|SENDER         |ZZ|RECEIVER       |261116|0930|!|00501|000000002|0|P|^\n"
+      "GS|HN|A|B|20261116|0930|2|X|005010X212\nGE|0|2\nIEA|1|000000002\n";
+  for (const char* gap : {"\n", "\r\n", "\n  ", "\n\xEF\xBB\xBF"}) {
+    const std::string first = std::string(kIsa) + "GS*HN*A*B*20261116*0930*1*X*005010X212~GE*0*1~IEA*1*000000001";
+    const std::string text = first + gap + second;
+    // Every buffer size puts the break and the ISA after it at another place
+    // relative to a refill.
+    for (std::size_t buffer : {4096u, 97u, 128u, 131u, 150u, 151u, 160u, 200u}) {
+      CAPTURE(buffer);
+      temp_file f(text);
+      io::input in(f.path);
+      x12::reader r(in, buffer);
+      x12::segment s;
+      std::vector<std::string> tags, last;
+      std::vector<bool> cut;
+      while (r.next(s)) {
+        tags.emplace_back(s.tag());
+        last.emplace_back(s.elements.size() > 1 ? s.elements[s.elements.size() - 1] : std::string_view());
+        cut.push_back(s.unterminated && s.isa_follows);
+      }
+      REQUIRE(tags == std::vector<std::string>{"ISA", "GS", "GE", "IEA", "ISA", "GS", "GE", "IEA"});
+      CHECK(last[3] == "000000001");
+      CHECK(cut[3]);
+      CHECK(last[7] == "000000002");
+      CHECK(!cut[7]);
+      CHECK(r.delims().element == '|');
+    }
+  }
+}
+
+TEST_CASE("a wrapped segment whose next line merely starts with ISA is joined") {
+  std::string text = std::string(kIsa) + "\nNM1*IL*1*LONG\nISAAC~NM1*IL*1*X\nISA*X~IEA*1*000000001~";
+  auto segs = read_all(text);
+  REQUIRE(segs.size() == 4);
+  CHECK(segs[1].elements[2] == "LONGISAAC");
+  CHECK(segs[2].elements[2] == "XISA");
+  CHECK(!segs[1].unterminated);
+}
+
 TEST_CASE("dates, NPIs and segment identifiers") {
   std::string out;
   CHECK(x12::convert_date("20240229", out));
