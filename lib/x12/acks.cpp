@@ -35,9 +35,10 @@ void acks_handler::end(bool complete) {
   if (open_) flush_transaction(nullptr, !complete);
   if (saw_ak9_) return;
   if (complete) {
-    p_.finding(st_at_, "missing_segment", saw_ak1_ ? "AK905=3" : "IK304=3",
-               saw_ak1_ ? "acknowledgment has no AK9 segment: whether the group was accepted is not known"
-                        : "acknowledgment has no AK1 or AK9 segment: the group it answers is not known");
+    p_.finding(st_at_, "missing_segment", "IK304=3",
+               saw_ak1_ || told_no_ak1_
+                   ? "acknowledgment has no AK9 segment: whether the group was accepted is not known"
+                   : "acknowledgment has no AK1 or AK9 segment: it acknowledges nothing");
   }
   // The group answered is known from AK1 though its verdict is not.
   if (saw_ak1_) write_group(nullptr, !complete);
@@ -96,6 +97,11 @@ void acks_handler::on_segment(const segment& seg) {
     }
     flush_transaction(nullptr);
   } else if (tag == "AK9") {
+    if (!saw_ak1_ && !told_no_ak1_) {
+      told_no_ak1_ = true;
+      p_.finding(seg, "missing_segment", "IK304=3",
+                 "group response without an AK1 segment before it: the group it answers is not known");
+    }
     if (open_) flush_transaction(&seg);
     saw_ak9_ = true;
     write_group(&seg);

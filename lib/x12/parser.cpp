@@ -243,9 +243,8 @@ void parser::close_transaction(bool complete, const segment* at) {
     // Cut off: whatever it held after the last segment read is lost, so its
     // open records are marked incomplete, and this is an error in any mode.
     envelope_finding(scope::transaction, *at, "incomplete_transaction", "IK502=2",
-                     fmt::format("transaction set that began at segment {} is cut off (no SE segment); its open "
-                                 "records are marked incomplete",
-                                 st_index_),
+                     fmt::format("transaction set that began at segment {} is cut off (no SE segment); {}", st_index_,
+                                 strict_ ? "withheld" : "its open records are marked incomplete"),
                      true);
   }
   if (handler_ != nullptr) handler_->end(complete);
@@ -417,7 +416,7 @@ void parser::parse(io::input& in) {
     // trailer, which is whole or fails its own checks.
     if (seg.unterminated && seg.isa_follows) {
       if (seg.code == kIEA || seg.code == kGE || seg.code == kSE) {
-        envelope_finding(current_scope(), seg, "missing_terminator", "TA105=023",
+        envelope_finding(current_scope(), seg, "missing_terminator", "TA105=022",
                          "segment has no terminator; the ISA on the next line begins another interchange");
       } else {
         envelope_finding(current_scope(), seg, "truncated", "TA105=023",

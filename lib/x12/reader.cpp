@@ -323,6 +323,10 @@ bool reader::find_isa() {
           notices_.push_back({reader_notice::kind::bad_isa, base_ + pos_, line_, 0, s.problem, s.ta1_code});
         }
       }
+      if (c == '\xEF' && end_ - pos_ >= 3 && data_[pos_ + 1] == '\xBB' && data_[pos_ + 2] == '\xBF') {
+        pos_ += 3;  // a byte order mark: files joined together may each begin with one
+        continue;
+      }
       if (c == '\n') ++line_;
       if (!is_gap(c)) {
         if (stray == 0) {
