@@ -416,8 +416,12 @@ void claims_handler::on_dtp(const segment& seg) {
   if (!claim_.open) return;
   // 472: service date (005010). 232 / 233: claim statement period start /
   // end, where 004010 and 004040 277s put the claim's service dates.
-  const bool start = equals(seg[1], "232"), end = equals(seg[1], "233");
-  if (!equals(seg[1], "472") && !start && !end) return;
+  bool start = false, end = false;
+  if (!equals(seg[1], "472")) {
+    start = equals(seg[1], "232");
+    end = equals(seg[1], "233");
+    if (!start && !end) return;
+  }
   std::string_view value = seg[3];
   std::string_view from, to;
   bool ok;
