@@ -243,7 +243,7 @@ void parser::close_transaction(bool complete, const segment* at) {
     // Cut off: whatever it held after the last segment read is lost, so its
     // open records are marked incomplete, and this is an error in any mode.
     envelope_finding(scope::transaction, *at, "incomplete_transaction", "IK502=2",
-                     fmt::format("transaction set that began at segment {} is cut off (no SE segment); {}", st_index_,
+                     fmt::format("transaction set that began at segment {} has no SE segment: it is cut off; {}", st_index_,
                                  strict_ ? "withheld" : "its open records are marked incomplete"),
                      true);
   }
