@@ -1,4 +1,5 @@
 #include "cli/tool.hpp"
+#include "cli/warn.hpp"
 
 #include <array>
 #include <atomic>

@@ -2,7 +2,6 @@
 
 #include <functional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -41,11 +40,6 @@ std::unique_ptr<CLI::App> make_app(const std::string& name, const std::string& d
 /// and checked before returning. Returns the process exit code.
 int run(CLI::App& app, common_options& opts, int argc, char** argv,
         const std::function<int(context&)>& body);
-
-/// A warning from library code that concerns no record (a file made
-/// private): printed on stderr as `tool: message` by the running tool, even
-/// with -q. Does nothing outside run().
-void warn(std::string_view message);
 
 /// Temporary files to remove if the process is interrupted (SIGINT/SIGTERM).
 void register_temp_file(const std::string& path);

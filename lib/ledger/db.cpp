@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
-#include "cli/tool.hpp"
+#include "cli/warn.hpp"
 #include "core/error.hpp"
 
 namespace claimkit::ledger {
