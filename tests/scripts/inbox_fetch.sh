@@ -44,7 +44,7 @@ sshd_pid=$!
 wait_listening "$port" "$sshd_pid" || fail "sshd did not start and listen within 10 s"
 echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$work/host_key.pub")" >"$work/known_hosts"
 
-mkdir -p "$work/remote/out/archive" "$work/inbox" "$work/bin" "$work/etc"
+mkdir -p "$work/remote/out/archive" "$work/inbox" "$work/bin" "$work/etc" "$work/home"
 cp "$src/examples/x12/evergreen-status.277" "$src/examples/x12/summit-ack.277ca" "$src/examples/x12/summit-837.999" \
   "$work/remote/out/"
 cp "$src/scripts/claimkit-inbox" "$work/bin/"
@@ -59,21 +59,28 @@ move-remote = archive
 EOF
 chmod 600 "$work/etc/inbox.conf"
 cron() {
-  env -i PATH=/usr/bin:/bin CLAIMKIT_CONFIG=/nonexistent timeout -k 5 40 setsid "$work/bin/claimkit-inbox" \
+  env -i PATH=/usr/bin:/bin HOME="$work/home" CLAIMKIT_CONFIG=/nonexistent timeout -k 5 40 setsid "$work/bin/claimkit-inbox" \
     --config "$work/etc/inbox.conf" </dev/null >"$1" 2>&1
 }
 
-# 1. Fetch and process: quiet, everything in done/, the remote files archived.
+# 1. Fetch and process: quiet but for the payer rejections the 277CA and the
+#    999 carry (one line each), everything in done/, the remote files archived.
 cron "$work/out1"
 rc=$?
-[ $rc -eq 0 ] && [ ! -s "$work/out1" ] || { cat "$work/out1"; fail "first run exit $rc"; }
+[ $rc -eq 0 ] || { cat "$work/out1"; fail "first run exit $rc"; }
+[ "$(grep -c '^claimkit-inbox: summit-[a-z0-9.-]*: payer rejections: ' "$work/out1")" -eq 2 ] &&
+  [ "$(wc -l <"$work/out1")" -eq 2 ] || { cat "$work/out1"; fail "first run output"; }
 for f in evergreen-status.277 summit-ack.277ca summit-837.999; do
   [ -f "$work/inbox/done/$f/$f" ] || fail "$f not in done/"
   [ -f "$work/remote/out/archive/$f" ] || fail "$f not moved to archive/ on the server"
 done
 [ "$(sqlite3 "$work/ledger.db" 'SELECT count(*) FROM claims')" -eq 9 ] || fail "ledger claims"
-grep -q ' exit=0 fetched=3 fetch_exit=0 resumed=0 done=3 failed=0 statuses=9 applied=13 ' "$work/inbox/.claimkit/inbox.log" ||
-  { cat "$work/inbox/.claimkit/inbox.log"; fail "log line"; }
+# The state (log, fetch record) is out of the inbox, in the state directory.
+state=$(ls -d "$work"/home/.local/state/claimkit/inbox/*/)
+grep -q ' exit=0 fetched=3 fetch_exit=0 resumed=0 done=3 failed=0 quarantined=0 statuses=9 applied=13 ' "$state/inbox.log" ||
+  { cat "$state/inbox.log"; fail "log line"; }
+[ "$(grep -c '"name"' "$state/fetched.ndjson")" -eq 3 ] || fail "fetch record not in the state directory"
+[ -z "$(find "$work/inbox" -maxdepth 1 -name '.*' ! -name . ! -name ..)" ] || fail "state written into the inbox"
 
 # 2. The same names appear again on the server: fetch knows them; nothing new.
 cp "$work/remote/out/archive/summit-837.999" "$work/remote/out/"
