@@ -121,7 +121,13 @@ int run_fetch(cli::context& ctx, const transfer_options& o) {
     const std::string shown = printable(f.name);
     cli::position pos{shown, 0};
     const std::string why = box.unusable(f.name);
-    int fd = box.begin(f.name, !why.empty());
+    int fd = -1;
+    try {
+      fd = box.begin(f.name, !why.empty());
+    } catch (const file_error& e) {
+      ctx.report.error(pos, "transfer_failed", e.what());
+      continue;
+    }
     std::uint64_t bytes = 0;
     try {
       bytes = sftp.download(f.name, f.size, fd);

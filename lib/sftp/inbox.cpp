@@ -214,7 +214,12 @@ int inbox::begin(const std::string& name, bool quarantine) {
   if (fd < 0) {
     int e = errno;
     cli::unregister_temp_file(p.tmp_path);
-    io_fail(p.tmp_path, "cannot create", e);
+    // Someone else's file under the temporary name (a sticky directory
+    // keeps it from being removed): this file waits, the others go on.
+    if (e == EEXIST || e == ELOOP) {
+      throw file_error(fmt::format("{}: exists and is not this user's to replace; not fetched", printable(p.tmp_path)));
+    }
+    io_fail(printable(p.tmp_path), "cannot create", e);
   }
   if (::fchmod(fd, 0600) != 0) {
     int e = errno;

@@ -69,8 +69,9 @@ if two_users; then
   fetch "$work/out5" --into "$work/inbox2"
   refused "another user's record" "$work/out5" $? "owned by another user"
   # 5. An inbox of the attacker's.
-  hostile mkdir -m 0755 "$work/theirs"
-  fetch "$work/out6" --into "$work/theirs"
+  mkdir -m 1777 "$work/shared"
+  hostile mkdir -m 0755 "$work/shared/theirs"
+  fetch "$work/out6" --into "$work/shared/theirs"
   refused "another user's inbox" "$work/out6" $? "owned by another user"
 else
   echo "note: one user only; the owner checks are not exercised"

@@ -81,8 +81,9 @@ if two_users; then
   check_refused "another user's work/" "$work/out-owned" "$ib" $?
   grep -q 'not owned by' "$work/out-owned" || { cat "$work/out-owned"; fail "owner not named"; }
   # An inbox of another user's.
-  hostile mkdir -m 0755 "$work/theirs"
-  run "$work/theirs" "$work/out-theirs"
+  mkdir -m 1777 "$work/shared"
+  hostile mkdir -m 0755 "$work/shared/theirs"
+  run "$work/shared/theirs" "$work/out-theirs"
   rc=$?
   [ $rc -eq 2 ] && grep -q 'not owned by' "$work/out-theirs" || { cat "$work/out-theirs"; fail "another user's inbox: exit $rc"; }
 else

@@ -34,9 +34,9 @@ hostile mkdir "$work/inbox/.claimkit"
 for f in inbox.log fetch.ndjson fetch.stderr push.stderr lock pm-push.journal; do
   hostile ln -s "$work/home/.bashrc" "$work/inbox/.claimkit/$f"
 done
-nl_name=$'evil\ntouch /tmp/pwned-by-claimkit-test; #.277'
+nl_name=$'evil\ntouch pwned-by-claimkit-test; #.277'
 long_name=$(printf 'L%.0s' $(seq 1 230)).277
-hostile cp "$x/evergreen-status.277" "$work/inbox/$nl_name"
+hostile cp "$x/evergreen-status.277" "$work/inbox/$nl_name" || fail "cannot plant the newline name"
 hostile cp "$x/evergreen-status.277" "$work/inbox/$long_name"
 for own in status.ndjson normalized.ndjson failure; do
   hostile cp "$x/summit-ack.277ca" "$work/inbox/$own"
@@ -53,7 +53,7 @@ rc=$?
 [ $rc -eq 1 ] || { cat "$work/out"; fail "exit $rc, want 1 (files quarantined)"; }
 cmp -s "$work/home/.bashrc" "$work/bashrc.before" || fail ".bashrc was written to: $(cat "$work/home/.bashrc")"
 [ -L "$work/inbox/.claimkit/inbox.log" ] || fail "the attacker's symlink was replaced"
-[ ! -e /tmp/pwned-by-claimkit-test ] || fail "a command from a file name ran"
+[ -z "$(find "$work" / -maxdepth 1 -name pwned-by-claimkit-test)" ] || fail "a command from a file name ran"
 
 # The plain files went through.
 [ -f "$work/inbox/done/plain.277/plain.277" ] && [ -f "$work/inbox/done/plain.999/plain.999" ] ||
