@@ -179,7 +179,8 @@ grep -q 'run directory ' "$work/out5" || fail "failure message lacks the run dir
 phi_check "failed run" "$work/out5" "$work/down/state/sweep.log"
 
 # 6. An NDJSON export, and a claim the API refuses: the others are written,
-#    the run exits 1 and names the kind of reject, never the claim.
+#    the run exits 1, says how many were refused in one line, and names the
+#    kind of reject, never the claim.
 start_server --flavour optum --fault NW-10002=400
 config refused
 env -i PATH=/usr/bin:/bin CLAIMKIT_OPTUM_CLIENT_ID=test-client CLAIMKIT_OPTUM_CLIENT_SECRET=test-secret \
@@ -188,6 +189,8 @@ env -i PATH=/usr/bin:/bin CLAIMKIT_OPTUM_CLIENT_ID=test-client CLAIMKIT_OPTUM_CL
 rc=$?
 [ $rc -eq 1 ] || { cat "$work/out6"; fail "a refused claim: exit $rc, want 1"; }
 grep -q 'query-errors.ndjson: 1 api_rejected' "$work/out6" || { cat "$work/out6"; fail "reject kinds not listed"; }
+grep -q '^claimkit-sweep: open-claims.ndjson: payer rejections: 0 claim(s) rejected, 1 claim(s) refused' "$work/out6" ||
+  { cat "$work/out6"; fail "no rejection line for the refused claim"; }
 [ "$(ledger_claims refused)" -eq 9 ] || fail "the other claims were not written"
 phi_check "refused claim" "$work/out6" "$work/refused/state/sweep.log"
 
