@@ -20,27 +20,10 @@ if [ "$(id -u)" = 0 ] && [ ! -d /run/sshd ]; then
 fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/claimkit-fetch-long.XXXXXX")
 sshd_pid=
-cleanup() {
-  if [ -n "$sshd_pid" ]; then
-    kill "$sshd_pid" 2>/dev/null
-    for _ in $(seq 1 50); do kill -0 "$sshd_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$sshd_pid" 2>/dev/null
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'stop_test_sshd; rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; [ -f "$work/sshd.log" ] && tail -5 "$work/sshd.log"; exit 1; }
 
-port=$(free_port)
-ssh-keygen -q -t ecdsa -b 256 -N '' -f "$work/host_key" || fail "host key"
-ssh-keygen -q -t ecdsa -b 256 -N '' -m PEM -f "$work/user_key" || fail "user key"
-cp "$work/user_key.pub" "$work/authorized_keys"
-chmod 600 "$work/authorized_keys"
-write_sshd_config "$work/sshd_config" "$port" "$work/host_key" "$work/authorized_keys"
-"$sshd" -f "$work/sshd_config" -D -e 2>>"$work/sshd.log" &
-sshd_pid=$!
-wait_listening "$port" "$sshd_pid" || fail "sshd did not start and listen within 10 s"
-echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$work/host_key.pub")" >"$work/known_hosts"
+start_test_sshd "$work" || fail "sshd did not start and listen within 10 s"
 
 mkdir -p "$work/remote" "$work/inbox"
 long=$(printf 'x%.0s' $(seq 1 251)).277   # 255 bytes: fine on the server, too long for .NAME.part here

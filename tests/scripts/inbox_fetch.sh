@@ -21,28 +21,10 @@ if [ "$(id -u)" = 0 ] && [ ! -d /run/sshd ]; then
 fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/claimkit-inbox-fetch.XXXXXX")
 sshd_pid=
-stop_sshd() {
-  if [ -n "$sshd_pid" ]; then
-    kill "$sshd_pid" 2>/dev/null
-    for _ in $(seq 1 50); do kill -0 "$sshd_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$sshd_pid" 2>/dev/null
-    wait "$sshd_pid" 2>/dev/null
-  fi
-  sshd_pid=
-}
-trap 'stop_sshd; rm -rf "$work"' EXIT
+trap 'stop_test_sshd; rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; [ -f "$work/sshd.log" ] && tail -5 "$work/sshd.log"; exit 1; }
 
-port=$(free_port)
-ssh-keygen -q -t ecdsa -b 256 -N '' -f "$work/host_key" || fail "host key"
-ssh-keygen -q -t ecdsa -b 256 -N '' -m PEM -f "$work/user_key" || fail "user key"
-cp "$work/user_key.pub" "$work/authorized_keys"
-chmod 600 "$work/authorized_keys"
-write_sshd_config "$work/sshd_config" "$port" "$work/host_key" "$work/authorized_keys"
-"$sshd" -f "$work/sshd_config" -D -e 2>>"$work/sshd.log" &
-sshd_pid=$!
-wait_listening "$port" "$sshd_pid" || fail "sshd did not start and listen within 10 s"
-echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$work/host_key.pub")" >"$work/known_hosts"
+start_test_sshd "$work" || fail "sshd did not start and listen within 10 s"
 
 mkdir -p "$work/remote/out/archive" "$work/inbox" "$work/bin" "$work/etc" "$work/home"
 cp "$src/examples/x12/evergreen-status.277" "$src/examples/x12/summit-ack.277ca" "$src/examples/x12/summit-837.999" \
@@ -90,7 +72,7 @@ rc=$?
 [ ! -d "$work/inbox/done/summit-837.999.2" ] || fail "a file fetched before was processed again"
 
 # 3. The server is gone: exit 4, a message, and local files still processed.
-stop_sshd
+stop_test_sshd
 cp "$src/examples/x12/evergreen-status.277" "$work/inbox/dropped-by-hand.277"
 cron "$work/out3"
 rc=$?

@@ -53,7 +53,7 @@ rc=$?
 [ -f "$work/inbox/done/a.277/a.277" ] || fail "not in done/"
 notes=$(stats 'len(d["notes"])')
 [ "$notes" -eq 6 ] || fail "$notes notes, want 6"
-[ "$(stats "sorted(set(n['practice'] for n in d['notes']))")" = "['195900']" ] || fail "practice id not passed"
+[ "$(stats "sorted(set(str(n['practice']) for n in d['notes']))")" = "['195900']" ] || fail "practice id not passed"
 [ "$(stats "sorted(n['claimid'] for n in d['notes'])[0]")" = 10001 ] || fail "claim pattern not passed"
 
 # 3. The same file again: no note twice.
