@@ -42,8 +42,9 @@ rc=$?
 history=$(q 'SELECT count(*) FROM status_history')
 
 # 2. A later 277 (another interchange), cut off right after NW-10002's TRN.
-later() { sed 's/000004301/000004399/g; s/\*4301\*/*4399*/g' "$x/evergreen-status.277"; }
-later | tr '~' '\n' | awk '{ print } /^TRN\*2\*NW-10002$/ { exit }' | tr '\n' '~' >"$work/inbox/second.277"
+later() { sed 's/4301/4399/g' "$x/evergreen-status.277"; }
+later | awk 'BEGIN { RS = "~"; ORS = "~" } { print } /TRN\*2\*NW-10002$/ { exit }' >"$work/inbox/second.277"
+grep -q 'TRN\*2\*NW-10002~$' "$work/inbox/second.277" && ! grep -q '~~' "$work/inbox/second.277" || fail "the cut-off file"
 run "$work/out2"
 rc=$?
 [ $rc -eq 1 ] || { cat "$work/out2"; fail "cut-off file: exit $rc, want 1"; }
@@ -65,7 +66,7 @@ grep -q '"result":"applied"' "$work/inbox/done/second.277/push.ndjson" || fail "
 [ "$(q 'SELECT count(*) FROM status_history')" -gt "$history" ] || fail "intact copy not in the history"
 
 # 4. --accept-partial: the good transactions of a broken file are pushed.
-{ sed 's/000004301/000004398/g; s/\*4301\*/*4398*/g; s/NW-1000/PP-1000/g' "$x/evergreen-status.277"
+{ sed 's/4301/4398/g; s/NW-1000/PP-1000/g' "$x/evergreen-status.277"
   printf 'ST*277*0002*005010X212~BHT*0010*08*X*20261114*1200*DG~HL*1**20*1~' ; } >"$work/inbox/third.277"
 run "$work/out4" --accept-partial
 rc=$?
