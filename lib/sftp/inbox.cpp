@@ -96,8 +96,16 @@ inbox::inbox(std::string dir, std::string record_path) : dir_(std::move(dir)), r
     state_fd_ = ::openat(inside ? dir_fd_ : AT_FDCWD, inside ? kStateName : record_.c_str(),
                          O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (state_fd_ < 0) {
-      if (errno == ELOOP) unsafe(record_, "the fetch record is a symbolic link");
-      io_fail(record_, "cannot open fetch record", errno);
+      int e = errno;
+      // O_NOFOLLOW says ELOOP, but a symlink of another user's in a sticky
+      // directory may be refused with EACCES first.
+      struct stat ls {};
+      if (e == ELOOP || (::fstatat(inside ? dir_fd_ : AT_FDCWD, inside ? kStateName : record_.c_str(), &ls,
+                                   AT_SYMLINK_NOFOLLOW) == 0 &&
+                         S_ISLNK(ls.st_mode))) {
+        unsafe(record_, "the fetch record is a symbolic link");
+      }
+      io_fail(record_, "cannot open fetch record", e);
     }
     struct stat st {};
     if (::fstat(state_fd_, &st) != 0) io_fail(record_, "cannot open fetch record", errno);

@@ -60,7 +60,7 @@ names = [json.loads(l)["name"] for l in open(os.path.join(inbox, ".claimkit-fetc
 assert sorted(names) == sorted(["a.277", "z.277", long_name, "work"]), names
 PY
 [ "$(grep -c '"quarantined":' "$work/out1")" -eq 2 ] || { cat "$work/out1"; fail "transfer lines do not say quarantined"; }
-grep -q 'quarantined' "$work/err1" || { cat "$work/err1"; fail "no warning about the quarantined names"; }
+[ "$(grep -c 'cannot be used locally' "$work/err1")" -eq 2 ] || { cat "$work/err1"; fail "no warning about the quarantined names"; }
 
 # Again: nothing new.
 fetch >"$work/out2" 2>"$work/err2"
