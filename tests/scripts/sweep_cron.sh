@@ -199,4 +199,14 @@ env -i PATH=/usr/bin:/bin "$src_script" --work-dir "$work/usage" "$export_csv" >
 [ $? -eq 2 ] && grep -q -- '--to is required' "$work/out6" || { cat "$work/out6"; fail "missing --to"; }
 env -i PATH=/usr/bin:/bin "$src_script" --to sqlite:x "$export_csv" >"$work/out7" 2>&1
 [ $? -eq 2 ] && grep -q 'HOME' "$work/out7" || { cat "$work/out7"; fail "no HOME and no --work-dir"; }
+# 8. A work directory that is a symlink (to a directory of someone else's
+#    choosing) is refused before anything is written through it.
+mkdir -p "$work/elsewhere"
+chmod 0755 "$work/elsewhere"
+ln -s "$work/elsewhere" "$work/linked-state"
+env -i PATH=/usr/bin:/bin "$src_script" --to "sqlite:$work/x.db" --work-dir "$work/linked-state" "$export_csv" \
+  >"$work/out8" 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -q 'symbolic link' "$work/out8" || { cat "$work/out8"; fail "symlinked work dir: exit $rc"; }
+[ -z "$(ls -A "$work/elsewhere")" ] && [ "$(stat -c %a "$work/elsewhere")" = 755 ] || fail "written through the symlink"
 echo "ok: sweep under cron: quiet, locked, restartable, private"
