@@ -7,20 +7,11 @@
 # exit 2, before anything is touched: the target keeps its mode and contents,
 # and the delivered file stays where it was.
 set -u
-bin=$(cd "${CLAIMKIT_BIN:?CLAIMKIT_BIN not set}" && pwd)
-src=${CLAIMKIT_SOURCE_DIR:?CLAIMKIT_SOURCE_DIR not set}
+. "${CLAIMKIT_SOURCE_DIR:?CLAIMKIT_SOURCE_DIR not set}/tests/lib/inbox_test.sh"
 . "$src/tests/lib/hostile_user.sh"
-for t in x12-parse status-normalize pm-push; do
-  [ -x "$bin/$t" ] || { echo "skipped: $t not built"; exit 77; }
-done
-command -v flock >/dev/null || { echo "skipped: no flock"; exit 77; }
-work=$(mktemp -d "${TMPDIR:-/tmp}/claimkit-inbox-attack.XXXXXX")
+inbox_setup inbox-attack
 trap 'rm -rf "$work"' EXIT
 chmod 0755 "$work"
-fail() { echo "FAIL: $*"; exit 1; }
-mkdir -p "$work/bin" "$work/home"
-cp "$src/scripts/claimkit-inbox" "$work/bin/"
-for t in x12-parse status-normalize pm-push; do ln -s "$bin/$t" "$work/bin/$t"; done
 
 # The cron user's own directory the attacker aims at: it has subdirectories
 # that look like abandoned units.

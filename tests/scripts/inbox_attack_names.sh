@@ -10,21 +10,13 @@
 # kept escaped; the other files are processed; .bashrc is untouched; the log
 # and the messages are one line per entry, names escaped.
 set -u
-bin=$(cd "${CLAIMKIT_BIN:?CLAIMKIT_BIN not set}" && pwd)
-src=${CLAIMKIT_SOURCE_DIR:?CLAIMKIT_SOURCE_DIR not set}
+. "${CLAIMKIT_SOURCE_DIR:?CLAIMKIT_SOURCE_DIR not set}/tests/lib/inbox_test.sh"
 . "$src/tests/lib/hostile_user.sh"
-for t in x12-parse status-normalize pm-push; do
-  [ -x "$bin/$t" ] || { echo "skipped: $t not built"; exit 77; }
-done
-for c in flock sqlite3 python3; do command -v $c >/dev/null || { echo "skipped: no $c"; exit 77; }; done
-work=$(mktemp -d "${TMPDIR:-/tmp}/claimkit-inbox-names.XXXXXX")
+inbox_setup inbox-names sqlite3 python3
 trap 'rm -rf "$work"' EXIT
 chmod 0755 "$work"
-fail() { echo "FAIL: $*"; exit 1; }
-mkdir -p "$work/bin" "$work/home" "$work/inbox"
+mkdir -p "$work/inbox"
 chmod 1777 "$work/inbox"
-cp "$src/scripts/claimkit-inbox" "$work/bin/"
-for t in x12-parse status-normalize pm-push; do ln -s "$bin/$t" "$work/bin/$t"; done
 printf 'echo harmless\n' >"$work/home/.bashrc"
 cp "$work/home/.bashrc" "$work/bashrc.before"
 x=$src/examples/x12

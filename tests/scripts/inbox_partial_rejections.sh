@@ -11,18 +11,10 @@
 #   one stderr line (counts and the file name, no claim data) with exit 0;
 # - the ledger names each file by its path in done/, never work/.
 set -u
-bin=$(cd "${CLAIMKIT_BIN:?CLAIMKIT_BIN not set}" && pwd)
-src=${CLAIMKIT_SOURCE_DIR:?CLAIMKIT_SOURCE_DIR not set}
-for t in x12-parse status-normalize pm-push; do
-  [ -x "$bin/$t" ] || { echo "skipped: $t not built"; exit 77; }
-done
-for c in flock sqlite3; do command -v $c >/dev/null || { echo "skipped: no $c"; exit 77; }; done
-work=$(mktemp -d "${TMPDIR:-/tmp}/claimkit-inbox-partial.XXXXXX")
+. "${CLAIMKIT_SOURCE_DIR:?CLAIMKIT_SOURCE_DIR not set}/tests/lib/inbox_test.sh"
+inbox_setup inbox-partial sqlite3
 trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-mkdir -p "$work/bin" "$work/inbox" "$work/home"
-cp "$src/scripts/claimkit-inbox" "$work/bin/"
-for t in x12-parse status-normalize pm-push; do ln -s "$bin/$t" "$work/bin/$t"; done
+mkdir -p "$work/inbox"
 x=$src/examples/x12
 ledger=$work/ledger.db
 run() {  # run OUT [ARGS...]

@@ -5,19 +5,11 @@
 # practice id and claim id pattern given; a second run writes nothing twice.
 # Without the target options pm-push refuses, and the file stays in work/.
 set -u
-bin=$(cd "${CLAIMKIT_BIN:?CLAIMKIT_BIN not set}" && pwd)
-src=${CLAIMKIT_SOURCE_DIR:?CLAIMKIT_SOURCE_DIR not set}
-for t in x12-parse status-normalize pm-push; do
-  [ -x "$bin/$t" ] || { echo "skipped: $t not built"; exit 77; }
-done
-for c in flock python3; do command -v $c >/dev/null || { echo "skipped: no $c"; exit 77; }; done
-work=$(mktemp -d "${TMPDIR:-/tmp}/claimkit-inbox-target.XXXXXX")
+. "${CLAIMKIT_SOURCE_DIR:?CLAIMKIT_SOURCE_DIR not set}/tests/lib/inbox_test.sh"
+inbox_setup inbox-target python3
 spid=
 trap '[ -n "$spid" ] && kill "$spid" 2>/dev/null; rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-mkdir -p "$work/bin" "$work/inbox" "$work/home" "$work/etc"
-cp "$src/scripts/claimkit-inbox" "$work/bin/"
-for t in x12-parse status-normalize pm-push; do ln -s "$bin/$t" "$work/bin/$t"; done
+mkdir -p "$work/inbox" "$work/etc"
 python3 "$src/tests/servers/fake_pm.py" --port-file "$work/port" &
 spid=$!
 for _ in $(seq 1 100); do [ -s "$work/port" ] && break; sleep 0.05; done
