@@ -67,3 +67,14 @@ stop_test_sshd() {
   fi
   sshd_pid=
 }
+
+# need_test_sshd: skips the test (exit 77) unless start_test_sshd can work:
+# sshd, ssh-keygen and python3 present, and as root sshd's /run/sshd.
+need_test_sshd() {
+  [ -x /usr/sbin/sshd ] || { echo "skipped: no /usr/sbin/sshd"; exit 77; }
+  local c
+  for c in ssh-keygen python3; do command -v "$c" >/dev/null || { echo "skipped: no $c"; exit 77; }; done
+  if [ "$(id -u)" = 0 ] && [ ! -d /run/sshd ]; then
+    mkdir -m 0755 /run/sshd 2>/dev/null || { echo "skipped: cannot create /run/sshd"; exit 77; }
+  fi
+}

@@ -11,13 +11,8 @@ set -u
 bin=$(cd "${CLAIMKIT_BIN:?CLAIMKIT_BIN not set}" && pwd)
 src=${CLAIMKIT_SOURCE_DIR:?CLAIMKIT_SOURCE_DIR not set}
 . "$src/tests/lib/loopback_sshd.sh"
-sshd=/usr/sbin/sshd
-[ -x "$sshd" ] || { echo "skipped: no $sshd"; exit 77; }
-for c in ssh-keygen python3; do command -v $c >/dev/null || { echo "skipped: no $c"; exit 77; }; done
+need_test_sshd
 [ -x "$bin/claim-query" ] || { echo "skipped: claim-query not built"; exit 77; }
-if [ "$(id -u)" = 0 ] && [ ! -d /run/sshd ]; then
-  mkdir -m 0755 /run/sshd 2>/dev/null || { echo "skipped: cannot create /run/sshd"; exit 77; }
-fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/claimkit-fetch-long.XXXXXX")
 sshd_pid=
 trap 'stop_test_sshd; rm -rf "$work"' EXIT

@@ -8,17 +8,11 @@ set -u
 bin=$(cd "${CLAIMKIT_BIN:?CLAIMKIT_BIN not set}" && pwd)
 src=${CLAIMKIT_SOURCE_DIR:?CLAIMKIT_SOURCE_DIR not set}
 . "$src/tests/lib/loopback_sshd.sh"
-sshd=/usr/sbin/sshd
-[ -x "$sshd" ] || { echo "skipped: no $sshd"; exit 77; }
-for c in ssh-keygen python3 flock sqlite3; do
-  command -v "$c" >/dev/null || { echo "skipped: no $c"; exit 77; }
-done
+need_test_sshd
+for c in flock sqlite3; do command -v "$c" >/dev/null || { echo "skipped: no $c"; exit 77; }; done
 for t in x12-parse status-normalize pm-push claim-query; do
   [ -x "$bin/$t" ] || { echo "skipped: $t not built"; exit 77; }
 done
-if [ "$(id -u)" = 0 ] && [ ! -d /run/sshd ]; then
-  mkdir -m 0755 /run/sshd 2>/dev/null || { echo "skipped: cannot create /run/sshd"; exit 77; }
-fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/claimkit-inbox-fetch.XXXXXX")
 sshd_pid=
 trap 'stop_test_sshd; rm -rf "$work"' EXIT
