@@ -81,8 +81,12 @@ else
   echo "note: one user only; the owner checks are not exercised"
 fi
 
-# The sticky shared drop itself is fine: the file is processed.
+# The sticky shared drop itself is fine: the file is processed. A fetch
+# record an older version kept in the inbox is carried over to the state
+# directory only when it is the user's own regular file, never through a
+# symlink someone planted.
 ib=$(new_inbox good)
+hostile ln -s "$victim/project-a/notes" "$ib/.claimkit-fetched"
 run "$ib" "$work/out-good"
 rc=$?
 [ $rc -eq 0 ] || { cat "$work/out-good"; fail "a sticky shared inbox: exit $rc"; }
@@ -90,5 +94,14 @@ rc=$?
 for d in work done failed quarantine; do
   [ "$(stat -c %a "$ib/$d")" = 700 ] || fail "$d/ mode $(stat -c %a "$ib/$d")"
 done
-[ -z "$(find "$ib" -maxdepth 1 -name '.*' ! -name . ! -name ..)" ] || fail "the run wrote state into the inbox"
+[ "$(find "$ib" -maxdepth 1 -name '.*' ! -name . ! -name ..)" = "$ib/.claimkit-fetched" ] ||
+  fail "the run wrote state into the inbox"
+[ -z "$(find "$work/home/.local/state/claimkit/inbox" -name fetched.ndjson)" ] || fail "a planted fetch record was carried over"
+ib=$(new_inbox legacy)
+echo '{"name":"old.277","size":3,"remote":"sftp://h/o/old.277","fetched_at":"2026-11-01T00:00:00Z"}' >"$ib/.claimkit-fetched"
+run "$ib" "$work/out-legacy"
+rc=$?
+[ $rc -eq 0 ] || { cat "$work/out-legacy"; fail "legacy inbox: exit $rc"; }
+cmp -s "$ib/.claimkit-fetched" "$(find "$work/home/.local/state/claimkit/inbox" -name fetched.ndjson -newer "$ib/.claimkit-fetched")" ||
+  fail "the user's own fetch record was not carried over"
 echo "ok: planted work/done/failed symlinks and unsafe inboxes are refused"
