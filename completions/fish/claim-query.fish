@@ -40,7 +40,7 @@ function __claimkit_claim_query_path
                 end
             case 'fetch'
                 switch "$w"
-                    case '--errors' '--into' '--move-remote' '--config' '--identity' '--known-hosts'
+                    case '--errors' '--into' '--record' '--move-remote' '--config' '--identity' '--known-hosts'
                         set skip 1
                 end
         end
@@ -113,6 +113,7 @@ complete -c claim-query -n '__claimkit_claim_query_at "fetch"' -s h -l help -d '
 complete -c claim-query -n '__claimkit_claim_query_at "fetch"' -l errors -r -F -d 'Write rejected records and findings as NDJSON to FILE (mode 0600)'
 complete -c claim-query -n '__claimkit_claim_query_at "fetch"' -s q -l quiet -d 'No per-record messages or summary on stderr (the --errors file still gets them)'
 complete -c claim-query -n '__claimkit_claim_query_at "fetch"' -l into -x -a '(__fish_complete_directories)' -d 'Local inbox directory the files are written to'
+complete -c claim-query -n '__claimkit_claim_query_at "fetch"' -l record -r -F -d 'File recording what was fetched (default DIR/.claimkit-fetched; [sftp] record)'
 complete -c claim-query -n '__claimkit_claim_query_at "fetch"' -l delete-remote -d 'Delete each remote file after a verified download'
 complete -c claim-query -n '__claimkit_claim_query_at "fetch"' -l move-remote -x -a '(__fish_complete_directories)' -d 'Move each remote file into DIR (remote; relative to the source) after a verified download'
 complete -c claim-query -n '__claimkit_claim_query_at "fetch"' -l config -r -F -d 'Config file (default $CLAIMKIT_CONFIG or ~/.config/claimkit/config)'

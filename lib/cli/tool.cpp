@@ -1,4 +1,5 @@
 #include "cli/tool.hpp"
+#include "cli/warn.hpp"
 
 #include <array>
 #include <atomic>
@@ -74,6 +75,14 @@ void install_process_defaults(const std::string& name) {
 }
 
 }  // namespace
+
+namespace {
+reporter* g_warnings = nullptr;  // the running tool's reporter, while run() runs its body
+}  // namespace
+
+void warn(std::string_view message) {
+  if (g_warnings != nullptr) g_warnings->fatal(message);
+}
 
 void register_temp_file(const std::string& path) {
   if (path.size() >= kTempPathMax) return;
@@ -170,7 +179,9 @@ int run(CLI::App& app, common_options& opts, int argc, char** argv,
   try {
     if (!opts.errors_path.empty()) rep.open_errors(opts.errors_path);
     context ctx{out, rep, opts};
+    g_warnings = &rep;
     code = body(ctx);
+    g_warnings = nullptr;
     out.close();
     rep.close();
     if (code == 0 && rep.errors() > 0) code = to_int(exit_code::rejected);
@@ -187,6 +198,7 @@ int run(CLI::App& app, common_options& opts, int argc, char** argv,
     rep.fatal(fmt::format("internal error: {}", e.what()));
     code = to_int(exit_code::internal);
   }
+  g_warnings = nullptr;
   try {
     rep.close();
   } catch (const error& e) {

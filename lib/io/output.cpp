@@ -21,8 +21,13 @@ output output::create_private(const std::string& path) {
   if (fd < 0) {
     throw error(cli::exit_code::io, fmt::format("{}: cannot create: {}", path, std::strerror(errno)));
   }
-  // The file may have existed with wider permissions; it carries PHI.
-  ::fchmod(fd, 0600);
+  // The file may have existed with wider permissions (its old content is
+  // gone with O_TRUNC); it carries PHI, so a chmod that fails is an error.
+  if (::fchmod(fd, 0600) != 0) {
+    int e = errno;
+    ::close(fd);
+    throw error(cli::exit_code::io, fmt::format("{}: cannot chmod 600: {}", path, std::strerror(e)));
+  }
   output out(fd, path);
   out.owned_ = true;
   return out;

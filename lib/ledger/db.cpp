@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include "cli/warn.hpp"
 #include "core/error.hpp"
 
 namespace claimkit::ledger {
@@ -88,8 +89,19 @@ database::database(const std::string& path, std::string what, bool create, bool 
     if (fd < 0) {
       throw error(cli::exit_code::io, fmt::format("{}: cannot create: {}", what_, std::strerror(errno)));
     }
+    // An existing file others could read is made private before claim data
+    // goes into it, with a warning; a chmod that fails stops the run.
     struct stat st {};
-    if (::fstat(fd, &st) == 0 && st.st_size == 0) ::fchmod(fd, 0600);
+    if (::fstat(fd, &st) == 0 && (st.st_size == 0 || (st.st_mode & 077) != 0)) {
+      if (st.st_size > 0) {
+        cli::warn(fmt::format("{}: group or others could read it (mode {:o}); made 600", what_, st.st_mode & 07777));
+      }
+      if (::fchmod(fd, 0600) != 0) {
+        int e = errno;
+        ::close(fd);
+        throw error(cli::exit_code::io, fmt::format("{}: cannot chmod 600: {}", what_, std::strerror(e)));
+      }
+    }
     ::close(fd);
   }
   int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;

@@ -21,6 +21,7 @@ struct transfer_options {
   std::string config_path;
   std::string url;           // send: --to; fetch: the positional URL
   std::string into;          // fetch: --into DIR
+  std::string record;        // fetch: --record FILE
   std::string identity;
   std::string known_hosts;
   std::string move_remote;
@@ -47,7 +48,8 @@ connect_options connection(const transfer_options& o, const query::config& cfg) 
 }
 
 void write_transfer(io::output& out, std::string_view direction, const std::string& name, const std::string& file,
-                    std::uint64_t bytes, const std::string& remote, std::string_view remote_action) {
+                    std::uint64_t bytes, const std::string& remote, std::string_view remote_action,
+                    std::string_view quarantined = {}) {
   json::writer w(out.buffer());
   w.begin_object();
   w.key("type"); w.string("transfer");
@@ -57,6 +59,7 @@ void write_transfer(io::output& out, std::string_view direction, const std::stri
   w.key("bytes"); w.integer(static_cast<std::int64_t>(bytes));
   w.key("remote"); w.string(remote);
   w.field("remote_action", remote_action);
+  w.field("quarantined", quarantined);
   w.end_object();
   out.buffer().push_back('\n');
   // One line per file as it happens: a watcher sees progress, a crash loses nothing.
@@ -103,27 +106,34 @@ int run_fetch(cli::context& ctx, const transfer_options& o) {
   std::string into = query::expand_home(!o.into.empty() ? o.into : cfg.get_or("sftp", "inbox", ""));
   if (into.empty()) throw error(cli::exit_code::usage, "no inbox: give --into DIR ([sftp] inbox)");
   connect_options conn = connection(o, cfg);
-  inbox box(into);
+  inbox box(into, query::expand_home(!o.record.empty() ? o.record : cfg.get_or("sftp", "record", "")));
   client sftp(where, conn);
   std::vector<remote_file> files = sftp.list();
-  std::size_t fetched = 0, skipped = 0;
+  std::size_t fetched = 0, skipped = 0, quarantined = 0;
   for (const auto& f : files) {
-    if (box.fetched(f.name)) {
+    if (box.fetched(f.name, f.size)) {
       ++skipped;
       continue;
     }
-    cli::position pos{f.name, 0};
-    if (!safe_file_name(f.name)) {
-      ctx.report.warning(pos, "unsafe_name", "remote file name cannot be used locally; skipped");
+    // Names come from the server: printed escaped, and one that cannot be a
+    // local file name is fetched into quarantine/ under a generated name, so
+    // it never stops the files after it.
+    const std::string shown = printable(f.name);
+    cli::position pos{shown, 0};
+    const std::string why = box.unusable(f.name);
+    int fd = -1;
+    try {
+      fd = box.begin(f.name, !why.empty());
+    } catch (const file_error& e) {
+      ctx.report.error(pos, "transfer_failed", e.what());
       continue;
     }
-    int fd = box.begin(f.name);
     std::uint64_t bytes = 0;
     try {
       bytes = sftp.download(f.name, f.size, fd);
     } catch (const file_error& e) {
       box.abandon(f.name, fd);
-      ctx.report.error(pos, "transfer_failed", e.what());
+      ctx.report.error(pos, "transfer_failed", printable(e.what()));
       continue;
     } catch (...) {
       box.abandon(f.name, fd);
@@ -131,16 +141,25 @@ int run_fetch(cli::context& ctx, const transfer_options& o) {
     }
     std::string path;
     try {
-      path = box.commit(f.name, fd, bytes, where.display() + f.name);
+      path = box.commit(f.name, fd, bytes, where.display() + f.name, why);
     } catch (const file_error& e) {
-      ctx.report.error(pos, "transfer_failed", e.what());
+      ctx.report.error(pos, "transfer_failed", printable(e.what()));
       continue;
     }
-    ++fetched;
-    // Only a download that was verified and recorded may cost the server its copy.
+    if (!why.empty()) {
+      ++quarantined;
+      ctx.report.warning(pos, "quarantined",
+                         fmt::format("remote file name cannot be used locally ({}); fetched as {}", why, printable(path)));
+    } else {
+      ++fetched;
+    }
+    // Only a download that was verified and recorded may cost the server its
+    // copy; a name SFTP commands cannot quote stays where it is.
     std::string_view action;
     try {
-      if (o.delete_remote) {
+      if ((o.delete_remote || !o.move_remote.empty()) && !safe_file_name(f.name)) {
+        ctx.report.warning(pos, "remote_action_failed", "fetched, but the name cannot be given to the server to move or delete it");
+      } else if (o.delete_remote) {
         sftp.remove(f.name);
         action = "deleted";
       } else if (!o.move_remote.empty()) {
@@ -148,11 +167,12 @@ int run_fetch(cli::context& ctx, const transfer_options& o) {
         action = "moved";
       }
     } catch (const file_error& e) {
-      ctx.report.error(pos, "remote_action_failed", fmt::format("fetched, but {}", e.what()));
+      ctx.report.error(pos, "remote_action_failed", fmt::format("fetched, but {}", printable(e.what())));
     }
-    write_transfer(ctx.out, "fetch", f.name, path, bytes, where.display() + f.name, action);
+    write_transfer(ctx.out, "fetch", f.name, path, bytes, where.display() + f.name, action, why);
   }
-  ctx.report.note(fmt::format("{} file{} fetched, {} fetched before", fetched, fetched == 1 ? "" : "s", skipped));
+  ctx.report.note(fmt::format("{} file{} fetched, {} into quarantine, {} fetched before", fetched,
+                              fetched == 1 ? "" : "s", quarantined, skipped));
   return ctx.report.errors() == 0 ? 0 : 1;
 }
 
@@ -188,6 +208,9 @@ void add_fetch_command(CLI::App& parent, cli::common_options& common, std::funct
   cli::add_common_options(*sub, common, false);
   sub->add_option("URL", o->url, "Source directory sftp://user@host[:port]/dir/")->type_name("URL");
   sub->add_option("--into", o->into, "Local inbox directory the files are written to")->type_name("DIR");
+  sub->add_option("--record", o->record,
+                  "File recording what was fetched (default DIR/.claimkit-fetched; [sftp] record)")
+      ->type_name("FILE");
   auto* del = sub->add_flag("--delete-remote", o->delete_remote, "Delete each remote file after a verified download");
   auto* mv = sub->add_option("--move-remote", o->move_remote,
                              "Move each remote file into DIR (remote; relative to the source) after a verified download")

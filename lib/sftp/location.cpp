@@ -58,6 +58,20 @@ bool safe_file_name(std::string_view name) {
   return true;
 }
 
+std::string printable(std::string_view name) {
+  std::string out;
+  out.reserve(name.size());
+  for (char c : name) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x7f || c == '\\') {
+      out += fmt::format("\\x{:02x}", u);
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 location parse_location(std::string_view url) {
   constexpr std::string_view kScheme = "sftp://";
   if (url.substr(0, kScheme.size()) != kScheme) bad("not an sftp:// URL");

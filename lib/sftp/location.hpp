@@ -30,4 +30,8 @@ location parse_location(std::string_view url);
 /// command quoting).
 bool safe_file_name(std::string_view name);
 
+/// name with every control character, backslash and byte outside printable
+/// ASCII written as \xHH: a name from outside, safe to print on one line.
+std::string printable(std::string_view name);
+
 }  // namespace claimkit::sftp

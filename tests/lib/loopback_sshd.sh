@@ -39,3 +39,42 @@ wait_listening() {
   done
   return 1
 }
+
+# start_test_sshd DIR: throwaway host and user keys in DIR, sshd serving the
+# current user on a free port, DIR/known_hosts trusting it. Sets port and
+# sshd_pid; the login key is DIR/user_key. 1 when it cannot start.
+start_test_sshd() {
+  local d=$1
+  port=$(free_port)
+  ssh-keygen -q -t ecdsa -b 256 -N '' -f "$d/host_key" || return 1
+  ssh-keygen -q -t ecdsa -b 256 -N '' -m PEM -f "$d/user_key" || return 1
+  cp "$d/user_key.pub" "$d/authorized_keys"
+  chmod 600 "$d/authorized_keys"
+  write_sshd_config "$d/sshd_config" "$port" "$d/host_key" "$d/authorized_keys"
+  /usr/sbin/sshd -f "$d/sshd_config" -D -e 2>>"$d/sshd.log" &
+  sshd_pid=$!
+  wait_listening "$port" "$sshd_pid" || return 1
+  echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$d/host_key.pub")" >"$d/known_hosts"
+}
+
+# stop_test_sshd: ends the server start_test_sshd started (TERM, then KILL).
+stop_test_sshd() {
+  if [ -n "${sshd_pid:-}" ]; then
+    kill "$sshd_pid" 2>/dev/null
+    for _ in $(seq 1 50); do kill -0 "$sshd_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$sshd_pid" 2>/dev/null
+    wait "$sshd_pid" 2>/dev/null
+  fi
+  sshd_pid=
+}
+
+# need_test_sshd: skips the test (exit 77) unless start_test_sshd can work:
+# sshd, ssh-keygen and python3 present, and as root sshd's /run/sshd.
+need_test_sshd() {
+  [ -x /usr/sbin/sshd ] || { echo "skipped: no /usr/sbin/sshd"; exit 77; }
+  local c
+  for c in ssh-keygen python3; do command -v "$c" >/dev/null || { echo "skipped: no $c"; exit 77; }; done
+  if [ "$(id -u)" = 0 ] && [ ! -d /run/sshd ]; then
+    mkdir -m 0755 /run/sshd 2>/dev/null || { echo "skipped: cannot create /run/sshd"; exit 77; }
+  fi
+}

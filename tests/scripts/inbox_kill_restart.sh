@@ -5,7 +5,8 @@
 # failed/ exactly once, nothing in the inbox or work/, and each claim once in
 # the ledger with one history row; two runs started together never overlap;
 # a broken file goes to failed/ with its error output and makes the run say
-# so (exit 1); a clean run prints nothing. The log holds no record values.
+# so (exit 1); a clean run prints nothing but a line per file that carries
+# payer rejections. The log, kept out of the inbox, holds no record values.
 set -u
 bin=$(cd "${CLAIMKIT_BIN:?CLAIMKIT_BIN not set}" && pwd)
 src=${CLAIMKIT_SOURCE_DIR:?CLAIMKIT_SOURCE_DIR not set}
@@ -24,7 +25,7 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-mkdir -p "$work/bin" "$work/inbox"
+mkdir -p "$work/bin" "$work/inbox" "$work/home"
 cp "$src/scripts/claimkit-inbox" "$work/bin/"
 for t in x12-parse status-normalize pm-push claim-query; do [ -x "$bin/$t" ] && ln -s "$bin/$t" "$work/bin/$t"; done
 script=$work/bin/claimkit-inbox
@@ -46,17 +47,20 @@ ls "$work/inbox" | sort >"$work/names"
 cron() {
   local out=$1
   shift
-  env -i PATH=/usr/bin:/bin timeout -k 5 50 setsid "$script" --to "sqlite:$ledger" "$@" "$work/inbox" \
+  env -i PATH=/usr/bin:/bin HOME="$work/home" timeout -k 5 50 setsid "$script" --to "sqlite:$ledger" "$@" "$work/inbox" \
     </dev/null >"$out" 2>&1
 }
-state=$work/inbox/.claimkit
+# The state (lock, log) is kept out of the inbox, under the user's state home.
+state_dir() { ls -d "$work"/home/.local/state/claimkit/inbox/*/ | head -1; }
+# only_rejections FILE: FILE is empty but for payer rejection lines.
+only_rejections() { ! grep -v '^claimkit-inbox: [^ ]*: payer rejections: ' "$1" | grep -q .; }
 done_count() { find "$work/inbox/done" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
 
 # 1. Kill the run with SIGKILL three times, at different points.
 kills=0
 for at in 3 12 24; do
   # timeout (the job, by exec) runs the script as its only child.
-  (exec env -i PATH=/usr/bin:/bin timeout -k 5 50 setsid "$script" --to "sqlite:$ledger" --wait 30 "$work/inbox" \
+  (exec env -i PATH=/usr/bin:/bin HOME="$work/home" timeout -k 5 50 setsid "$script" --to "sqlite:$ledger" --wait 30 "$work/inbox" \
     </dev/null >"$work/out-kill-$at" 2>&1) 2>/dev/null &
   job=$!
   bg_pids+=("$job")
@@ -76,11 +80,12 @@ done
 left_in_work=$(find "$work/inbox/work" -mindepth 1 -maxdepth 1 | wc -l)
 echo "killed $kills runs; $(done_count) files done, $left_in_work left in work/ before the restart"
 
-# 2. Restart: a clean run says nothing and finishes everything.
+# 2. Restart: a clean run says nothing but the payer rejections, and
+#    finishes everything.
 cron "$work/out-restart" --wait 30
 rc=$?
 [ $rc -eq 0 ] || { cat "$work/out-restart"; fail "restart exit $rc"; }
-[ ! -s "$work/out-restart" ] || { cat "$work/out-restart"; fail "a clean run printed something"; }
+only_rejections "$work/out-restart" || { cat "$work/out-restart"; fail "a clean run printed something else"; }
 
 # Every file exactly once in done/ or failed/, none anywhere else.
 find "$work/inbox/done" "$work/inbox/failed" -mindepth 2 -maxdepth 2 -type f ! -name '.*' \
@@ -111,6 +116,8 @@ wait "$c2"; r2=$?
 { [ $r1 -eq 0 ] && [ $r2 -eq 75 ]; } || { [ $r1 -eq 75 ] && [ $r2 -eq 0 ]; } || { [ $r1 -eq 0 ] && [ $r2 -eq 0 ]; } ||
   fail "concurrent runs exit $r1 and $r2"
 [ ! -s "$work/out-c1" ] && [ ! -s "$work/out-c2" ] || { cat "$work/out-c1" "$work/out-c2"; fail "concurrent runs printed"; }
+[ -z "$(find "$work/inbox" -maxdepth 1 -name '.*' ! -name . ! -name ..)" ] || fail "state written into the inbox"
+[ "$(stat -c %a "$(state_dir)")" = 700 ] || fail "state dir not private"
 [ "$(sqlite3 "$ledger" 'SELECT count(*) FROM status_history')" -eq $((want_claims + 18)) ] || fail "history after concurrent runs"
 [ "$(ls -d "$work"/inbox/done/late-* | wc -l)" -eq 3 ] || fail "late files not done once each"
 
@@ -130,6 +137,6 @@ cron "$work/out-again"
 
 # No record value in the log or the messages.
 for v in P1-1 A1-7 EMH1002 ABLE BAKER 1234567893; do
-  grep -q -- "$v" "$state/inbox.log" "$work"/out-* && fail "a record value ($v) in the log or output"
+  grep -q -- "$v" "$(state_dir)/inbox.log" "$work"/out-* && fail "a record value ($v) in the log or output"
 done
 echo "ok: inbox under cron: $want_claims claims once each after $kills kills"

@@ -179,7 +179,8 @@ grep -q 'run directory ' "$work/out5" || fail "failure message lacks the run dir
 phi_check "failed run" "$work/out5" "$work/down/state/sweep.log"
 
 # 6. An NDJSON export, and a claim the API refuses: the others are written,
-#    the run exits 1 and names the kind of reject, never the claim.
+#    the run exits 1, says how many were refused in one line, and names the
+#    kind of reject, never the claim.
 start_server --flavour optum --fault NW-10002=400
 config refused
 env -i PATH=/usr/bin:/bin CLAIMKIT_OPTUM_CLIENT_ID=test-client CLAIMKIT_OPTUM_CLIENT_SECRET=test-secret \
@@ -188,6 +189,8 @@ env -i PATH=/usr/bin:/bin CLAIMKIT_OPTUM_CLIENT_ID=test-client CLAIMKIT_OPTUM_CL
 rc=$?
 [ $rc -eq 1 ] || { cat "$work/out6"; fail "a refused claim: exit $rc, want 1"; }
 grep -q 'query-errors.ndjson: 1 api_rejected' "$work/out6" || { cat "$work/out6"; fail "reject kinds not listed"; }
+grep -q '^claimkit-sweep: open-claims.ndjson: payer rejections: 0 claim(s) rejected, 1 claim(s) refused' "$work/out6" ||
+  { cat "$work/out6"; fail "no rejection line for the refused claim"; }
 [ "$(ledger_claims refused)" -eq 9 ] || fail "the other claims were not written"
 phi_check "refused claim" "$work/out6" "$work/refused/state/sweep.log"
 
@@ -196,4 +199,14 @@ env -i PATH=/usr/bin:/bin "$src_script" --work-dir "$work/usage" "$export_csv" >
 [ $? -eq 2 ] && grep -q -- '--to is required' "$work/out6" || { cat "$work/out6"; fail "missing --to"; }
 env -i PATH=/usr/bin:/bin "$src_script" --to sqlite:x "$export_csv" >"$work/out7" 2>&1
 [ $? -eq 2 ] && grep -q 'HOME' "$work/out7" || { cat "$work/out7"; fail "no HOME and no --work-dir"; }
+# 8. A work directory that is a symlink (to a directory of someone else's
+#    choosing) is refused before anything is written through it.
+mkdir -p "$work/elsewhere"
+chmod 0755 "$work/elsewhere"
+ln -s "$work/elsewhere" "$work/linked-state"
+env -i PATH=/usr/bin:/bin "$src_script" --to "sqlite:$work/x.db" --work-dir "$work/linked-state" "$export_csv" \
+  >"$work/out8" 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -q 'symbolic link' "$work/out8" || { cat "$work/out8"; fail "symlinked work dir: exit $rc"; }
+[ -z "$(ls -A "$work/elsewhere")" ] && [ "$(stat -c %a "$work/elsewhere")" = 755 ] || fail "written through the symlink"
 echo "ok: sweep under cron: quiet, locked, restartable, private"
