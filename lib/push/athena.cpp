@@ -13,11 +13,6 @@ constexpr std::string_view kAthenaScope = "athena/service/Athenanet.MDP.*";
 // reference; a practice on another API version may name it otherwise.
 constexpr std::string_view kNoteField = "claimnote";
 
-std::string trim_slash(std::string s) {
-  while (!s.empty() && s.back() == '/') s.pop_back();
-  return s;
-}
-
 // A form field name: letters, digits and underscores, as athenahealth's are.
 bool field_name_ok(std::string_view v) {
   if (v.empty() || v.size() > 64) return false;

@@ -44,6 +44,11 @@ std::string path_segment(std::string_view v) {
   return out;
 }
 
+std::string trim_slash(std::string s) {
+  while (!s.empty() && s.back() == '/') s.pop_back();
+  return s;
+}
+
 http_target::http_target(const http_options& o) : opts_(o), creds_(o.config_path) {
   if (!o.claim_pattern.empty()) {
     try {

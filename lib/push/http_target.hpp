@@ -62,6 +62,8 @@ class http_target : public target {
 
 /// Percent-encodes one path segment.
 std::string path_segment(std::string_view v);
+/// A base URL without its trailing slashes.
+std::string trim_slash(std::string s);
 
 std::unique_ptr<target> make_athena_target(const options& o);
 std::unique_ptr<target> make_nextgen_target(const options& o);

@@ -12,11 +12,6 @@ namespace {
 constexpr std::string_view kNextgenBase = "https://nativeapi.nextgen.com/nge/prod/nge-api/api";
 constexpr std::string_view kNextgenToken = "https://nativeapi.nextgen.com/nge/prod/nge-oauth/token";
 
-std::string trim_slash(std::string s) {
-  while (!s.empty() && s.back() == '/') s.pop_back();
-  return s;
-}
-
 std::string expand(std::string_view tmpl, std::string_view claimid, std::string_view practice,
                    std::string_view enterprise) {
   std::string out;
