@@ -46,6 +46,11 @@ int main(int argc, char** argv) {
   app->add_option("--note-path", h.note_path,
                   "NextGen claim-note path template under the base URL, with {claimid}")
       ->type_name("PATH");
+  app->add_option("--site-id", h.site_id, "NextGen site id (the installation), sent in the token request")
+      ->type_name("ID");
+  app->add_option("--token-url", h.token_url,
+                  "OAuth2 token endpoint (athena: BASE/oauth2/v1/token; nextgen: NextGen's GSA /token)")
+      ->type_name("URL");
   app->add_option("--config", h.config_path, "Credentials file (refused when group/other-readable)")
       ->type_name("FILE");
   app->add_option("--cacert", h.cacert, "Extra CA bundle (PEM) for TLS verification")->type_name("FILE");

@@ -16,6 +16,8 @@ complete -c pm-push -l practice-id -x -d 'athenaOne practice id; NextGen practic
 complete -c pm-push -l enterprise-id -x -d 'NextGen enterprise id'
 complete -c pm-push -l claim-pattern -x -d 'Regex extracting the PM claim id from claim_id (group 1; default: claim_id as is)'
 complete -c pm-push -l note-path -r -F -d 'NextGen claim-note path template under the base URL, with {claimid}'
+complete -c pm-push -l site-id -x -d 'NextGen site id (the installation), sent in the token request'
+complete -c pm-push -l token-url -x -d 'OAuth2 token endpoint (athena: BASE/oauth2/v1/token; nextgen: NextGen\'s GSA /token)'
 complete -c pm-push -l config -r -F -d 'Credentials file (refused when group/other-readable)'
 complete -c pm-push -l cacert -r -F -d 'Extra CA bundle (PEM) for TLS verification'
 complete -c pm-push -l jobs -x -d 'Concurrent requests at most'

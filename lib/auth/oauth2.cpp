@@ -70,6 +70,7 @@ void oauth2_client_credentials::fetch() {
     req.set_header("Authorization", "Basic " + base64(cfg_.client_id + ":" + cfg_.client_secret));
   }
   if (!cfg_.scope.empty()) form.emplace_back("scope", cfg_.scope);
+  form.insert(form.end(), cfg_.extra_form.begin(), cfg_.extra_form.end());
   req.set_form(form);
   req.set_header("Accept", "application/json");
 

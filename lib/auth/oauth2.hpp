@@ -5,6 +5,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "http/client.hpp"
 #include "http/retry.hpp"
@@ -47,6 +49,8 @@ struct oauth2_config {
   std::string client_id;
   std::string client_secret;
   std::string scope;  // sent when not empty
+  /// More form fields of the token request, sent as given (NextGen: site_id).
+  std::vector<std::pair<std::string, std::string>> extra_form;
   /// How the client authenticates to the token endpoint: credentials in the
   /// form body (Optum / Change Healthcare) or HTTP Basic (RFC 6749 2.3.1; athenahealth).
   enum class client_auth { form_body, basic } style = client_auth::form_body;

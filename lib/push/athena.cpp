@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include "core/error.hpp"
 #include "push/http_target.hpp"
@@ -8,16 +9,24 @@ namespace {
 
 constexpr std::string_view kAthenaProduction = "https://api.platform.athenahealth.com";
 constexpr std::string_view kAthenaScope = "athena/service/Athenanet.MDP.*";
+// The form field of POST /claims/{claimid}/note in athenahealth's claim-note
+// reference; a practice on another API version may name it otherwise.
+constexpr std::string_view kNoteField = "claimnote";
 
-std::string trim_slash(std::string s) {
-  while (!s.empty() && s.back() == '/') s.pop_back();
-  return s;
+// A form field name: letters, digits and underscores, as athenahealth's are.
+bool field_name_ok(std::string_view v) {
+  if (v.empty() || v.size() > 64) return false;
+  for (char c : v) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
 }
 
 /// athenaOne: one claim note per record, POST {base}/v1/{practiceid}/claims/
-/// {claimid}/note with form field notetext, OAuth2 client credentials (HTTP
-/// Basic at {base}/oauth2/v1/token). Notes cannot be deduplicated by the API,
-/// so a maybe-sent note is never sent again without --resend-unknown.
+/// {claimid}/note with form field claimnote, OAuth2 client credentials (HTTP
+/// Basic at {base}/oauth2/v1/token). The answer is 200 with `success` true,
+/// or `success` false and an `errormessage`. Notes cannot be deduplicated by
+/// the API, so a maybe-sent note is never sent again without --resend-unknown.
 class athena_target : public http_target {
  public:
   explicit athena_target(const options& o) : http_target(o.http) { resolve(); }
@@ -30,7 +39,7 @@ class athena_target : public http_target {
   void open() override {
     make_client();
     auth::oauth2_config cfg;
-    cfg.token_url = base_ + "/oauth2/v1/token";
+    cfg.token_url = token_url_;
     cfg.client_id = creds_.require("CLAIMKIT_ATHENA_CLIENT_ID", "athena", "client_id");
     cfg.client_secret = creds_.require("CLAIMKIT_ATHENA_CLIENT_SECRET", "athena", "client_secret");
     cfg.scope = std::string(kAthenaScope);
@@ -54,11 +63,52 @@ class athena_target : public http_target {
     }
     req.method = "POST";
     req.url = fmt::format("{}/v1/{}/claims/{}/note", base_, path_segment(practice_), path_segment(claimid));
-    req.set_form({{"notetext", it.note}});
+    req.set_form({{note_field_, it.note}});
     return true;
   }
   void authorize(http::request& req) override { tokens_->authorize(req); }
   bool refresh(const http::request& sent) override { return tokens_->unauthorized(sent); }
+
+  // athenaOne answers a note it did not add with 200 as well. Its
+  // errormessage may name the claim or patient, so only fixed words are kept.
+  body_says judge(const http::response& r, std::string& gist) const override {
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    simdjson::padded_string body(r.body);
+    if (parser.parse(body).get(doc) != simdjson::SUCCESS || !doc.is_object()) {
+      gist = fmt::format("athenaOne answered http {} without the documented JSON object", r.status);
+      return body_says::unclear;
+    }
+    // Any errormessage but an empty string or null counts, whatever its type.
+    simdjson::dom::element em;
+    std::string_view message;
+    bool has_message = doc["errormessage"].get(em) == simdjson::SUCCESS && !em.is_null() &&
+                       !(em.get_string().get(message) == simdjson::SUCCESS && message.empty());
+    simdjson::dom::element success;
+    int said = -1;  // -1 absent or neither, 0 false, 1 true
+    if (doc["success"].get(success) == simdjson::SUCCESS) {
+      bool b = false;
+      std::string_view sv;
+      if (success.get_bool().get(b) == simdjson::SUCCESS) {
+        said = b ? 1 : 0;
+      } else if (success.get_string().get(sv) == simdjson::SUCCESS) {
+        if (sv == "true") said = 1;
+        if (sv == "false") said = 0;
+      }
+    }
+    if (said == 0) {
+      gist = has_message ? "athenaOne did not add the note (success false, with an errormessage)"
+                         : "athenaOne did not add the note (success false)";
+      return body_says::refused;
+    }
+    if (has_message) {
+      gist = "athenaOne answered with an errormessage; the note is not counted as added";
+      return body_says::refused;
+    }
+    if (said == 1) return body_says::applied;
+    gist = fmt::format("athenaOne answered http {} without success true", r.status);
+    return body_says::unclear;
+  }
 
  private:
   void resolve() {
@@ -70,9 +120,16 @@ class athena_target : public http_target {
     practice_ = opts_.practice_id;
     if (practice_.empty()) practice_ = creds_.get("CLAIMKIT_ATHENA_PRACTICE_ID", "athena", "practice_id").value_or("");
     if (practice_.empty()) throw error(cli::exit_code::usage, "--to athena needs --practice-id");
+    token_url_ = opts_.token_url;
+    if (token_url_.empty()) token_url_ = base_ + "/oauth2/v1/token";
+    http::check_url(token_url_, "--token-url");
+    note_field_ = creds_.get("CLAIMKIT_ATHENA_NOTE_FIELD", "athena", "note_field").value_or(std::string(kNoteField));
+    if (!field_name_ok(note_field_)) {
+      throw error(cli::exit_code::usage, "athena note_field: expected a form field name (letters, digits, _)");
+    }
   }
 
-  std::string base_, practice_;
+  std::string base_, practice_, token_url_, note_field_;
   std::unique_ptr<auth::oauth2_client_credentials> tokens_;
 };
 

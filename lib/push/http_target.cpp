@@ -44,6 +44,11 @@ std::string path_segment(std::string_view v) {
   return out;
 }
 
+std::string trim_slash(std::string s) {
+  while (!s.empty() && s.back() == '/') s.pop_back();
+  return s;
+}
+
 http_target::http_target(const http_options& o) : opts_(o), creds_(o.config_path) {
   if (!o.claim_pattern.empty()) {
     try {
@@ -189,6 +194,22 @@ void http_target::push(std::vector<item*>& batch, journal::journal& j, stop_reas
     switch (http::classify(r)) {
       case http::verdict::success: {
         breaker.record_success();
+        std::string gist;
+        body_says says = judge(r.resp, gist);
+        if (says == body_says::refused) {
+          fail(js, "target_refused", std::move(gist), r.resp.status);
+          return;
+        }
+        if (says == body_says::unclear) {
+          // Neither a confirmation nor a refusal: the intent stays in the
+          // journal, and a rerun reports the record unknown.
+          js.maybe_sent = true;
+          it.outcome = result::unknown;
+          it.kind = "push_unknown";
+          it.message = gist + "; it may have been applied: check the target, then use --resend-unknown";
+          finish(js);
+          return;
+        }
         marks.push_back({it.key, journal::state::done, static_cast<int>(r.resp.status)});
         it.outcome = replayed(r.resp) ? result::duplicate : result::applied;
         if (it.outcome == result::duplicate) it.message = "target had it already (same key)";

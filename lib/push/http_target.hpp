@@ -39,6 +39,15 @@ class http_target : public target {
   virtual bool refresh(const http::request& sent) { (void)sent; return false; }
   /// True when a 2xx answer says the target had already applied the key.
   virtual bool replayed(const http::response& r) const { (void)r; return false; }
+  /// What a 2xx answer's body says about the write. Most targets refuse with
+  /// a 4xx; athenaOne may answer 200 with `success` false. `gist` is set for
+  /// refused and unclear, from fixed words only (the body may carry PHI).
+  enum class body_says { applied, refused, unclear };
+  virtual body_says judge(const http::response& r, std::string& gist) const {
+    (void)r;
+    (void)gist;
+    return body_says::applied;
+  }
 
   void make_client();
   http::client& client() { return *client_; }
@@ -53,6 +62,8 @@ class http_target : public target {
 
 /// Percent-encodes one path segment.
 std::string path_segment(std::string_view v);
+/// A base URL without its trailing slashes.
+std::string trim_slash(std::string s);
 
 std::unique_ptr<target> make_athena_target(const options& o);
 std::unique_ptr<target> make_nextgen_target(const options& o);

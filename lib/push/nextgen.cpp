@@ -7,10 +7,10 @@
 namespace claimkit::push {
 namespace {
 
-std::string trim_slash(std::string s) {
-  while (!s.empty() && s.back() == '/') s.pop_back();
-  return s;
-}
+// NextGen's Enterprise API GSA authentication guide: the API base and the
+// GSA /token endpoint of production.
+constexpr std::string_view kNextgenBase = "https://nativeapi.nextgen.com/nge/prod/nge-api/api";
+constexpr std::string_view kNextgenToken = "https://nativeapi.nextgen.com/nge/prod/nge-oauth/token";
 
 std::string expand(std::string_view tmpl, std::string_view claimid, std::string_view practice,
                    std::string_view enterprise) {
@@ -28,24 +28,27 @@ std::string expand(std::string_view tmpl, std::string_view claimid, std::string_
   return out;
 }
 
-/// NextGen Enterprise API: client-credentials token, then PUT
-/// {base}/users/me/login-defaults with the enterprise and practice ids; the
-/// answer's x-ng-sessionid header goes on every request. The claim-note
-/// route is not public, so its path is a template (--note-path). Notes
+/// NextGen Enterprise API: client-credentials token with the site id (the
+/// installation), then PUT {base}/users/me/login-defaults with the enterprise
+/// and practice ids; the answer's x-ng-sessionid header goes on every
+/// request. The claim-note route is not public, so its path (--note-path) and
+/// the JSON field of the note text (note_field) are required settings. Notes
 /// cannot be deduplicated, as with athena.
 class nextgen_target : public http_target {
  public:
   explicit nextgen_target(const options& o) : http_target(o.http) {
     base_ = opts_.base_url;
     if (base_.empty()) base_ = creds_.get("CLAIMKIT_NEXTGEN_BASE_URL", "nextgen", "base_url").value_or("");
-    if (base_.empty()) throw error(cli::exit_code::usage, "--to nextgen needs --base-url");
+    if (base_.empty()) base_ = std::string(kNextgenBase);
     base_ = trim_slash(base_);
     http::check_url(base_, "--base-url");
-    token_url_ = creds_.get("CLAIMKIT_NEXTGEN_TOKEN_URL", "nextgen", "token_url").value_or("");
-    if (token_url_.empty()) {
-      throw error(cli::exit_code::usage, "--to nextgen needs a token URL (CLAIMKIT_NEXTGEN_TOKEN_URL or [nextgen] token_url)");
-    }
-    http::check_url(token_url_, "token_url");
+    token_url_ = opts_.token_url;
+    if (token_url_.empty()) token_url_ = creds_.get("CLAIMKIT_NEXTGEN_TOKEN_URL", "nextgen", "token_url").value_or("");
+    if (token_url_.empty()) token_url_ = std::string(kNextgenToken);
+    http::check_url(token_url_, "--token-url");
+    site_ = opts_.site_id;
+    if (site_.empty()) site_ = creds_.get("CLAIMKIT_NEXTGEN_SITE_ID", "nextgen", "site_id").value_or("");
+    if (site_.empty()) throw error(cli::exit_code::usage, "--to nextgen needs --site-id (the NextGen installation)");
     enterprise_ = opts_.enterprise_id;
     if (enterprise_.empty()) enterprise_ = creds_.get("CLAIMKIT_NEXTGEN_ENTERPRISE_ID", "nextgen", "enterprise_id").value_or("");
     practice_ = opts_.practice_id;
@@ -59,11 +62,18 @@ class nextgen_target : public http_target {
       throw error(cli::exit_code::usage, "--to nextgen needs --note-path with {claimid}");
     }
     if (note_path_.front() != '/') note_path_.insert(0, "/");
+    note_field_ = creds_.get("CLAIMKIT_NEXTGEN_NOTE_FIELD", "nextgen", "note_field").value_or("");
+    if (note_field_.empty()) {
+      throw error(cli::exit_code::usage,
+                  "--to nextgen needs the note's JSON field name (CLAIMKIT_NEXTGEN_NOTE_FIELD or [nextgen] note_field)");
+    }
   }
 
   std::string_view kind() const override { return "nextgen"; }
-  std::string identity() const override { return "nextgen:" + enterprise_ + ":" + practice_; }
-  std::string journal_name() const override { return "nextgen:" + base_ + ":" + enterprise_ + ":" + practice_; }
+  std::string identity() const override { return "nextgen:" + site_ + ":" + enterprise_ + ":" + practice_; }
+  std::string journal_name() const override {
+    return "nextgen:" + base_ + ":" + site_ + ":" + enterprise_ + ":" + practice_;
+  }
   bool dedupes() const override { return false; }
 
   void open() override {
@@ -72,6 +82,7 @@ class nextgen_target : public http_target {
     cfg.token_url = token_url_;
     cfg.client_id = creds_.require("CLAIMKIT_NEXTGEN_CLIENT_ID", "nextgen", "client_id");
     cfg.client_secret = creds_.require("CLAIMKIT_NEXTGEN_CLIENT_SECRET", "nextgen", "client_secret");
+    cfg.extra_form = {{"site_id", site_}};
     http::client* c = &client();
     http::retry_policy p;
     p.max_attempts = opts_.max_attempts;
@@ -92,7 +103,7 @@ class nextgen_target : public http_target {
     std::string body;
     json::writer w(body);
     w.begin_object();
-    w.key("note");
+    w.key(note_field_);
     w.string(it.note);
     w.end_object();
     req.method = "POST";
@@ -137,7 +148,7 @@ class nextgen_target : public http_target {
     if (session_.empty()) throw error(cli::exit_code::remote, "nextgen login-defaults answer has no x-ng-sessionid");
   }
 
-  std::string base_, token_url_, enterprise_, practice_, note_path_, session_;
+  std::string base_, token_url_, site_, enterprise_, practice_, note_path_, note_field_, session_;
   std::unique_ptr<auth::oauth2_client_credentials> tokens_;
 };
 

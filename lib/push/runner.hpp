@@ -16,6 +16,8 @@ struct http_options {
   std::string enterprise_id;     // --enterprise-id (nextgen)
   std::string claim_pattern;     // --claim-pattern: regex whose group 1 is the PM claim id
   std::string note_path;         // --note-path (nextgen): path template under the base URL
+  std::string site_id;           // --site-id (nextgen): the installation, sent in the token request
+  std::string token_url;         // --token-url: the OAuth2 token endpoint (athena, nextgen)
   std::string config_path;       // --config
   std::string cacert;            // --cacert
   int jobs = 4;                  // --jobs

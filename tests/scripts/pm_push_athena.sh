@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# pm-push --to athena against the loopback fake: every fault kind, a token
-# expiring mid-run, claim id mapping. No note is ever written twice; a
-# maybe-sent note ends as unknown and is not resent without --resend-unknown.
-# Acks and batch statuses are skipped.
+# pm-push --to athena against the loopback fake (built from athenahealth's
+# claim-note and token documents): every fault kind, a token expiring
+# mid-run, claim id mapping. No note is ever written twice; a maybe-sent note
+# ends as unknown and is not resent without --resend-unknown. A 200 that says
+# success false is a failure, never journaled as done, retried by a rerun; its
+# errormessage is never echoed. Acks and batch statuses are skipped.
 set -u
 bin=${CLAIMKIT_BIN:?}
 src=${CLAIMKIT_SOURCE_DIR:?}
@@ -23,6 +25,7 @@ start_server() {
   port=$(cat port)
 }
 stats() { python3 -c "import json,sys,urllib.request; d=json.load(urllib.request.urlopen('http://127.0.0.1:$port/_stats', timeout=5)); print(eval(sys.argv[1]))" "$1"; }
+control() { python3 -c "import sys,urllib.request; urllib.request.urlopen(urllib.request.Request('http://127.0.0.1:$port/_control', data=sys.argv[1].encode(), method='POST'), timeout=5).read()" "$1"; }
 # Markers of the notes on the server, one per line.
 markers() { stats "'\n'.join(n['text'].rsplit('[claimkit ',1)[1].rstrip(']') for n in d['notes'])"; }
 
@@ -52,6 +55,10 @@ for k in $(grep '"result":"applied"' out | sed 's/.*"key":"\([^"]*\)".*/\1/'); d
 done
 [ "$(stats "sorted(set(n['claimid'] for n in d['notes']))[0]")" = 1 ] || fail "claim id mapping"
 [ "$(stats "d['notes'][0]['practice']")" = 195900 ] || fail "practice id"
+# The token request is the documented one: Basic client auth, grant_type and scope.
+[ "$(stats "sorted(set(tuple(f['fields']) for f in d['token_forms']))")" = "[('grant_type', 'scope')]" ] \
+  || fail "token form: $(stats "d['token_forms']")"
+[ "$(stats 'len(d["refused"])')" = 0 ] || fail "the fake refused a request: $(stats 'd["refused"]')"
 stats "d['notes'][0]['text']" | grep -qE '^2026-02-[0-9]{2} x12 \| [a-z_]+ \| [A-Z][0-9]/[0-9]+ \| payer claim PX[0-9]+ \| next: [a-z ]+ \| queue: [a-z-]+ \| \[claimkit ck1-[0-9a-f]{32}\]$' \
   || fail "note format: $(stats "d['notes'][0]['text']")"
 
@@ -90,6 +97,39 @@ grep -q '^pm-push: 4 records: 0 applied, 0 duplicate, 0 failed, 0 unknown, 4 ski
 [ "$(stats 'len(d["notes"])')" = "$notes_before" ] || fail "an event became a note"
 [ -s rej7.ndjson ] && fail "skipped events in the rejects"
 
+# success false (athena's documented refusal, with an errormessage naming the
+# claim and patient): failed, the gist only, in the rejects, journaled as not
+# done; a 200 that is not the documented JSON is unknown (may have been added).
+head -5 in.ndjson >five.ndjson
+control '{"refuse_claims": ["2", "3"], "odd_claims": ["4"]}'
+notes_before=$(stats 'len(d["notes"])')
+athena --journal j8.db --rejects rej8.ndjson five.ndjson >out12 2>err12
+code=$?; [ "$code" = 1 ] || fail "success false exit $code"
+[ "$(grep -c '"result":"applied"' out12)" = 2 ] || fail "success false: applied $(grep -c '"result":"applied"' out12)"
+[ "$(grep -c '"result":"failed","attempts":1,"http_status":200' out12)" = 2 ] || fail "success false: not failed"
+grep -q '"message":"athenaOne did not add the note (success false, with an errormessage)"' out12 || fail "success false: gist"
+[ "$(grep -c '"result":"unknown"' out12)" = 1 ] || fail "odd 200 answer: not unknown"
+[ "$(wc -l <rej8.ndjson)" = 3 ] || fail "success false: rejects"
+grep -q 'DOE\|closed' out12 err12 && fail "the errormessage was echoed"
+[ "$(stats 'len(d["notes"])')" = $((notes_before + 2)) ] || fail "success false: notes"
+# Rerun once athena takes them: the two refused are sent again and applied,
+# the odd one stays unknown, the two done are duplicates.
+control '{"refuse_claims": [], "odd_claims": []}'
+athena --journal j8.db five.ndjson >out13 2>err13
+code=$?; [ "$code" = 1 ] || fail "rerun after success false exit $code"
+[ "$(grep -c '"result":"applied"' out13)" = 2 ] || fail "rerun: refused ones not sent again"
+[ "$(grep -c '"result":"duplicate"' out13)" = 2 ] || fail "rerun: duplicates"
+[ "$(grep -c '"result":"unknown"' out13)" = 1 ] || fail "rerun: unknown"
+[ "$(stats 'len(d["notes"])')" = $((notes_before + 4)) ] || fail "rerun: notes"
+
+# The note field name comes from the config file when a practice's API
+# version names it otherwise; the fake (claimnote only) refuses it.
+CLAIMKIT_ATHENA_NOTE_FIELD=notetext athena --journal j9.db five.ndjson >out14 2>err14
+code=$?; [ "$code" = 1 ] || fail "other note field exit $code"
+[ "$(grep -c '"result":"failed","attempts":1,"http_status":400' out14)" = 5 ] || fail "other note field: not refused"
+CLAIMKIT_ATHENA_NOTE_FIELD='note text' athena --journal j9.db five.ndjson >/dev/null 2>err15
+code=$?; [ "$code" = 2 ] || fail "bad note field exit $code"
+
 # Credentials refused: exit 4 before anything is sent; every record failed.
 CLAIMKIT_ATHENA_CLIENT_SECRET=wrong athena --journal j2.db --rejects rej2.ndjson in.ndjson >out5 2>err5
 code=$?; [ "$code" = 4 ] || fail "refused credentials exit $code"
@@ -122,6 +162,15 @@ before=$(stats 'd["writes"]')
 athena --journal j5.db --dry-run in.ndjson >out9 2>err9 || fail "dry run exit $?"
 [ "$(grep -c '"type":"push_preview"' out9)" = $n ] || fail "dry run output"
 grep -q '"url":"http://127.0.0.1:[0-9]*/v1/195900/claims/1/note"' out9 || fail "dry run url"
+grep -q '"body":"claimnote=2026-02-' out9 || fail "dry run body"
 [ -e j5.db ] && fail "dry run created the journal"
 [ "$(stats 'd["writes"]')" = "$before" ] || fail "dry run sent a request"
+kill "$spid"; wait "$spid" 2>/dev/null; spid=
+
+# success as a JSON boolean (as go-athenahealth's fixture has it) reads the same.
+start_server --success-bool --refuse-claims 3
+athena --journal j10.db five.ndjson >out16 2>err16
+code=$?; [ "$code" = 1 ] || fail "boolean success exit $code"
+[ "$(grep -c '"result":"applied"' out16)" = 4 ] || fail "boolean success: applied"
+[ "$(grep -c '"result":"failed"' out16)" = 1 ] || fail "boolean success: failed"
 echo ok

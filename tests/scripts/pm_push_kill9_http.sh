@@ -51,7 +51,7 @@ timeout 60 pm-push -q --to "http:http://127.0.0.1:$port/hook" --journal hook.jou
 
 # athena.
 export CLAIMKIT_ATHENA_CLIENT_ID=test-client CLAIMKIT_ATHENA_CLIENT_SECRET=test-secret
-args=(--to athena --base-url "http://127.0.0.1:$port" --practice-id 1 --claim-pattern '^PCN-0*([0-9]+)$'
+args=(--to athena --base-url "http://127.0.0.1:$port" --practice-id 195900 --claim-pattern '^PCN-0*([0-9]+)$'
   --journal athena.journal --jobs 4)
 athena() { timeout 60 pm-push -q "${args[@]}" "$@"; }
 base=$(stats 'd["writes"]')

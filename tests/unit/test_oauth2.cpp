@@ -74,6 +74,20 @@ TEST_CASE("oauth2: one token for many requests, form-encoded client credentials"
   CHECK(ep.seen[0].header_value("Content-Type") == "application/x-www-form-urlencoded");
 }
 
+TEST_CASE("oauth2: extra form fields (NextGen's site_id) go in every token request, encoded") {
+  fake_endpoint ep;
+  auth::oauth2_config cfg;
+  cfg.extra_form = {{"site_id", "site 7&x"}};
+  auto p = ep.provider(cfg);
+  http::request sent;
+  p.authorize(sent);
+  CHECK(p.unauthorized(sent));  // a fresh token after a 401: the same form
+  REQUIRE(ep.seen.size() == 2);
+  for (const auto& r : ep.seen) {
+    CHECK(r.body == "grant_type=client_credentials&client_id=id%201&client_secret=s%26cret&site_id=site%207%26x");
+  }
+}
+
 TEST_CASE("oauth2: renewed shortly before expires_in, not after") {
   fake_endpoint ep;
   auto p = ep.provider();
