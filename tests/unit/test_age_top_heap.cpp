@@ -15,7 +15,7 @@ TEST_CASE("top_heap keeps the best N, best first, like a full sort") {
     std::vector<ranked> all;
     for (std::uint64_t i = 0; i < 500; ++i) {
       // Few distinct values so that ties are common.
-      ranked r{static_cast<std::int64_t>(rng() % 5), static_cast<int>(rng() % 4), static_cast<micros>(rng() % 3),
+      ranked r{static_cast<std::int64_t>(rng() % 5), static_cast<int>(rng() % 4), money{static_cast<std::int64_t>(rng() % 3), 0},
                "C" + std::to_string(rng() % 7), i, {}};
       all.push_back(r);
     }
