@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "dates/instant.hpp"
 #include "json/scan.hpp"
 
 namespace claimkit::age {

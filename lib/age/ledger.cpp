@@ -7,7 +7,7 @@
 #include <sqlite3.h>
 
 #include "core/error.hpp"
-#include "dates/civil.hpp"
+#include "dates/instant.hpp"
 
 namespace claimkit::age {
 namespace {
