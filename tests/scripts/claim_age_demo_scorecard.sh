@@ -22,7 +22,7 @@ grep -q '^SCH0001 ' "$work/out.txt" && fail "the clearinghouse got a payer row"
 # NW-10001 (submitted 2026-10-05, paid 2026-11-10: 36 days) and NW-10006
 # (2026-10-14, paid 2026-11-08: 25 days): median 30.5, 90th percentile 36.
 row=$(grep '^60054 ' "$work/out.txt") || fail "no row for payer 60054"
-echo "$row" | grep -Eq ' 29\.5 +36 ' || fail "60054 days to pay: $row"
+echo "$row" | grep -Eq ' 30\.5 +36 ' || fail "60054 days to pay: $row"
 grep -q '^71430 ' "$work/out.txt" || fail "no row for payer 71430"
 grep -Eq '^[0-9A-Z]+ +0 ' "$work/out.txt" && fail "a payer row without claims"
 echo ok
