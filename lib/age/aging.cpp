@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "dates/instant.hpp"
 #include "json/scan.hpp"
 
 namespace claimkit::age {
@@ -37,14 +38,17 @@ bool is_added_key(std::string_view k) {
 
 bool finalized_state(std::string_view s) { return s == "paid" || s == "denied" || s == "finalized"; }
 
-void check_amount(const json::member* m, const char* field, micros& out) {
+void check_amount(const json::member* m, const char* field, money& out) {
   amount_status st = amount_status::not_a_number;
   if (m->kind == json::kind::number) st = parse_amount(m->value, out);
   else if (m->kind == json::kind::string) st = parse_amount(inner(*m), out);
   switch (st) {
     case amount_status::ok: return;
     case amount_status::negative: throw ndjson::bad_record{"negative_amount", fmt::format("{} is negative", field)};
-    case amount_status::too_large: throw ndjson::bad_record{"bad_amount", fmt::format("{} is too large", field)};
+    case amount_status::too_large:
+      throw ndjson::bad_record{"bad_amount", fmt::format("{} is too large (10^18 or more)", field)};
+    case amount_status::too_precise:
+      throw ndjson::bad_record{"bad_amount", fmt::format("{} has more than 18 decimal places", field)};
     default: throw ndjson::bad_record{"bad_amount", fmt::format("{} is not a number", field)};
   }
 }
@@ -71,7 +75,7 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
   const json::member *type = nullptr, *claim_id = nullptr, *payer_id = nullptr, *payer = nullptr,
                      *payer_name = nullptr, *submitted = nullptr, *from = nullptr, *to = nullptr,
                      *billed = nullptr, *paid = nullptr, *last_checked = nullptr, *state = nullptr,
-                     *statuses = nullptr;
+                     *statuses = nullptr, *incomplete = nullptr;
   c.rebuild = false;
   for (const auto& m : rec.members) {
     std::string_view k = m.key;
@@ -79,7 +83,11 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
       case 4: if (k == "type") type = &m; break;
       case 5: if (k == "payer") payer = &m; else if (k == "state") state = &m; break;
       case 8: if (k == "claim_id") claim_id = &m; else if (k == "payer_id") payer_id = &m; else if (k == "statuses") statuses = &m; break;
-      case 10: if (k == "payer_name") payer_name = &m; else if (k == "service_to") to = &m; break;
+      case 10:
+        if (k == "payer_name") payer_name = &m;
+        else if (k == "service_to") to = &m;
+        else if (k == "incomplete") incomplete = &m;
+        break;
       case 11: if (k == "paid_amount") paid = &m; break;
       case 12: if (k == "service_from") from = &m; else if (k == "last_checked") last_checked = &m; break;
       case 13: if (k == "billed_amount") billed = &m; break;
@@ -88,12 +96,14 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
     }
     if (is_added_key(k)) c.rebuild = true;
   }
+  bool status_record = false;
   if (type != nullptr && type->kind == json::kind::string) {
     std::string_view t = inner(*type);
     if (t != "claim" && t != "claim_status" && t != "claim_status_request") {
       ++skipped_;
       return false;
     }
+    status_record = t == "claim_status";
   }
 
   if (!present(claim_id)) throw ndjson::bad_record{"missing_field", "missing claim_id"};
@@ -120,6 +130,7 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
 
   // Dates.
   dates::day_number sub_day = 0, from_day = 0, to_day = 0, status_day = 0, checked_day = 0;
+  dates::instant checked_at;
   bool has_sub = false, has_from = false, has_to = false, has_checked = false;
   if (present(submitted)) {
     date_of(submitted, "submitted_date", sub_day);
@@ -136,18 +147,18 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
     has_to = true;
   }
   if (present(last_checked)) {
-    if (last_checked->kind != json::kind::string || !dates::parse_timestamp_date(inner(*last_checked), checked_day)) {
+    if (last_checked->kind != json::kind::string || !dates::parse_instant(inner(*last_checked), checked_at)) {
       throw ndjson::bad_record{"bad_date", "last_checked is not a valid RFC 3339 time or date"};
     }
+    checked_day = dates::utc_day(checked_at);
     has_checked = true;
   }
 
-  // Status entries are read only when needed: for --basis status, or to
-  // tell whether an un-normalized status record is final.
-  bool statuses_read = false, has_status_day = false, first_final = false;
+  // Status entries are always checked (a bad entry is rejected whatever
+  // the options): their latest date, whether any is coded, and whether an
+  // un-normalized status record is final.
+  bool has_status_day = false, first_final = false, coded = false;
   auto read_statuses = [&] {
-    if (statuses_read) return;
-    statuses_read = true;
     if (!present(statuses)) return;
     if (statuses->kind != json::kind::array) throw ndjson::bad_record{"bad_field", "statuses is not an array"};
     json::elements_of(statuses->value, elems_);
@@ -170,21 +181,33 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
         }
         first = false;
       }
+      if (!coded) {
+        const json::member* cat = json::find(sub_, "category");
+        coded = present(cat) && cat->kind == json::kind::string && cat->value.size() > 2;
+      }
     }
   };
-  if (s_.basis == basis::status) read_statuses();
+  read_statuses();
 
-  // State and last check: the record's, or the ledger's when the ledger
-  // checked at least as recently.
+  // State and last check: the record's or the ledger's, by the precedence
+  // rule of claimkit(7): a weak word (no state, state unknown, a status
+  // record without a coded status, incomplete: true) never overrides a
+  // strong one; otherwise the later check wins, the record on a tie.
   c.state = {};
   if (present(state) && state->kind == json::kind::string) c.state = text_of(*state, state_scratch_);
   if (in_ledger) {
-    dates::day_number led_day;
-    bool led_checked = dates::parse_timestamp_date(row_.last_checked, led_day);
-    if (!has_checked || (led_checked && led_day >= checked_day)) {
+    bool rec_weak = c.state.empty() || c.state == "unknown" || (status_record && !coded) ||
+                    (incomplete != nullptr && incomplete->kind == json::kind::boolean && incomplete->value == "true");
+    bool led_weak = row_.state.empty() || row_.state == "unknown";
+    dates::instant led_at;
+    bool led_checked =
+        dates::parse_instant(row_.last_checked, led_at) || dates::parse_instant(row_.effective_date, led_at);
+    bool ledger_wins = rec_weak != led_weak ? rec_weak : led_checked && (!has_checked || led_at > checked_at);
+    if (ledger_wins) {
       if (!row_.state.empty()) c.state = row_.state;
       if (led_checked) {
-        checked_day = led_day;
+        checked_at = led_at;
+        checked_day = dates::utc_day(led_at);
         has_checked = true;
       }
     }
@@ -192,8 +215,9 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
   if (!c.state.empty()) {
     c.finalized = finalized_state(c.state);
   } else {
-    read_statuses();
-    c.finalized = first_final;
+    // Only a payer's status record says the claim is final; a claim export
+    // without a state is open.
+    c.finalized = status_record && first_final;
     c.state = "unknown";
   }
 
@@ -202,7 +226,7 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
     switch (b) {
       case basis::submitted: d = sub_day; return has_sub;
       case basis::service: d = has_from ? from_day : to_day; return has_from || has_to;
-      case basis::status: read_statuses(); d = status_day; return has_status_day;
+      case basis::status: d = status_day; return has_status_day;
     }
     return false;
   };
@@ -225,12 +249,12 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
   c.bucket = s_.buckets.index(c.age_days);
 
   // Amount outstanding: billed less paid, never below zero.
-  micros billed_v = 0, paid_v = 0;
+  money billed_v, paid_v;
   if (present(billed)) check_amount(billed, "billed_amount", billed_v);
-  else if (in_ledger && parse_amount(row_.billed_amount, billed_v) != amount_status::ok) billed_v = 0;
+  else if (in_ledger && parse_amount(row_.billed_amount, billed_v) != amount_status::ok) billed_v = {};
   if (present(paid)) check_amount(paid, "paid_amount", paid_v);
-  else if (in_ledger && parse_amount(row_.paid_amount, paid_v) != amount_status::ok) paid_v = 0;
-  c.outstanding = billed_v > paid_v ? billed_v - paid_v : 0;
+  else if (in_ledger && parse_amount(row_.paid_amount, paid_v) != amount_status::ok) paid_v = {};
+  c.outstanding = billed_v > paid_v ? minus(billed_v, paid_v) : money{};
 
   // Timely filing runs from the date of service (the last day for a span).
   c.has_deadline = has_from || has_to;
@@ -253,6 +277,14 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
 
   c.priority_tenths = priority_tenths(s_.weights, c.age_days, c.outstanding, c.filing_risk);
   c.due = !has_checked || (s_.as_of - checked_day) > s_.recheck_days;
+  if (seen_ != nullptr) {
+    auto& r = (*seen_)[std::string(c.claim_id)];
+    if (r.payer_id.empty()) r.payer_id = c.payer_id;
+    if (!r.has_submitted && has_sub) {
+      r.has_submitted = true;
+      r.submitted = sub_day;
+    }
+  }
   return true;
 }
 

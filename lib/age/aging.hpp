@@ -20,7 +20,7 @@ struct aged_claim {
   int age_days = 0;
   age::basis age_basis = basis::submitted;
   std::size_t bucket = 0;
-  micros outstanding = 0;
+  money outstanding;
   std::int64_t priority_tenths = 0;
   bool has_deadline = false;
   dates::day_number filing_deadline = 0;
@@ -54,6 +54,10 @@ class ager {
 
   std::uint64_t skipped_other_types() const { return skipped_; }
 
+  /// Remembers the payer and submission date of every claim evaluated
+  /// (kept or not), for the payer scorecard.
+  void remember_claims(read_claims* seen) { seen_ = seen; }
+
  private:
   const settings& s_;
   cli::reporter& rep_;
@@ -62,6 +66,7 @@ class ager {
   std::string id_scratch_, payer_scratch_, name_scratch_, state_scratch_;
   std::vector<json::member> sub_;
   std::vector<std::string_view> elems_;
+  read_claims* seen_ = nullptr;
   bool warned_unlisted_ = false;
   std::uint64_t skipped_ = 0;
 };

@@ -86,8 +86,10 @@ settings resolve(const command_options& o, bool stdout_is_terminal) {
   s.columns_given = !o.columns.empty();
   if (o.older_than >= 0) s.older_than = o.older_than;
   if (!o.min_amount.empty()) {
-    micros m = 0;
-    if (parse_amount(o.min_amount, m) != amount_status::ok) throw usage("--min-amount: expected a non-negative amount");
+    money m;
+    if (parse_amount(o.min_amount, m) != amount_status::ok) {
+      throw usage("--min-amount: expected a non-negative amount below 10^18 with at most 18 decimal places");
+    }
     s.min_amount = m;
   }
   s.states = o.states;
@@ -140,6 +142,8 @@ int run(cli::context& ctx, const command_options& o) {
   std::unique_ptr<ledger> led;
   if (!s.ledger_path.empty()) led = std::make_unique<ledger>(s.ledger_path);
   ager a(s, ctx.report, led.get());
+  read_claims seen;
+  if (led && s.summary && s.by == group_by::payer) a.remember_claims(&seen);
   aged_claim c;
   std::string& out = ctx.out.buffer();
 
@@ -181,7 +185,7 @@ int run(cli::context& ctx, const command_options& o) {
   }
 
   if (report) {
-    if (led && s.by == group_by::payer) report->set_scorecards(led->scorecards());
+    if (led && s.by == group_by::payer) report->set_scorecards(led->scorecards(seen));
     report->render(out);
   } else if (s.sort != sort_key::none) {
     if (heap) {

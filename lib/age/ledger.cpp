@@ -7,7 +7,7 @@
 #include <sqlite3.h>
 
 #include "core/error.hpp"
-#include "dates/civil.hpp"
+#include "dates/instant.hpp"
 
 namespace claimkit::age {
 namespace {
@@ -22,13 +22,22 @@ bool finalized_state(std::string_view s) { return s == "paid" || s == "denied" |
 
 }  // namespace
 
-std::int64_t payer_scorecard::median_half_days() const {
-  if (days_to_final.empty()) return -1;
-  std::vector<std::int32_t> v = days_to_final;
+bool payer_scorecard::median_half_days(std::int64_t& out) const {
+  if (days_to_pay.empty()) return false;
+  std::vector<std::int32_t> v = days_to_pay;
   std::sort(v.begin(), v.end());
   std::size_t n = v.size();
-  if (n % 2 == 1) return 2 * static_cast<std::int64_t>(v[n / 2]);
-  return static_cast<std::int64_t>(v[n / 2 - 1]) + v[n / 2];
+  out = n % 2 == 1 ? 2 * static_cast<std::int64_t>(v[n / 2]) : static_cast<std::int64_t>(v[n / 2 - 1]) + v[n / 2];
+  return true;
+}
+
+bool payer_scorecard::p90_days(std::int64_t& out) const {
+  if (days_to_pay.empty()) return false;
+  std::vector<std::int32_t> v = days_to_pay;
+  std::sort(v.begin(), v.end());
+  std::size_t rank = (v.size() * 9 + 9) / 10;  // ceil(0.9 n), 1-based
+  out = v[rank - 1];
+  return true;
 }
 
 ledger::ledger(const std::string& path) : path_(path) {
@@ -40,7 +49,7 @@ ledger::ledger(const std::string& path) : path_(path) {
     }
     sqlite3_busy_timeout(db_, 10000);
     const char* sql =
-        "SELECT state, last_checked, payer_id, submitted_date, billed_amount, paid_amount "
+        "SELECT state, last_checked, payer_id, submitted_date, billed_amount, paid_amount, effective_date "
         "FROM claims WHERE claim_id = ?1";
     if (sqlite3_prepare_v2(db_, sql, -1, &find_, nullptr) != SQLITE_OK) {
       fail("not a claimkit ledger (no claims table)");
@@ -74,16 +83,17 @@ bool ledger::find(std::string_view claim_id, ledger_claim& out) {
   out.submitted_date = column_text(find_, 3);
   out.billed_amount = column_text(find_, 4);
   out.paid_amount = column_text(find_, 5);
+  out.effective_date = column_text(find_, 6);
   return true;
 }
 
-std::map<std::string, payer_scorecard> ledger::scorecards() {
+std::map<std::string, payer_scorecard> ledger::scorecards(const read_claims& read) {
   struct claim_info {
     std::string payer;
     std::string state;
     std::string submitted;
-    dates::day_number final_day = 0;
-    bool has_final = false;
+    dates::day_number paid_day = 0;
+    bool has_paid = false;
     bool not_found = false;
   };
   std::unordered_map<std::string, claim_info> claims;
@@ -103,7 +113,7 @@ std::map<std::string, payer_scorecard> ledger::scorecards() {
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE) fail("cannot read the ledger");
 
-  // The history says when a claim first reached a final state and whether
+  // The history says when a claim was first paid and whether
   // the payer ever said it had no record of it.
   if (sqlite3_prepare_v2(db_,
                          "SELECT claim_id, payer_id, state, effective_date, written_at, submitted_date "
@@ -118,12 +128,15 @@ std::map<std::string, payer_scorecard> ledger::scorecards() {
     if (c.state.empty()) c.state = state;
     if (c.submitted.empty()) c.submitted = column_text(st, 5);
     if (state == "not_found") c.not_found = true;
-    if (!c.has_final && finalized_state(state)) {
+    if (!c.has_paid && state == "paid") {
       dates::day_number d;
-      std::string eff = column_text(st, 3);
-      if (dates::parse(eff, d) || dates::parse_timestamp_date(column_text(st, 4), d)) {
-        c.final_day = d;
-        c.has_final = true;
+      dates::instant w;
+      if (dates::parse(column_text(st, 3), d)) {
+        c.paid_day = d;
+        c.has_paid = true;
+      } else if (dates::parse_instant(column_text(st, 4), w)) {
+        c.paid_day = dates::utc_day(w);
+        c.has_paid = true;
       }
     }
   }
@@ -132,14 +145,19 @@ std::map<std::string, payer_scorecard> ledger::scorecards() {
 
   std::map<std::string, payer_scorecard> out;
   for (const auto& [id, c] : claims) {
-    auto& s = out[c.payer];
+    auto r = read.find(id);
+    const read_claim* rc = r != read.end() ? &r->second : nullptr;
+    auto& s = out[rc != nullptr && !rc->payer_id.empty() ? rc->payer_id : c.payer];
     ++s.claims;
     if (finalized_state(c.state)) {
       ++s.finalized;
       if (c.state == "denied") ++s.denied;
-      dates::day_number sub;
-      if (c.has_final && dates::parse(c.submitted, sub)) s.days_to_final.push_back(c.final_day - sub);
     }
+    dates::day_number sub = 0;
+    bool has_sub = rc != nullptr && rc->has_submitted;
+    if (has_sub) sub = rc->submitted;
+    else has_sub = dates::parse(c.submitted, sub);
+    if (c.has_paid && has_sub) s.days_to_pay.push_back(c.paid_day - sub);
     if (c.not_found) ++s.ever_not_found;
   }
   return out;

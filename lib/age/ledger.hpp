@@ -4,7 +4,10 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
+
+#include "dates/civil.hpp"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -17,9 +20,19 @@ struct ledger_claim {
   std::string last_checked;  // RFC 3339 UTC
   std::string payer_id;
   std::string submitted_date;
+  std::string effective_date;
   std::string billed_amount;  // decimal text
   std::string paid_amount;
 };
+
+/// What the claims read said of a claim: the scorecard's payer and
+/// submission date come from here first.
+struct read_claim {
+  std::string payer_id;
+  dates::day_number submitted = 0;
+  bool has_submitted = false;
+};
+using read_claims = std::unordered_map<std::string, read_claim>;
 
 /// Payer history from `status_history` and `claims`.
 struct payer_scorecard {
@@ -27,11 +40,13 @@ struct payer_scorecard {
   std::int64_t finalized = 0;        // current state paid, denied or finalized
   std::int64_t denied = 0;           // current state denied
   std::int64_t ever_not_found = 0;   // claims reported not on file at least once
-  std::vector<std::int32_t> days_to_final;  // submission to first finalized status
+  std::vector<std::int32_t> days_to_pay;  // submission to the first paid status (may be negative)
 
-  /// Median days to finalization in halves of a day (so 12.5 is exact);
-  /// -1 when no claim has both dates.
-  std::int64_t median_half_days() const;
+  /// Median days to pay in halves of a day (so 12.5 is exact); false when
+  /// no claim has both dates.
+  bool median_half_days(std::int64_t& out) const;
+  /// 90th percentile of days to pay (nearest rank); false when none.
+  bool p90_days(std::int64_t& out) const;
 };
 
 /// The pm-push SQLite ledger, opened read-only: claim-age never writes it
@@ -48,8 +63,10 @@ class ledger {
   /// Looks a claim up by claim id; false when the ledger has no row.
   bool find(std::string_view claim_id, ledger_claim& out);
 
-  /// One scorecard per payer id ("" for claims without a payer).
-  std::map<std::string, payer_scorecard> scorecards();
+  /// One scorecard per payer id ("" for claims without a payer). A claim
+  /// counts for the payer the claims read give it, else for the ledger's
+  /// payer of it; its submission date likewise.
+  std::map<std::string, payer_scorecard> scorecards(const read_claims& read);
 
  private:
   void fail(const std::string& what);

@@ -41,8 +41,8 @@ weights weights::parse(std::string_view list) {
   return w;
 }
 
-std::int64_t priority_tenths(const weights& w, int age_days, micros outstanding, bool filing_risk) {
-  double dollars = static_cast<double>(outstanding) / 1e6;
+std::int64_t priority_tenths(const weights& w, int age_days, money outstanding, bool filing_risk) {
+  double dollars = approx_units(outstanding);
   double score = w.age * (age_days > 0 ? age_days : 0) + w.amount * std::log2(1.0 + dollars) +
                  (filing_risk ? w.risk : 0.0);
   return std::llround(score * 10.0);

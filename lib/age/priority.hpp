@@ -23,6 +23,6 @@ struct weights {
 };
 
 /// The score in tenths, so ties and ordering follow the printed value.
-std::int64_t priority_tenths(const weights& w, int age_days, micros outstanding, bool filing_risk);
+std::int64_t priority_tenths(const weights& w, int age_days, money outstanding, bool filing_risk);
 
 }  // namespace claimkit::age

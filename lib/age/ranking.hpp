@@ -13,7 +13,7 @@ namespace claimkit::age {
 struct ranked {
   std::int64_t priority = 0;  // tenths
   int age = 0;
-  micros amount = 0;
+  money amount;
   std::string claim_id;
   std::uint64_t seq = 0;  // input order
   std::string line;
@@ -23,7 +23,7 @@ struct ranked {
 struct rank_probe {
   std::int64_t priority = 0;
   int age = 0;
-  micros amount = 0;
+  money amount;
   std::string_view claim_id;
   std::uint64_t seq = 0;
 };

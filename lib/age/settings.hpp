@@ -40,7 +40,7 @@ struct settings {
   bool columns_given = false;
 
   std::optional<int> older_than;
-  std::optional<micros> min_amount;
+  std::optional<money> min_amount;
   std::vector<std::string> states;
   std::vector<std::string> payers;
   bool due_only = false;

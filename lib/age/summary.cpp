@@ -54,27 +54,28 @@ struct text_table {
   }
 };
 
-std::string pct(micros part, micros whole) {
+template <typename T>
+std::string pct(const T& part, const T& whole) {
   std::string s;
   append_tenths(s, share_tenths(part, whole));
   s.push_back('%');
   return s;
 }
 
-std::string money(micros m, bool thousands) { return format_money(m, thousands); }
+std::string money_text(const money_total& m, bool thousands) { return format_money(m, thousands); }
 
-std::string bar(micros amount, micros max, bool ascii) {
-  if (amount <= 0 || max <= 0) return {};
+std::string bar(const money_total& amount, const money_total& max, bool ascii) {
+  if (amount == money_total{} || max == money_total{}) return {};
   if (ascii) {
-    wide_int cells = (static_cast<wide_int>(amount) * kBarWidth * 2 + max) / (static_cast<wide_int>(max) * 2);
+    std::int64_t cells = scaled_ratio(amount, max, kBarWidth);
     if (cells == 0) cells = 1;
     return std::string(static_cast<std::size_t>(cells), '#');
   }
   static const char* const kEighths[] = {"", "\u258F", "\u258E", "\u258D", "\u258C", "\u258B", "\u258A", "\u2589"};
-  wide_int eighths = (static_cast<wide_int>(amount) * kBarWidth * 8 * 2 + max) / (static_cast<wide_int>(max) * 2);
+  std::int64_t eighths = scaled_ratio(amount, max, kBarWidth * 8);
   if (eighths == 0) eighths = 1;
   std::string s;
-  for (wide_int i = 0; i < eighths / 8; ++i) s += "\u2588";
+  for (std::int64_t i = 0; i < eighths / 8; ++i) s += "\u2588";
   s += kEighths[static_cast<int>(eighths % 8)];
   return s;
 }
@@ -109,24 +110,24 @@ std::string half_days(std::int64_t halves) {
 void group_totals::add(const aged_claim& c, std::size_t buckets) {
   if (bucket_claims.empty()) {
     bucket_claims.assign(buckets, 0);
-    bucket_amount.assign(buckets, 0);
+    bucket_amount.assign(buckets, money_total{});
   }
   ++claims;
-  amount += c.outstanding;
+  amount.add(c.outstanding);
   ++bucket_claims[c.bucket];
-  bucket_amount[c.bucket] += c.outstanding;
+  bucket_amount[c.bucket].add(c.outstanding);
   if (c.age_days > 90) {
     ++over_90_claims;
-    over_90_amount += c.outstanding;
+    over_90_amount.add(c.outstanding);
   }
 }
 
 aging_report::aging_report(const settings& s) : s_(s), by_bucket_(s.buckets.size()) {
   total_.bucket_claims.assign(s.buckets.size(), 0);
-  total_.bucket_amount.assign(s.buckets.size(), 0);
+  total_.bucket_amount.assign(s.buckets.size(), money_total{});
   for (auto& g : by_bucket_) {
     g.bucket_claims.assign(s.buckets.size(), 0);
-    g.bucket_amount.assign(s.buckets.size(), 0);
+    g.bucket_amount.assign(s.buckets.size(), money_total{});
   }
 }
 
@@ -152,17 +153,10 @@ void aging_report::add(const aged_claim& c) {
 }
 
 void aging_report::set_scorecards(std::map<std::string, payer_scorecard> cards) {
+  // Only payers with claims in the report get a row: a payer known only to
+  // the ledger (or a clearinghouse that acknowledged claims) gets none.
   cards_ = std::move(cards);
   has_cards_ = true;
-  if (s_.by != group_by::payer) return;
-  for (const auto& [payer, card] : cards_) {
-    if (payer.empty()) continue;  // ledger rows without a payer id (portal or phone captures)
-    auto& g = groups_[payer];
-    if (g.bucket_claims.empty()) {
-      g.bucket_claims.assign(s_.buckets.size(), 0);
-      g.bucket_amount.assign(s_.buckets.size(), 0);
-    }
-  }
 }
 
 const char* aging_report::by_name() const {
@@ -213,19 +207,21 @@ void aging_report::render_table(std::string& out) const {
     bool cards = has_cards_ && s_.by == group_by::payer;
     if (cards) {
       head.push_back("DENIED");
-      head.push_back("MEDIAN DAYS");
+      head.push_back("DAYS TO PAY");
+      head.push_back("P90");
       head.push_back("NOT ON FILE");
     }
     t.add(head);
     auto line = [&](const std::string& key, const group_totals& g, const payer_scorecard* card, bool is_total) {
-      std::vector<std::string> r{key, std::to_string(g.claims), money(g.amount, true), pct(g.amount, total_.amount)};
+      std::vector<std::string> r{key, std::to_string(g.claims), money_text(g.amount, true), pct(g.amount, total_.amount)};
       for (std::size_t i = 0; i < nb; ++i) r.push_back(pct(g.bucket_amount[i], g.amount));
       r.push_back(pct(g.over_90_amount, g.amount));
       if (cards && !is_total) {
         if (card != nullptr && card->finalized > 0) r.push_back(pct(card->denied, card->finalized));
         else r.push_back("-");
-        std::int64_t med = card != nullptr ? card->median_half_days() : -1;
-        r.push_back(med >= 0 ? half_days(med) : "-");
+        std::int64_t med = 0, p90 = 0;
+        r.push_back(card != nullptr && card->median_half_days(med) ? half_days(med) : "-");
+        r.push_back(card != nullptr && card->p90_days(p90) ? std::to_string(p90) : "-");
         if (card != nullptr && card->claims > 0) r.push_back(pct(card->ever_not_found, card->claims));
         else r.push_back("-");
       }
@@ -238,19 +234,19 @@ void aging_report::render_table(std::string& out) const {
   }
   text_table b;
   b.add({"BUCKET", "CLAIMS", "AMOUNT", "SHARE"});
-  micros max = 0;
+  money_total max;
   for (std::size_t i = 0; i < nb; ++i) max = std::max(max, total_.bucket_amount[i]);
   for (std::size_t i = 0; i < nb; ++i) {
-    b.add({s_.buckets.label(i), std::to_string(total_.bucket_claims[i]), money(total_.bucket_amount[i], true),
+    b.add({s_.buckets.label(i), std::to_string(total_.bucket_claims[i]), money_text(total_.bucket_amount[i], true),
            pct(total_.bucket_amount[i], total_.amount)},
           bar(total_.bucket_amount[i], max, s_.ascii));
   }
-  b.add({"TOTAL", std::to_string(total_.claims), money(total_.amount, true), pct(total_.amount, total_.amount)});
+  b.add({"TOTAL", std::to_string(total_.claims), money_text(total_.amount, true), pct(total_.amount, total_.amount)});
   b.render(out);
   out += "\nOver 90 days: ";
   out += std::to_string(total_.over_90_claims);
   out += total_.over_90_claims == 1 ? " claim, " : " claims, ";
-  out += money(total_.over_90_amount, true);
+  out += money_text(total_.over_90_amount, true);
   out += " (";
   out += pct(total_.over_90_amount, total_.amount);
   out += " of A/R)\n";
@@ -266,27 +262,29 @@ void aging_report::render_csv(std::string& out) const {
     out += ",claims_" + l + ",amount_" + l + ",share_" + l;
   }
   out += ",over_90_claims,over_90_amount,over_90_share";
-  if (cards) out += ",ledger_claims,denial_rate,median_days_to_final,not_on_file_share";
+  if (cards) out += ",ledger_claims,denial_rate,median_days_to_pay,p90_days_to_pay,not_on_file_share";
   out += "\r\n";
   auto line = [&](const std::string& key, const group_totals& g, const payer_scorecard* card, bool is_total) {
     csv_cell(out, key);
-    out += ',' + std::to_string(g.claims) + ',' + money(g.amount, false) + ',';
+    out += ',' + std::to_string(g.claims) + ',' + money_text(g.amount, false) + ',';
     append_tenths(out, share_tenths(g.amount, total_.amount));
     for (std::size_t i = 0; i < nb; ++i) {
-      out += ',' + std::to_string(g.bucket_claims[i]) + ',' + money(g.bucket_amount[i], false) + ',';
+      out += ',' + std::to_string(g.bucket_claims[i]) + ',' + money_text(g.bucket_amount[i], false) + ',';
       append_tenths(out, share_tenths(g.bucket_amount[i], g.amount));
     }
-    out += ',' + std::to_string(g.over_90_claims) + ',' + money(g.over_90_amount, false) + ',';
+    out += ',' + std::to_string(g.over_90_claims) + ',' + money_text(g.over_90_amount, false) + ',';
     append_tenths(out, share_tenths(g.over_90_amount, g.amount));
     if (cards) {
       if (is_total || card == nullptr) {
-        out += ",,,,";
+        out += ",,,,,";
       } else {
         out += ',' + std::to_string(card->claims) + ',';
         if (card->finalized > 0) append_tenths(out, share_tenths(card->denied, card->finalized));
         out += ',';
-        std::int64_t med = card->median_half_days();
-        if (med >= 0) out += half_days(med);
+        std::int64_t med = 0, p90 = 0;
+        if (card->median_half_days(med)) out += half_days(med);
+        out += ',';
+        if (card->p90_days(p90)) out += std::to_string(p90);
         out += ',';
         if (card->claims > 0) append_tenths(out, share_tenths(card->ever_not_found, card->claims));
       }
@@ -320,7 +318,7 @@ void aging_report::render_ndjson(std::string& out) const {
     w.key("claims");
     w.integer(g.claims);
     w.key("amount");
-    w.raw(money(g.amount, false));
+    w.raw(money_text(g.amount, false));
     w.key("share");
     std::string t;
     append_tenths(t, share_tenths(g.amount, total_.amount));
@@ -334,7 +332,7 @@ void aging_report::render_ndjson(std::string& out) const {
       w.key("claims");
       w.integer(g.bucket_claims[i]);
       w.key("amount");
-      w.raw(money(g.bucket_amount[i], false));
+      w.raw(money_text(g.bucket_amount[i], false));
       w.key("share");
       t.clear();
       append_tenths(t, share_tenths(g.bucket_amount[i], g.amount));
@@ -345,7 +343,7 @@ void aging_report::render_ndjson(std::string& out) const {
     w.key("over_90_claims");
     w.integer(g.over_90_claims);
     w.key("over_90_amount");
-    w.raw(money(g.over_90_amount, false));
+    w.raw(money_text(g.over_90_amount, false));
     w.key("over_90_share");
     t.clear();
     append_tenths(t, share_tenths(g.over_90_amount, g.amount));
@@ -359,10 +357,14 @@ void aging_report::render_ndjson(std::string& out) const {
         append_tenths(t, share_tenths(card->denied, card->finalized));
         w.raw(t);
       }
-      std::int64_t med = card->median_half_days();
-      if (med >= 0) {
-        w.key("median_days_to_final");
+      std::int64_t med = 0, p90 = 0;
+      if (card->median_half_days(med)) {
+        w.key("median_days_to_pay");
         w.raw(half_days(med));
+      }
+      if (card->p90_days(p90)) {
+        w.key("p90_days_to_pay");
+        w.integer(p90);
       }
       if (card->claims > 0) {
         w.key("not_on_file_share");

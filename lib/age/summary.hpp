@@ -14,11 +14,11 @@ namespace claimkit::age {
 /// Counts and outstanding dollars of one group (or of all claims).
 struct group_totals {
   std::int64_t claims = 0;
-  micros amount = 0;
+  money_total amount;
   std::vector<std::int64_t> bucket_claims;
-  std::vector<micros> bucket_amount;
+  std::vector<money_total> bucket_amount;
   std::int64_t over_90_claims = 0;
-  micros over_90_amount = 0;
+  money_total over_90_amount;
 
   void add(const aged_claim& c, std::size_t buckets);
 };

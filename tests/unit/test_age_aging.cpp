@@ -9,6 +9,13 @@ using namespace claimkit;
 using namespace claimkit::age;
 
 namespace {
+// An amount given in millionths, as these tests were first written.
+[[maybe_unused]] claimkit::age::money mu(std::int64_t millionths) {
+  return {millionths / 1'000'000, (millionths % 1'000'000) * 1'000'000'000'000};
+}
+}  // namespace
+
+namespace {
 
 struct fixture {
   settings s;
@@ -103,9 +110,9 @@ TEST_CASE("filing deadline and risk at exactly 80 percent") {
 TEST_CASE("outstanding amount, state, due") {
   fixture f;
   auto c = f.age(R"({"claim_id":"X","submitted_date":"2026-11-01","billed_amount":100.50,"paid_amount":"20.25"})");
-  CHECK(c.outstanding == 80'250'000);
+  CHECK(c.outstanding == mu(80'250'000));
   c = f.age(R"({"claim_id":"X","submitted_date":"2026-11-01","billed_amount":10,"paid_amount":20})");
-  CHECK(c.outstanding == 0);
+  CHECK(c.outstanding == money{});
   CHECK(c.due);  // never checked
   CHECK(c.state == "unknown");
   c = f.age(R"({"claim_id":"X","submitted_date":"2026-11-01","last_checked":"2026-11-16T08:00:00Z","state":"pending"})");
@@ -190,10 +197,10 @@ TEST_CASE("filters") {
   CHECK_FALSE(a.keep(c));
   c.age_days = 61;
   CHECK(a.keep(c));
-  f.s.min_amount = 5'000'000;
-  c.outstanding = 4'999'999;
+  f.s.min_amount = mu(5'000'000);
+  c.outstanding = mu(4'999'999);
   CHECK_FALSE(a.keep(c));
-  c.outstanding = 5'000'000;
+  c.outstanding = mu(5'000'000);
   CHECK(a.keep(c));
   f.s.due_only = true;
   c.due = false;

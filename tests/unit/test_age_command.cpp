@@ -7,6 +7,13 @@ using namespace claimkit;
 using namespace claimkit::age;
 
 namespace {
+// An amount given in millionths, as these tests were first written.
+[[maybe_unused]] claimkit::age::money mu(std::int64_t millionths) {
+  return {millionths / 1'000'000, (millionths % 1'000'000) * 1'000'000'000'000};
+}
+}  // namespace
+
+namespace {
 std::string usage_error(const command_options& o) {
   try {
     resolve(o, false);
@@ -67,7 +74,7 @@ TEST_CASE("resolve: combinations that make no sense") {
   CHECK(usage_error(o) == "--by, --format and --ascii apply to --summary");
   o.ascii = false;
   o.min_amount = "ten";
-  CHECK(usage_error(o) == "--min-amount: expected a non-negative amount");
+  CHECK(usage_error(o) == "--min-amount: expected a non-negative amount below 10^18 with at most 18 decimal places");
   o.min_amount = "10.50";
-  CHECK(*resolve(o, false).min_amount == 10'500'000);
+  CHECK(*resolve(o, false).min_amount == mu(10'500'000));
 }

@@ -88,25 +88,50 @@ TEST_CASE("scorecards from history") {
          history_row(7, "E", "P2", "not_found", "2026-02-10");
   temp_ledger t(sql);
   ledger led(t.path);
-  auto cards = led.scorecards();
+  auto cards = led.scorecards({});
   REQUIRE(cards.size() == 2);
   const auto& p1 = cards["P1"];
   CHECK(p1.claims == 4);
   CHECK(p1.finalized == 3);
   CHECK(p1.denied == 2);
   CHECK(p1.ever_not_found == 1);
-  // 30, 20 and 22 days: median 22, from the first final status.
-  CHECK(p1.median_half_days() == 44);
+  // Days to pay: only A was paid, 30 days after its submission.
+  std::int64_t v = 0;
+  REQUIRE(p1.median_half_days(v));
+  CHECK(v == 60);
+  REQUIRE(p1.p90_days(v));
+  CHECK(v == 30);
   const auto& p2 = cards["P2"];
   CHECK(p2.claims == 1);
   CHECK(p2.ever_not_found == 1);
-  CHECK(p2.median_half_days() == -1);
+  CHECK_FALSE(p2.median_half_days(v));
+
+  // The claims read decide the payer and the submission date: a claim the
+  // ledger holds under a clearinghouse counts for the claim's payer.
+  read_claims read;
+  read["E"] = {"P1", 0, false};
+  read["A"] = {"P1", dates::to_days({2026, 1, 21}), true};
+  cards = led.scorecards(read);
+  REQUIRE(cards.size() == 1);
+  CHECK(cards["P1"].claims == 5);
+  REQUIRE(cards["P1"].median_half_days(v));
+  CHECK(v == 20);  // 10 days
 }
 
-TEST_CASE("median of an even count is halfway") {
+TEST_CASE("median of an even count is halfway; negative days are kept") {
   payer_scorecard s;
-  s.days_to_final = {10, 30, 11, 20};
-  CHECK(s.median_half_days() == 31);  // 15.5 days
+  s.days_to_pay = {10, 30, 11, 20};
+  std::int64_t v = 0;
+  REQUIRE(s.median_half_days(v));
+  CHECK(v == 31);  // 15.5 days
+  s.days_to_pay = {-4, -2, 7, 1, 2, 3, 4, 5, 6, 40};
+  REQUIRE(s.median_half_days(v));
+  CHECK(v == 5);  // 2.5 days
+  REQUIRE(s.p90_days(v));
+  CHECK(v == 7);  // 9th of 10
+  s.days_to_pay = {-3};
+  REQUIRE(s.median_half_days(v));
+  CHECK(v == -6);
 }
 
 TEST_CASE("a missing ledger is an I/O error") {

@@ -6,13 +6,20 @@ using namespace claimkit;
 using namespace claimkit::age;
 
 namespace {
-aged_claim claim(const char* payer, const char* state, int age, micros amount, const buckets& b) {
+// An amount given in millionths, as these tests were first written.
+[[maybe_unused]] claimkit::age::money mu(std::int64_t millionths) {
+  return {millionths / 1'000'000, (millionths % 1'000'000) * 1'000'000'000'000};
+}
+}  // namespace
+
+namespace {
+aged_claim claim(const char* payer, const char* state, int age, std::int64_t amount, const buckets& b) {
   aged_claim c;
   c.payer_id = payer;
   c.state = state;
   c.age_days = age;
   c.bucket = b.index(age);
-  c.outstanding = amount;
+  c.outstanding = mu(amount);
   return c;
 }
 }  // namespace

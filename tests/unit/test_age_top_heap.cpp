@@ -15,7 +15,7 @@ TEST_CASE("top_heap keeps the best N, best first, like a full sort") {
     std::vector<ranked> all;
     for (std::uint64_t i = 0; i < 500; ++i) {
       // Few distinct values so that ties are common.
-      ranked r{static_cast<std::int64_t>(rng() % 5), static_cast<int>(rng() % 4), static_cast<micros>(rng() % 3),
+      ranked r{static_cast<std::int64_t>(rng() % 5), static_cast<int>(rng() % 4), money{static_cast<std::int64_t>(rng() % 3), 0},
                "C" + std::to_string(rng() % 7), i, {}};
       all.push_back(r);
     }
@@ -37,7 +37,8 @@ TEST_CASE("top_heap keeps the best N, best first, like a full sort") {
 
 TEST_CASE("ties: other keys, then claim id, then input order") {
   rank_better by_priority{sort_key::priority};
-  ranked a{100, 10, 5, "B", 1, {}}, b{100, 10, 5, "A", 2, {}}, c{100, 11, 1, "Z", 3, {}}, d{100, 10, 5, "A", 0, {}};
+  ranked a{100, 10, {5, 0}, "B", 1, {}}, b{100, 10, {5, 0}, "A", 2, {}}, c{100, 11, {1, 0}, "Z", 3, {}},
+      d{100, 10, {5, 0}, "A", 0, {}};
   CHECK(by_priority(c, a));  // same priority, older first
   CHECK(by_priority(b, a));  // then claim id ascending
   CHECK(by_priority(d, b));  // then input order
