@@ -94,6 +94,14 @@ CREATE TABLE batch_events (
 CREATE INDEX batch_events_state ON batch_events(state, id);
 )sql";
 
+// Version 3: service lines that need work of their own (status-normalize's
+// line_followups, a JSON array), on the claim's current row and in its
+// history. Only adds columns.
+constexpr std::string_view kSchemaV3 = R"sql(
+ALTER TABLE claims ADD COLUMN line_followups TEXT;
+ALTER TABLE status_history ADD COLUMN line_followups TEXT;
+)sql";
+
 // Counts and positions are integers by contract; anything else is stored
 // as NULL rather than as text in an INTEGER column.
 void bind_count(statement& st, int i, std::string_view v) {
@@ -180,6 +188,9 @@ sqlite_ledger::sqlite_ledger(const std::string& path, std::string tool_version)
       " paid_amount = excluded.paid_amount,"
       " submitted_date = coalesce(excluded.submitted_date, submitted_date),"
       " last_checked = excluded.last_checked, updated_at = excluded.updated_at");
+  set_claim_followups_ = db_->prepare(
+      "UPDATE claims SET line_followups = ?2 WHERE claim_id = ?1 AND line_followups IS NOT ?2");
+  set_history_followups_ = db_->prepare("UPDATE status_history SET line_followups = ?2 WHERE key = ?1");
   find_event_ = db_->prepare("SELECT 1 FROM batch_events WHERE key = ?1");
   insert_event_ = db_->prepare(
       "INSERT INTO batch_events (key, type, level, state, accepted, category, code, entity, effective_date,"
@@ -218,6 +229,10 @@ void sqlite_ledger::migrate() {
     if (v < 2) {
       db_->exec(kSchemaV2);
       db_->exec("PRAGMA user_version = 2");
+    }
+    if (v < 3) {
+      db_->exec(kSchemaV3);
+      db_->exec("PRAGMA user_version = 3");
     }
     // Later versions add their steps here, each from the one before.
     db_->exec("COMMIT");
@@ -320,6 +335,15 @@ write_outcome sqlite_ledger::write(const entry& e, std::string_view now) {
     c.bind(11, e.billed_amount).bind(12, e.paid_amount).bind(13, e.submitted_date).bind(14, now);
     c.step();
     c.reset();
+    // The current status's line follow-ups replace the last ones (none: NULL).
+    set_claim_followups_.bind(1, e.claim_id).bind(2, e.line_followups);
+    set_claim_followups_.step();
+    set_claim_followups_.reset();
+  }
+  if (!e.line_followups.empty()) {
+    set_history_followups_.bind(1, e.key).bind(2, e.line_followups);
+    set_history_followups_.step();
+    set_history_followups_.reset();
   }
   return out;
 }
