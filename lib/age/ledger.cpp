@@ -40,9 +40,10 @@ ledger::ledger(const std::string& path) : path_(path) {
     }
     sqlite3_busy_timeout(db_, 10000);
     const char* sql =
-        "SELECT state, last_checked, payer_id, submitted_date, billed_amount, paid_amount, line_followups "
+        "SELECT state, last_checked, payer_id, submitted_date, billed_amount, paid_amount,"
+        " (SELECT followups FROM line_followups WHERE claim_id = ?1 AND current = 1 LIMIT 1) "
         "FROM claims WHERE claim_id = ?1";
-    // A ledger before schema version 3 has no line_followups column.
+    // A ledger before schema version 3 has no line_followups table.
     const char* sql_v2 =
         "SELECT state, last_checked, payer_id, submitted_date, billed_amount, paid_amount, NULL "
         "FROM claims WHERE claim_id = ?1";

@@ -19,7 +19,7 @@ struct ledger_claim {
   std::string submitted_date;
   std::string billed_amount;  // decimal text
   std::string paid_amount;
-  std::string line_followups;  // JSON array; empty when none (or an older ledger)
+  std::string line_followups;  // of the current status, JSON array; empty when none
 };
 
 /// Payer history from `status_history` and `claims`.

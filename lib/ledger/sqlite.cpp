@@ -95,11 +95,16 @@ CREATE INDEX batch_events_state ON batch_events(state, id);
 )sql";
 
 // Version 3: service lines that need work of their own (status-normalize's
-// line_followups, a JSON array), on the claim's current row and in its
-// history. Only adds columns.
+// line_followups, a JSON array), one row per status that has them; current
+// marks those of the claim's current status. Only adds a table.
 constexpr std::string_view kSchemaV3 = R"sql(
-ALTER TABLE claims ADD COLUMN line_followups TEXT;
-ALTER TABLE status_history ADD COLUMN line_followups TEXT;
+CREATE TABLE line_followups (
+  key             TEXT PRIMARY KEY,
+  claim_id        TEXT NOT NULL,
+  current         INTEGER NOT NULL,
+  followups       TEXT NOT NULL
+);
+CREATE INDEX line_followups_claim ON line_followups(claim_id, current);
 )sql";
 
 // Counts and positions are integers by contract; anything else is stored
@@ -188,9 +193,9 @@ sqlite_ledger::sqlite_ledger(const std::string& path, std::string tool_version)
       " paid_amount = excluded.paid_amount,"
       " submitted_date = coalesce(excluded.submitted_date, submitted_date),"
       " last_checked = excluded.last_checked, updated_at = excluded.updated_at");
-  set_claim_followups_ = db_->prepare(
-      "UPDATE claims SET line_followups = ?2 WHERE claim_id = ?1 AND line_followups IS NOT ?2");
-  set_history_followups_ = db_->prepare("UPDATE status_history SET line_followups = ?2 WHERE key = ?1");
+  clear_followups_ = db_->prepare("UPDATE line_followups SET current = 0 WHERE claim_id = ?1 AND current = 1");
+  insert_followups_ = db_->prepare(
+      "INSERT INTO line_followups (key, claim_id, current, followups) VALUES (?1, ?2, ?3, ?4)");
   find_event_ = db_->prepare("SELECT 1 FROM batch_events WHERE key = ?1");
   insert_event_ = db_->prepare(
       "INSERT INTO batch_events (key, type, level, state, accepted, category, code, entity, effective_date,"
@@ -335,15 +340,15 @@ write_outcome sqlite_ledger::write(const entry& e, std::string_view now) {
     c.bind(11, e.billed_amount).bind(12, e.paid_amount).bind(13, e.submitted_date).bind(14, now);
     c.step();
     c.reset();
-    // The current status's line follow-ups replace the last ones (none: NULL).
-    set_claim_followups_.bind(1, e.claim_id).bind(2, e.line_followups);
-    set_claim_followups_.step();
-    set_claim_followups_.reset();
+    // A new current status: the line follow-ups of the one before are done.
+    clear_followups_.bind(1, e.claim_id);
+    clear_followups_.step();
+    clear_followups_.reset();
   }
   if (!e.line_followups.empty()) {
-    set_history_followups_.bind(1, e.key).bind(2, e.line_followups);
-    set_history_followups_.step();
-    set_history_followups_.reset();
+    insert_followups_.bind(1, e.key).bind(2, e.claim_id).bind_int(3, out.current ? 1 : 0).bind(4, e.line_followups);
+    insert_followups_.step();
+    insert_followups_.reset();
   }
   return out;
 }

@@ -85,7 +85,7 @@ class sqlite_ledger {
   std::string ledger_id_;
   bool in_tx_ = false;
   statement find_key_, find_claim_, insert_history_, upsert_claim_, find_event_, insert_event_;
-  statement set_claim_followups_, set_history_followups_;
+  statement clear_followups_, insert_followups_;
 };
 
 }  // namespace claimkit::ledger

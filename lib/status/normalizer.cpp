@@ -424,6 +424,11 @@ void normalizer::line_followup(const json::member* line_id, const json::member* 
   lf.payer = facts_.payer;
   const status_view* d = decide(line_statuses_, lf);
   if (d == nullptr) return;
+  // The usual line says what its claim says: same facts, same rule.
+  if (lf.category == facts_.category && lf.codes == facts_.codes && lf.entities == facts_.entities &&
+      lf.also == facts_.also) {
+    return;
+  }
   const rule& r = rules_need_amounts_ ? match(lf) : cached_match(lf);
   // Lines that need work of their own: what the claim's state does not
   // already send someone to do.

@@ -210,6 +210,10 @@ std::vector<rule> default_rules() {
   batch_ok.types = {"batch_status"};
   v.push_back(std::move(batch_ok));
 
+  // 686 voids the whole claim after adjudication, whatever the category.
+  v.push_back(make("voided", {"F0", "F1", "F2", "F3", "F4"}, {"686"}, "finalized", "review_void", "voids",
+                   "the payer voided the claim after adjudication (a payment is taken back); find out why and bill "
+                   "again if it is owed"));
   // One STC saying paid (STC01) and denied (STC10/11), or two of the same
   // date: part was paid, part denied. Both need doing.
   rule partial = make("paid-partly-denied", {"F2"}, {}, "paid", "post_payment_and_appeal", "partial_payments",
@@ -241,9 +245,6 @@ std::vector<rule> default_rules() {
                    "denied for its codes (procedure, modifier, diagnosis, bundling); fix them and send a corrected "
                    "claim"));
   v.push_back(make("denied", {"F2"}, {}, "denied", "appeal", "denials", "the payer denied the claim"));
-  v.push_back(make("voided", {"F0", "F1", "F2", "F3", "F4"}, {"686"}, "finalized", "review_void", "voids",
-                   "the payer voided the claim after adjudication (a payment is taken back); find out why and bill "
-                   "again if it is owed"));
   v.push_back(make("paid", {"F1"}, {}, "paid", "post_payment", "payments", "the payer paid the claim"));
   v.push_back(make("patient-balance", {"F4"}, {"6", "98"}, "finalized", "bill_patient", "patient_balance",
                    "no payer payment; the balance is the patient's"));

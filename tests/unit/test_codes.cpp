@@ -223,7 +223,7 @@ TEST_CASE("built-in labels agree with the public code lists") {
       {"508:23", "returned = sent back"},       {"508:157", "gender = sex"},
       {"508:173", "name, address ... = demographic details"}, {"508:225", "anatomical location = body site"},
       {"508:508", "ICD9 = ICD-9 code"},         {"508:544", "Clinical Laboratory Improvement Amendment = CLIA"},
-      {"508:700", "ICD10 = ICD-10 code"},
+      {"508:700", "ICD10 = ICD-10 code"},       {"98:6W", "Emergency Medical Technician = EMT"},
   };
   auto compare = [&](list l, const char* file, const char* tag) {
     auto off = official_list(dir / file);
