@@ -75,7 +75,7 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
   const json::member *type = nullptr, *claim_id = nullptr, *payer_id = nullptr, *payer = nullptr,
                      *payer_name = nullptr, *submitted = nullptr, *from = nullptr, *to = nullptr,
                      *billed = nullptr, *paid = nullptr, *last_checked = nullptr, *state = nullptr,
-                     *statuses = nullptr, *incomplete = nullptr;
+                     *statuses = nullptr, *incomplete = nullptr, *followups = nullptr;
   c.rebuild = false;
   for (const auto& m : rec.members) {
     std::string_view k = m.key;
@@ -91,7 +91,7 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
       case 11: if (k == "paid_amount") paid = &m; break;
       case 12: if (k == "service_from") from = &m; else if (k == "last_checked") last_checked = &m; break;
       case 13: if (k == "billed_amount") billed = &m; break;
-      case 14: if (k == "submitted_date") submitted = &m; break;
+      case 14: if (k == "submitted_date") submitted = &m; else if (k == "line_followups") followups = &m; break;
       default: break;
     }
     if (is_added_key(k)) c.rebuild = true;
@@ -285,11 +285,25 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
       r.submitted = sub_day;
     }
   }
+
+  // Service lines that need work of their own keep a finalized claim on the list.
+  c.line_followups = {};
+  c.followups_from_ledger = false;
+  if (present(followups) && followups->kind == json::kind::array && followups->value.size() > 2) {
+    c.line_followups = followups->value;
+  } else if (in_ledger && row_.line_followups.size() > 2 && row_.line_followups.front() == '[') {
+    // Copied into the output: only when the ledger holds valid JSON.
+    json::scan_error err;
+    if (json::scan_value(row_.line_followups, err)) {
+      c.line_followups = row_.line_followups;
+      c.followups_from_ledger = true;
+    }
+  }
   return true;
 }
 
 bool ager::keep(const aged_claim& c) const {
-  if (c.finalized && !s_.all) return false;
+  if (c.finalized && !s_.all && c.line_followups.empty()) return false;
   if (s_.older_than && c.age_days <= *s_.older_than) return false;
   if (s_.min_amount && c.outstanding < *s_.min_amount) return false;
   if (s_.due_only && !c.due) return false;
@@ -333,6 +347,11 @@ void ager::write(const ndjson::record& rec, const aged_claim& c, std::string& ou
       out.append(m.value);
     }
     if (!first) out.push_back(',');
+  }
+  if (c.followups_from_ledger) {
+    out.append("\"line_followups\":");
+    out.append(c.line_followups);
+    out.push_back(',');
   }
   out.append("\"age_days\":");
   append_int(out, c.age_days);

@@ -28,6 +28,10 @@ struct aged_claim {
   bool filing_risk = false;
   bool due = true;
   bool rebuild = false;  // the record already has some of the added keys
+  // Service lines that need work (status-normalize's line_followups, from
+  // the record or else the ledger): the claim is work even when finalized.
+  std::string_view line_followups;
+  bool followups_from_ledger = false;
 };
 
 /// The add-fields pass: reads the dates, amounts and status of a `claim` or

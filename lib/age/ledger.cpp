@@ -49,9 +49,15 @@ ledger::ledger(const std::string& path) : path_(path) {
     }
     sqlite3_busy_timeout(db_, 10000);
     const char* sql =
-        "SELECT state, last_checked, payer_id, submitted_date, billed_amount, paid_amount, effective_date "
+        "SELECT state, last_checked, payer_id, submitted_date, billed_amount, paid_amount, effective_date,"
+        " (SELECT followups FROM line_followups WHERE claim_id = ?1 AND current = 1 LIMIT 1) "
         "FROM claims WHERE claim_id = ?1";
-    if (sqlite3_prepare_v2(db_, sql, -1, &find_, nullptr) != SQLITE_OK) {
+    // A ledger before schema version 3 has no line_followups table.
+    const char* sql_v2 =
+        "SELECT state, last_checked, payer_id, submitted_date, billed_amount, paid_amount, effective_date, NULL "
+        "FROM claims WHERE claim_id = ?1";
+    if (sqlite3_prepare_v2(db_, sql, -1, &find_, nullptr) != SQLITE_OK &&
+        sqlite3_prepare_v2(db_, sql_v2, -1, &find_, nullptr) != SQLITE_OK) {
       fail("not a claimkit ledger (no claims table)");
     }
   } catch (...) {
@@ -84,6 +90,7 @@ bool ledger::find(std::string_view claim_id, ledger_claim& out) {
   out.billed_amount = column_text(find_, 4);
   out.paid_amount = column_text(find_, 5);
   out.effective_date = column_text(find_, 6);
+  out.line_followups = column_text(find_, 7);
   return true;
 }
 

@@ -23,6 +23,7 @@ struct ledger_claim {
   std::string effective_date;
   std::string billed_amount;  // decimal text
   std::string paid_amount;
+  std::string line_followups;  // of the current status, JSON array; empty when none
 };
 
 /// What the claims read said of a claim: the scorecard's payer and

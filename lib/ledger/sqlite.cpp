@@ -94,6 +94,19 @@ CREATE TABLE batch_events (
 CREATE INDEX batch_events_state ON batch_events(state, id);
 )sql";
 
+// Version 3: service lines that need work of their own (status-normalize's
+// line_followups, a JSON array), one row per status that has them; current
+// marks those of the claim's current status. Only adds a table.
+constexpr std::string_view kSchemaV3 = R"sql(
+CREATE TABLE line_followups (
+  key             TEXT PRIMARY KEY,
+  claim_id        TEXT NOT NULL,
+  current         INTEGER NOT NULL,
+  followups       TEXT NOT NULL
+);
+CREATE INDEX line_followups_claim ON line_followups(claim_id, current);
+)sql";
+
 // Counts and positions are integers by contract; anything else is stored
 // as NULL rather than as text in an INTEGER column.
 void bind_count(statement& st, int i, std::string_view v) {
@@ -180,6 +193,9 @@ sqlite_ledger::sqlite_ledger(const std::string& path, std::string tool_version)
       " paid_amount = excluded.paid_amount,"
       " submitted_date = coalesce(excluded.submitted_date, submitted_date),"
       " last_checked = excluded.last_checked, updated_at = excluded.updated_at");
+  clear_followups_ = db_->prepare("UPDATE line_followups SET current = 0 WHERE claim_id = ?1 AND current = 1");
+  insert_followups_ = db_->prepare(
+      "INSERT INTO line_followups (key, claim_id, current, followups) VALUES (?1, ?2, ?3, ?4)");
   find_event_ = db_->prepare("SELECT 1 FROM batch_events WHERE key = ?1");
   insert_event_ = db_->prepare(
       "INSERT INTO batch_events (key, type, level, state, accepted, category, code, entity, effective_date,"
@@ -218,6 +234,10 @@ void sqlite_ledger::migrate() {
     if (v < 2) {
       db_->exec(kSchemaV2);
       db_->exec("PRAGMA user_version = 2");
+    }
+    if (v < 3) {
+      db_->exec(kSchemaV3);
+      db_->exec("PRAGMA user_version = 3");
     }
     // Later versions add their steps here, each from the one before.
     db_->exec("COMMIT");
@@ -320,6 +340,15 @@ write_outcome sqlite_ledger::write(const entry& e, std::string_view now) {
     c.bind(11, e.billed_amount).bind(12, e.paid_amount).bind(13, e.submitted_date).bind(14, now);
     c.step();
     c.reset();
+    // A new current status: the line follow-ups of the one before are done.
+    clear_followups_.bind(1, e.claim_id);
+    clear_followups_.step();
+    clear_followups_.reset();
+  }
+  if (!e.line_followups.empty()) {
+    insert_followups_.bind(1, e.key).bind(2, e.claim_id).bind_int(3, out.current ? 1 : 0).bind(4, e.line_followups);
+    insert_followups_.step();
+    insert_followups_.reset();
   }
   return out;
 }

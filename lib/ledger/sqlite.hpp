@@ -10,7 +10,7 @@
 namespace claimkit::ledger {
 
 /// The schema version this build writes (PRAGMA user_version).
-constexpr std::int64_t kSchemaVersion = 2;
+constexpr std::int64_t kSchemaVersion = 3;
 
 /// One status to record; empty strings are stored as NULL.
 struct entry {
@@ -19,6 +19,7 @@ struct entry {
   std::string source_file, interchange, group_control, transaction_control;
   std::string payer_claim_id, reference, action, queue;
   std::string billed_amount, paid_amount, submitted_date;
+  std::string line_followups;  // JSON array (status-normalize), or empty
 };
 
 /// One ack or batch_status to record in batch_events; empty strings are
@@ -84,6 +85,7 @@ class sqlite_ledger {
   std::string ledger_id_;
   bool in_tx_ = false;
   statement find_key_, find_claim_, insert_history_, upsert_claim_, find_event_, insert_event_;
+  statement clear_followups_, insert_followups_;
 };
 
 }  // namespace claimkit::ledger

@@ -1,7 +1,9 @@
 #include "push/note.hpp"
 
 #include <functional>
+#include <vector>
 
+#include "json/scan.hpp"
 #include "push/key.hpp"
 
 namespace claimkit::push {
@@ -77,7 +79,42 @@ void event_parts(const claim_status& s, const std::function<void(std::string_vie
   part(counts);
 }
 
+// "line 2 HC:97110 denied: send_corrected_claim" for each line follow-up.
+void followup_parts(const claim_status& s, const std::function<void(std::string_view)>& part) {
+  std::string_view arr = line_followups_json(s);
+  if (arr.empty()) return;
+  std::vector<std::string_view> elems;
+  json::elements_of(arr, elems);
+  std::vector<json::member> ms;
+  for (auto e : elems) {
+    if (e.empty() || e.front() != '{') continue;
+    json::members_of(e, ms);
+    auto text = [&](const char* k) {
+      const json::member* m = json::find(ms, k);
+      if (m == nullptr) return std::string();
+      std::string v;
+      if (m->kind == json::kind::string) json::unescape(m->value.substr(1, m->value.size() - 2), v);
+      else if (m->kind == json::kind::number) v = m->value;
+      return v;
+    };
+    std::string line = "line " + clean(text("line_id"), 12);
+    std::string proc = text("procedure");
+    if (!proc.empty()) line += " " + clean(proc, 20);
+    line += " " + clean(text("state"), 32) + ": " + clean(text("action"), kLabelMax);
+    part(line);
+  }
+}
+
 }  // namespace
+
+std::string_view line_followups_json(const claim_status& s) {
+  if (s.record.find("\"line_followups\"") == std::string::npos) return {};
+  std::vector<json::member> ms;
+  json::members_of(s.record, ms);
+  const json::member* m = json::find(ms, "line_followups");
+  if (m == nullptr || m->kind != json::kind::array || m->value.size() <= 2) return {};
+  return m->value;
+}
 
 std::string note_text(const claim_status& s, std::string_view key) {
   std::string n;
@@ -111,6 +148,7 @@ std::string note_text(const claim_status& s, std::string_view key) {
   if (!s.reference.empty()) part("ref " + clean(s.reference, 40));
   if (!s.action.empty()) part("next: " + clean(s.action, kLabelMax));
   if (!s.queue.empty()) part("queue: " + clean(s.queue, 40));
+  followup_parts(s, part);
   part("[claimkit " + std::string(key) + "]");
   return n;
 }

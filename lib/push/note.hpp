@@ -18,6 +18,10 @@ namespace claimkit::push {
 /// become spaces and labels are cut so the note stays short.
 std::string note_text(const claim_status& s, std::string_view key);
 
+/// The record's line_followups array (status-normalize) as JSON text; empty
+/// when it has none.
+std::string_view line_followups_json(const claim_status& s);
+
 /// The key in a note's trailing marker; empty when there is none.
 std::string_view note_marker_key(std::string_view note);
 

@@ -6,6 +6,7 @@
 #include "journal/journal.hpp"
 #include "json/writer.hpp"
 #include "ledger/db.hpp"
+#include "push/note.hpp"
 
 namespace claimkit::push {
 
@@ -34,6 +35,7 @@ ledger::entry to_entry(const item& it) {
   e.billed_amount = s.billed_amount;
   e.paid_amount = s.paid_amount;
   e.submitted_date = s.submitted_date;
+  e.line_followups = std::string(line_followups_json(s));
   return e;
 }
 

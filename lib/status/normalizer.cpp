@@ -37,6 +37,7 @@ template <std::size_t N>
     case 5: return is(k, "state") || is(k, "queue");
     case 6: return is(k, "action") || is(k, "reason");
     case 8: return is(k, "escalate");
+    case 14: return is(k, "line_followups");
     default: return false;
   }
 }
@@ -126,7 +127,8 @@ int category_rank(std::string_view c) {
   if (is(c, "F1")) return 3;
   if (is(c, "F0") || is(c, "F3") || is(c, "F3F") || is(c, "F3N") || is(c, "F4") || is(c, "F5")) return 4;
   if (c.size() == 2 && c[0] == 'E') return 5;
-  if (is(c, "A4") || is(c, "D0")) return 6;
+  if (is(c, "D0")) return 5;  // the search failed: an error in the request
+  if (is(c, "A4")) return 6;
   if (is(c, "P0") || is(c, "P1") || is(c, "P2") || is(c, "P5")) return 7;
   if (is(c, "A0") || is(c, "A1") || is(c, "A2") || is(c, "A5")) return 8;
   return 9;
@@ -313,7 +315,8 @@ void normalizer::write_status(std::string& out, const status_view& s, const cli:
   out.push_back('}');
 }
 
-void normalizer::write_lines(std::string& out, std::string_view lines_text, const cli::position& pos) {
+void normalizer::write_lines(std::string& out, std::string_view lines_text, const cli::position& pos,
+                             const rule& claim, std::string& followups) {
   const char* p = lines_text.data();
   const char* e = p + lines_text.size();
   p = fast::skip_ws(p, e);
@@ -331,6 +334,8 @@ void normalizer::write_lines(std::string& out, std::string_view lines_text, cons
     first_line = false;
     const char* start = p;
     const json::member* st = nullptr;
+    const json::member* line_id = nullptr;
+    const json::member* procedure = nullptr;
     if (*p == '{') {
       std::size_t count = 0;
       const char* end = nullptr;
@@ -345,6 +350,8 @@ void normalizer::write_lines(std::string& out, std::string_view lines_text, cons
       }
       for (std::size_t i = 0; i < count; ++i) {
         if (key_is(ms[i], "statuses") && ms[i].kind == json::kind::array) st = &ms[i];
+        else if (key_is(ms[i], "line_id")) line_id = &ms[i];
+        else if (key_is(ms[i], "procedure")) procedure = &ms[i];
       }
     } else {
       p = fast::skip_value(p, e);
@@ -368,10 +375,78 @@ void normalizer::write_lines(std::string& out, std::string_view lines_text, cons
       write_status(out, line_statuses_[i], pos);
     }
     out.push_back(']');
+    line_followup(line_id, procedure, claim, followups);
     members_.resize(mark);
     out.append(line.substr(head + st->value.size()));
   }
   out.push_back(']');
+}
+
+const normalizer::status_view* normalizer::decide(const std::vector<status_view>& statuses, facts& f) {
+  // Entries of the latest effective date, then the most pressing category
+  // family, then the first in order.
+  const status_view* decider = nullptr;
+  std::string_view latest;
+  for (const auto& s : statuses) latest = std::max(latest, s.date);
+  int best = 100;
+  for (const auto& s : statuses) {
+    if (s.date != latest) continue;
+    int r = category_rank(s.category);
+    if (r < best) {
+      best = r;
+      decider = &s;
+    }
+  }
+  if (decider == nullptr) return nullptr;
+  f.category = decider->category;
+  f.code = decider->code;
+  f.entity = decider->entity;
+  for (const auto& s : statuses) {
+    if (s.date != decider->date) continue;
+    if (s.category == decider->category) {
+      f.codes.push_back(s.code);
+      f.entities.push_back(s.entity);
+    } else if (!s.category.empty() && std::find(f.also.begin(), f.also.end(), s.category) == f.also.end()) {
+      f.also.push_back(s.category);
+    }
+  }
+  return decider;
+}
+
+void normalizer::line_followup(const json::member* line_id, const json::member* procedure,
+                               const rule& claim, std::string& followups) {
+  facts& lf = line_facts_;
+  lf.codes.clear();
+  lf.entities.clear();
+  lf.also.clear();
+  lf.type = facts_.type;
+  lf.channel = facts_.channel;
+  lf.payer = facts_.payer;
+  const status_view* d = decide(line_statuses_, lf);
+  if (d == nullptr) return;
+  // The usual line says what its claim says: same facts, same rule.
+  if (lf.category == facts_.category && lf.codes == facts_.codes && lf.entities == facts_.entities &&
+      lf.also == facts_.also) {
+    return;
+  }
+  const rule& r = rules_need_amounts_ ? match(lf) : cached_match(lf);
+  // Lines that need work of their own: what the claim's state does not
+  // already send someone to do.
+  if (r.state == claim.state && r.action == claim.action) return;
+  const bool work = r.state == "denied" || r.state == "rejected" || r.state == "needs_info" || is(lf.category, "F2");
+  if (!work) return;
+  if (!followups.empty()) followups.push_back(',');
+  followups.push_back('{');
+  bool first = true;
+  // Copied as they came (a line id is a string or a number).
+  if (line_id != nullptr) copy_member(followups, *line_id, first);
+  if (procedure != nullptr) copy_member(followups, *procedure, first);
+  add_string(followups, "state", r.state, first);
+  add_string(followups, "action", r.action, first);
+  add_string(followups, "queue", r.queue, first);
+  add_string(followups, "category", lf.category, first);
+  add_string(followups, "code", lf.code, first);
+  followups.push_back('}');
 }
 
 const rule& normalizer::match(const facts& f) const {
@@ -383,6 +458,11 @@ const rule& normalizer::match(const facts& f) const {
     if (!r.categories.empty() && !category_matches(r.categories, f.category)) continue;
     if (!r.codes.empty() && !any_in(r.codes, f.codes)) continue;
     if (!r.entities.empty() && !any_in(r.entities, f.entities)) continue;
+    if (!r.also_categories.empty()) {
+      bool any = false;
+      for (auto c : f.also) any = any || category_matches(r.also_categories, c);
+      if (!any) continue;
+    }
     if (r.min_billed && !(f.has_billed && f.billed >= *r.min_billed)) continue;
     if (r.max_billed && !(f.has_billed && f.billed <= *r.max_billed)) continue;
     if (r.min_paid && !(f.has_paid && f.paid >= *r.min_paid)) continue;
@@ -428,6 +508,10 @@ const rule& normalizer::cached_match(const facts& f) {
   for (std::size_t i = 0; i < f.codes.size(); ++i) {
     add(f.codes[i]);
     add(f.entities[i]);
+  }
+  if (!f.also.empty()) {
+    add("+");  // cannot be a code: keeps "codes then also" apart from more codes
+    for (auto c : f.also) add(c);
   }
   if (!fits) return match(f);
   const std::string_view k(key, n);
@@ -494,9 +578,10 @@ void normalizer::normalize(const ndjson::record& rec, const std::vector<json::me
   members_.clear();
   statuses_.clear();
   facts& f = facts_;
-  f = facts{std::move(f.codes), std::move(f.entities), {}, {}, {}, {}, {}, {}, {}};  // keeps the vectors' storage
+  f = facts{std::move(f.codes), std::move(f.entities), std::move(f.also), {}, {}, {}, {}, {}, {}, {}};  // keeps storage
   f.codes.clear();
   f.entities.clear();
+  f.also.clear();
 
   if (type_m == nullptr) type_m = json::find(members, "type");
   if (type_m == nullptr || type_m->kind != json::kind::string) {
@@ -555,41 +640,18 @@ void normalizer::normalize(const ndjson::record& rec, const std::vector<json::me
   if (statuses_m != nullptr) read_statuses(statuses_m->value, statuses_);
 
   // Portal and phone captures without codes: the text says the status.
-  const phrase* said = nullptr;
-  if (statuses_.empty() && !text_said.empty()) said = match_text(text_said);
+  reading said_text;
+  if (statuses_.empty() && !text_said.empty()) said_text = read_text(text_said);
+  const reading* said = said_text.read() ? &said_text : nullptr;
 
-  // The deciding status: claim-level entries of the latest effective date,
-  // then the most pressing category family, then the first in order.
-  const status_view* decider = nullptr;
-  if (!statuses_.empty()) {
-    std::string_view latest;
-    for (const auto& s : statuses_) latest = std::max(latest, s.date);
-    int best = 100;
-    for (const auto& s : statuses_) {
-      if (s.date != latest) continue;
-      int r = category_rank(s.category);
-      if (r < best) {
-        best = r;
-        decider = &s;
-      }
-    }
-  }
-  if (decider != nullptr) {
-    f.category = decider->category;
-    f.code = decider->code;
-    f.entity = decider->entity;
-    for (const auto& s : statuses_) {
-      if (s.date == decider->date && s.category == decider->category) {
-        f.codes.push_back(s.code);
-        f.entities.push_back(s.entity);
-      }
-    }
-  } else if (said != nullptr) {
+  const status_view* decider = decide(statuses_, f);
+  if (decider == nullptr && said != nullptr) {
     f.category = said->category;
     f.code = said->code;
     f.entity = said->entity;
     f.codes.push_back(said->code);
     f.entities.push_back(said->entity);
+    if (!said->also_category.empty()) f.also.push_back(said->also_category);
   }
   if (is_ack) {
     if (ack_code_m != nullptr) f.ack_code = str(*ack_code_m);
@@ -611,6 +673,7 @@ void normalizer::normalize(const ndjson::record& rec, const std::vector<json::me
 
   const rule& r = cached_match(f);
   std::string_view escalate = escalate_for(r, f);
+  followups_.clear();
   ++written_;
 
   if (rows != nullptr) {
@@ -666,7 +729,7 @@ void normalizer::normalize(const ndjson::record& rec, const std::vector<json::me
       first = false;
       if (lines) {
         o.append(lead ? std::string_view(",\"lines\":") : std::string_view("\"lines\":"));
-        write_lines(o, m.value, rec.pos);
+        write_lines(o, m.value, rec.pos, r, followups_);
         continue;
       }
       o.append(lead ? std::string_view(",\"statuses\":[") : std::string_view("\"statuses\":["));
@@ -681,6 +744,12 @@ void normalizer::normalize(const ndjson::record& rec, const std::vector<json::me
     run_e = m.value.data() + m.value.size();
   }
   flush();
+  if (!followups_.empty()) {
+    o.append(first ? "\"line_followups\":[" : ",\"line_followups\":[");
+    first = false;
+    o.append(followups_);
+    o.push_back(']');
+  }
   if (said != nullptr) {
     if (!first) o.push_back(',');
     first = false;
@@ -690,6 +759,13 @@ void normalizer::normalize(const ndjson::record& rec, const std::vector<json::me
     add_string(o, "code", said->code, f2);
     add_string(o, "entity", said->entity, f2);
     labels(o, said->category, said->code, said->entity, rec.pos);
+    if (!said->also_category.empty()) {
+      o.append("},{");
+      f2 = true;
+      add_string(o, "category", said->also_category, f2);
+      add_string(o, "code", said->also_code, f2);
+      labels(o, said->also_category, said->also_code, {}, rec.pos);
+    }
     o.append("}]");
   }
   std::size_t ri = static_cast<std::size_t>(&r - rules_.rules.data());

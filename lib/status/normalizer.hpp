@@ -54,6 +54,7 @@ class normalizer {
   };
   struct facts {
     std::vector<std::string_view> codes, entities;  // of the deciding group
+    std::vector<std::string_view> also;             // other categories of the deciding date
     std::string_view type, channel, payer, ack_code;
     std::string_view category, code, entity;
     bool amounts = false;
@@ -76,7 +77,15 @@ class normalizer {
   static std::string outcome_json(const rule& r);
   std::string_view escalate_for(const rule& r, const facts& f) const;
   void write_status(std::string& out, const status_view& s, const cli::position& pos);
-  void write_lines(std::string& out, std::string_view lines_text, const cli::position& pos);
+  /// Copies the lines with their statuses labelled; a line whose statuses
+  /// come to a state that needs work other than the claim's gets an entry
+  /// in followups (JSON objects, comma-separated).
+  void write_lines(std::string& out, std::string_view lines_text, const cli::position& pos,
+                   const rule& claim, std::string& followups);
+  void line_followup(const json::member* line_id, const json::member* procedure, const rule& claim,
+                     std::string& followups);
+  /// Picks the deciding entry of statuses into f (see WHICH STATUS DECIDES).
+  static const status_view* decide(const std::vector<status_view>& statuses, facts& f);
   void labels(std::string& out, std::string_view category, std::string_view code, std::string_view entity,
               const cli::position& pos);
   void labels_uncached(std::string& out, std::string_view category, std::string_view code, std::string_view entity,
@@ -95,6 +104,8 @@ class normalizer {
   std::vector<status_view> statuses_;
   std::vector<status_view> line_statuses_;
   std::vector<json::member> line_members_;
+  std::string followups_;
+  facts line_facts_;
   std::deque<std::string> decoded_;          // unescaped values of this record
   std::unordered_set<std::string> warned_;   // "<list>:<code>" already warned about
   struct match_slot {

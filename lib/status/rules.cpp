@@ -119,6 +119,7 @@ rule parse_rule(const locator& loc, std::string_view obj, std::size_t index) {
     else if (k == "code") r.codes = string_list(loc, m, k);
     else if (k == "entity") r.entities = string_list(loc, m, k);
     else if (k == "ack_code") r.ack_codes = string_list(loc, m, k);
+    else if (k == "also_category") r.also_categories = string_list(loc, m, k);
     else if (k == "min_billed") r.min_billed = number_value(loc, m, k);
     else if (k == "max_billed") r.max_billed = number_value(loc, m, k);
     else if (k == "min_paid") r.min_paid = number_value(loc, m, k);
@@ -209,12 +210,40 @@ std::vector<rule> default_rules() {
   batch_ok.types = {"batch_status"};
   v.push_back(std::move(batch_ok));
 
-  v.push_back(make("denied-duplicate", {"F2"}, {"54", "78"}, "denied", "review", "denials",
-                   "denied as a duplicate; check whether the first claim was paid"));
-  v.push_back(make("denied-wrong-payer", {"F2"}, {"28", "85", "114", "116", "487"}, "denied", "correct_and_resubmit",
-                   "denials", "denied because another payer should get the claim; send it there"));
+  // 686 voids the whole claim after adjudication, whatever the category.
+  v.push_back(make("voided", {"F0", "F1", "F2", "F3", "F4"}, {"686"}, "finalized", "review_void", "voids",
+                   "the payer voided the claim after adjudication (a payment is taken back); find out why and bill "
+                   "again if it is owed"));
+  // One STC saying paid (STC01) and denied (STC10/11), or two of the same
+  // date: part was paid, part denied. Both need doing.
+  rule partial = make("paid-partly-denied", {"F2"}, {}, "paid", "post_payment_and_appeal", "partial_payments",
+                      "paid in part and denied in part; post the payment, then work the denied part");
+  partial.also_categories = {"F1"};
+  v.push_back(std::move(partial));
+  // F2 by the family of its status code (code source 508): what the biller
+  // does about the denial.
+  v.push_back(make("denied-duplicate", {"F2"}, {"54", "78", "746"}, "denied", "check_original_claim", "denials",
+                   "denied as a duplicate; find the first claim and check whether it was paid"));
+  v.push_back(make("denied-other-payer", {"F2"}, {"28", "85", "114", "116", "171", "182", "283", "487", "516"},
+                   "denied", "bill_other_payer", "cob",
+                   "another payer is primary or should get the claim; bill it, or send its remittance with the claim"));
+  v.push_back(make("denied-eligibility", {"F2"}, {"27", "83", "88", "89", "90", "91", "97", "108", "109", "483"},
+                   "denied", "verify_coverage", "eligibility",
+                   "no coverage for the patient on the date of service; check eligibility, then bill the right payer "
+                   "or the patient"));
   v.push_back(make("denied-timely-filing", {"F2"}, {"718"}, "denied", "appeal", "denials",
                    "denied as filed too late; appeal with proof of timely filing"));
+  v.push_back(make("denied-authorization", {"F2"}, {"48", "84", "93", "94", "252", "332", "674"}, "denied",
+                   "appeal_with_authorization", "denials",
+                   "denied for a missing authorization or referral; appeal with it, or ask for a retro authorization"));
+  v.push_back(make("denied-medical-necessity", {"F2"}, {"260", "287", "411"}, "denied", "appeal_with_records",
+                   "denials", "denied as not medically necessary; appeal with the medical records"));
+  v.push_back(make("denied-coding", {"F2"},
+                   {"10", "11", "12", "13", "14", "15", "254", "255", "258", "453", "454", "455", "465", "474", "475",
+                    "477", "488", "490", "507", "508", "526", "700", "732", "735"},
+                   "denied", "send_corrected_claim", "coding",
+                   "denied for its codes (procedure, modifier, diagnosis, bundling); fix them and send a corrected "
+                   "claim"));
   v.push_back(make("denied", {"F2"}, {}, "denied", "appeal", "denials", "the payer denied the claim"));
   v.push_back(make("paid", {"F1"}, {}, "paid", "post_payment", "payments", "the payer paid the claim"));
   v.push_back(make("patient-balance", {"F4"}, {"6", "98"}, "finalized", "bill_patient", "patient_balance",
@@ -229,8 +258,13 @@ std::vector<rule> default_rules() {
                    "rejected before adjudication; fix the claim and send it again"));
   v.push_back(make("not-found", {"A4"}, {}, "not_found", "verify_submission", "missing_claims",
                    "the payer has no record of the claim", "auto"));
-  v.push_back(make("search-unsuccessful", {"D0"}, {}, "not_found", "verify_submission", "missing_claims",
-                   "no claim matched the search; check the request data", "auto"));
+  v.push_back(make("search-unsuccessful", {"D0"}, {}, "error", "fix_request", "request_errors",
+                   "the status request's search data matched no claim; fix it and ask again", "preferred"));
+  rule other_payer = make("waiting-on-other-payer", {"P0", "P1", "P2", "P3", "P4", "P5", "R*"}, {}, "needs_info",
+                          "contact_other_payer", "cob",
+                          "the payer waits on another payer; send that payer's remittance, or get it to answer");
+  other_payer.entities = {"PRP", "SEP", "TTP"};
+  v.push_back(std::move(other_payer));
   v.push_back(make("waiting-on-provider", {"P3"}, {}, "needs_info", "send_information", "info_requests",
                    "the payer is waiting for information from the provider"));
   v.push_back(make("waiting-on-patient", {"P4"}, {}, "needs_info", "contact_patient", "patient_follow_up",
@@ -243,7 +277,9 @@ std::vector<rule> default_rules() {
   v.push_back(std::move(thin));
   v.push_back(make("under-review", {"P2"}, {}, "pending", "wait", "monitor", "the payer is reviewing the claim"));
   v.push_back(make("pending", {"P0", "P1", "P5"}, {}, "pending", "wait", "monitor", "the claim is in process"));
-  v.push_back(make("received", {"A0", "A1", "A2", "A5"}, {}, "received", "wait", "monitor",
+  v.push_back(make("forwarded-to-entity", {"A0"}, {}, "received", "follow_up_with_entity", "forwarded",
+                   "the claim was forwarded to the named entity; follow up there"));
+  v.push_back(make("received", {"A1", "A2", "A5"}, {}, "received", "wait", "monitor",
                    "the payer has the claim"));
   v.push_back(make("payer-unavailable", {"E1", "E2"}, {}, "error", "retry_later", "retry",
                    "the payer could not answer now; ask again later", "preferred"));
@@ -333,6 +369,7 @@ std::string to_json(const rule_set& rs) {
     write_list(w, "code", r.codes);
     write_list(w, "entity", r.entities);
     write_list(w, "ack_code", r.ack_codes);
+    write_list(w, "also_category", r.also_categories);
     write_number(w, "min_billed", r.min_billed);
     write_number(w, "max_billed", r.max_billed);
     write_number(w, "min_paid", r.min_paid);

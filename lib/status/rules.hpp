@@ -26,6 +26,9 @@ struct rule {
   std::vector<std::string> codes;
   std::vector<std::string> entities;
   std::vector<std::string> ack_codes;   // ack records: code (A, E, P, R, M, W, X)
+  // another category said with the deciding one (same date): F2 with F1 is
+  // a partial payment
+  std::vector<std::string> also_categories;
   std::optional<double> min_billed, max_billed, min_paid, max_paid;
 
   std::string state, action, queue, reason, escalate;

@@ -3,12 +3,15 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <cctype>
 #include <set>
 #include <sstream>
 #include <string>
 
 #include "codes/tables.hpp"
 #include "core/error.hpp"
+#include "csv/reader.hpp"
 
 using claimkit::codes::list;
 using claimkit::codes::tables;
@@ -159,4 +162,106 @@ TEST_CASE("coverage of the public code lists in the corpus") {
   CHECK(st.first >= 150);
   auto en = count(list::entity, "pyx12_entity_identifier_codes_stc.csv");
   CHECK(en.first >= 100);
+}
+
+namespace {
+
+struct official {
+  std::string description;
+  bool retired = false;
+};
+
+// A public code list with descriptions: code, description, ..., and a
+// deactivation_date column when the list has one.
+std::map<std::string, official> official_list(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  claimkit::csv::reader r(in);
+  std::vector<std::string> cells;
+  std::map<std::string, official> out;
+  if (!r.next(cells)) return out;
+  std::size_t retired_col = cells.size();
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    if (cells[i] == "deactivation_date") retired_col = i;
+  }
+  while (r.next(cells)) {
+    if (cells.size() < 2 || cells[0].empty()) continue;
+    out[cells[0]] = {cells[1], retired_col < cells.size() && !cells[retired_col].empty()};
+  }
+  return out;
+}
+
+// Content words cut to four letters, so "payment" meets "paid" no better
+// than chance but "forwarded" meets "forward".
+std::set<std::string> stems(std::string_view s) {
+  static const std::set<std::string> stop = {"the",  "and",  "for", "has", "have", "this", "that", "with", "not",
+                                             "from", "are",  "was", "its", "use",  "code", "entity", "note",
+                                             "requires", "been", "will", "been"};
+  std::set<std::string> out;
+  std::string w;
+  auto flush = [&] {
+    if (w.size() > 2 && !stop.count(w)) out.insert(w.substr(0, 4));
+    w.clear();
+  };
+  for (char c : s) {
+    if (std::isalnum(static_cast<unsigned char>(c))) w.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    else flush();
+  }
+  flush();
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("built-in labels agree with the public code lists") {
+  auto dir = corpus_dir() / "codes";
+  if (!std::filesystem::exists(dir / "hippo_claim_status_codes_508.csv")) {
+    MESSAGE("no corpus: labels not compared with the public code lists");
+    return;
+  }
+  // Reviewed by hand: the label says the same in other words.
+  const std::map<std::string, std::string> same_meaning = {
+      {"508:23", "returned = sent back"},       {"508:157", "gender = sex"},
+      {"508:173", "name, address ... = demographic details"}, {"508:225", "anatomical location = body site"},
+      {"508:508", "ICD9 = ICD-9 code"},         {"508:544", "Clinical Laboratory Improvement Amendment = CLIA"},
+      {"508:700", "ICD10 = ICD-10 code"},       {"98:6W", "Emergency Medical Technician = EMT"},
+  };
+  auto compare = [&](list l, const char* file, const char* tag) {
+    auto off = official_list(dir / file);
+    REQUIRE(!off.empty());
+    std::size_t compared = 0;
+    for (const auto& e : claimkit::codes::builtin(l)) {
+      std::string code(e.code);
+      auto it = off.find(code);
+      if (it == off.end()) {
+        // R17 (replacement of a prior request) is newer than this list.
+        CHECK_MESSAGE(std::string(tag) + ":" + code == "507:R17", tag << " " << code << " is not in " << file);
+        continue;
+      }
+      ++compared;
+      const bool marked = std::string_view(e.label).find("(retired)") != std::string_view::npos;
+      CHECK_MESSAGE(marked == it->second.retired,
+                    tag << " " << code << ": retired in the list " << it->second.retired << ", label says " << marked);
+      auto a = stems(e.label), b = stems(it->second.description);
+      bool shared = false;
+      for (const auto& w : a) shared = shared || b.count(w) > 0;
+      CHECK_MESSAGE((shared || same_meaning.count(std::string(tag) + ":" + code) > 0),
+                    tag << " " << code << ": \"" << e.label << "\" shares no word with \"" << it->second.description
+                        << "\"");
+    }
+    MESSAGE(file << ": " << compared << " labels compared");
+  };
+  compare(list::category, "hippo_claim_status_category_codes_507.csv", "507");
+  compare(list::status, "hippo_claim_status_codes_508.csv", "508");
+  compare(list::entity, "stupidedi_005010_entity_identifier_codes_98.csv", "98");
+}
+
+TEST_CASE("labels whose meaning decides routing say what the code list says") {
+  tables t;
+  // Pinned after review against the 507/508 definitions: these were wrong.
+  CHECK(t.label(list::category, "R17") == "Information request: replaces an earlier request");
+  CHECK(t.label(list::status, "686") == "Adjudication done, whole claim voided");
+  CHECK(t.label(list::category, "A0") == "Acknowledged: sent on to another entity");
+  CHECK(t.label(list::category, "D0") == "No claim matched the search data");
+  CHECK(t.label(list::status, "67") == "Paid in full (retired)");
+  CHECK(t.label(list::status, "28") == "Sent to the wrong payer (retired)");
 }

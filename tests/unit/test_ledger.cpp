@@ -109,7 +109,7 @@ std::string query(const std::string& path, const std::string& sql) {
 
 }  // namespace
 
-TEST_CASE("ledger: created private, WAL, schema version 2") {
+TEST_CASE("ledger: created private, WAL, schema version 3") {
   std::string dir = temp_dir();
   std::string path = dir + "/l.db";
   ::umask(022);
@@ -120,7 +120,7 @@ TEST_CASE("ledger: created private, WAL, schema version 2") {
   struct stat st {};
   REQUIRE(::stat(path.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
-  CHECK(query(path, "PRAGMA user_version") == "2");
+  CHECK(query(path, "PRAGMA user_version") == "3");
   CHECK(query(path, "PRAGMA journal_mode") == "wal");
   CHECK(query(path, "SELECT count(*) FROM sqlite_master WHERE name IN ('claims','status_history',"
                     "'status_history_claim','batch_events')") == "4");
@@ -190,7 +190,7 @@ TEST_CASE("ledger: a newer schema is refused") {
     claimkit::ledger::sqlite_ledger l(path, "9.9.9");
     FAIL("no error");
   } catch (const claimkit::error& e) {
-    CHECK(std::string(e.what()) == "ledger " + path + ": schema version 7 is newer than this pm-push (version 2)");
+    CHECK(std::string(e.what()) == "ledger " + path + ": schema version 7 is newer than this pm-push (version 3)");
     CHECK(e.code() == claimkit::cli::exit_code::io);
   }
 }
@@ -213,7 +213,7 @@ std::string v1_tables(const std::string& path) {
                      "('claims','status_history','status_history_claim','ledger_meta') ORDER BY name)");
 }
 
-TEST_CASE("ledger: a version 1 file is migrated to 2 and keeps its rows") {
+TEST_CASE("ledger: a version 1 file is migrated to 3 and keeps its rows") {
   std::string path = temp_dir() + "/v1.db";
   exec_sql(path, kVersion1File);
   const std::string before = v1_tables(path);
@@ -235,7 +235,7 @@ TEST_CASE("ledger: a version 1 file is migrated to 2 and keeps its rows") {
     CHECK(l.write_event(e, "t") == claimkit::ledger::write_result::applied);
     l.commit();
   }
-  CHECK(query(path, "PRAGMA user_version") == "2");
+  CHECK(query(path, "PRAGMA user_version") == "3");
   CHECK(v1_tables(path) == before);  // not one column of the contract changed
   CHECK(query(path, "SELECT group_concat(key || ':' || state || ':' || regressed, ',') FROM "
                     "(SELECT * FROM status_history ORDER BY id)") ==
@@ -295,4 +295,30 @@ TEST_CASE("ledger: an event is recorded once, absent values NULL, counts as inte
         R"(integer integer 410.50 9.9.9 {"type":"batch_status"})");
   CHECK(query(path, "SELECT rejected_count IS NULL FROM batch_events WHERE key = 'ck1-b2'") == "1");
   CHECK(query(path, "SELECT count(*) FROM status_history") == "0");  // events are not claim history
+}
+
+TEST_CASE("ledger: line follow-ups belong to their status; a new current status retires them") {
+  std::string path = temp_dir() + "/f.db";
+  {
+    claimkit::ledger::sqlite_ledger l(path, "9.9.9");
+    l.begin();
+    auto e = make("ck1-a", "C1", "paid", "2026-03-02");
+    e.line_followups = R"([{"line_id":"2","state":"denied"}])";
+    l.write(e, "t");
+    // A late, older status with follow-ups is history, not current.
+    auto old = make("ck1-old", "C1", "denied", "2026-02-01");
+    old.line_followups = R"([{"line_id":"1","state":"denied"}])";
+    CHECK_FALSE(l.write(old, "t").current);
+    l.commit();
+  }
+  CHECK(query(path, "SELECT group_concat(key || ':' || current, ',') FROM (SELECT * FROM line_followups ORDER BY key)") ==
+        "ck1-a:1,ck1-old:0");
+  {
+    claimkit::ledger::sqlite_ledger l(path, "9.9.9");
+    l.begin();
+    l.write(make("ck1-b", "C1", "paid", "2026-04-01"), "t");  // none of its own
+    l.commit();
+  }
+  CHECK(query(path, "SELECT count(*) FROM line_followups WHERE current = 1") == "0");
+  CHECK(query(path, "SELECT count(*) FROM line_followups") == "2");
 }

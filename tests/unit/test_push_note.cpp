@@ -91,3 +91,21 @@ TEST_CASE("note: a batch status shows its codes, trace and tallies") {
         "2026-11-16 | rejected | batch A3/19 Rejected | trace T-1 | rejected 3 (410.50) | "
         "[claimkit ck1-0123456789abcdef0123456789abcdef]");
 }
+
+TEST_CASE("note: service lines that need work are listed, hostile values flattened") {
+  claim_status s;
+  s.state = "paid";
+  s.action = "post_payment";
+  s.record = R"({"type":"claim_status","claim_id":"C1","state":"paid","line_followups":[)"
+             R"({"line_id":"2","procedure":"HC:97110","state":"denied","action":"send_corrected_claim"},)"
+             R"({"line_id":3,"state":"needs_info","action":"send\ninformation"},"junk"]})";
+  CHECK(note_text(s, "ck1-0123456789abcdef0123456789abcdef") ==
+        "undated | paid | next: post_payment | line 2 HC:97110 denied: send_corrected_claim | "
+        "line 3 needs_info: send information | [claimkit ck1-0123456789abcdef0123456789abcdef]");
+  CHECK(claimkit::push::line_followups_json(s).substr(0, 13) == R"([{"line_id":")");
+  // An empty or absent array adds nothing.
+  s.record = R"({"type":"claim_status","line_followups":[]})";
+  CHECK(claimkit::push::line_followups_json(s).empty());
+  s.record = R"({"type":"claim_status","line_followups":"not an array"})";
+  CHECK(claimkit::push::line_followups_json(s).empty());
+}
