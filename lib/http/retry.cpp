@@ -23,7 +23,7 @@ verdict classify(const result& r) {
   }
   long s = r.resp.status;
   if (s >= 200 && s < 300) return verdict::success;
-  if (s == 401) return verdict::unauthorized;
+  if (s == 401 || s == 403) return verdict::unauthorized;  // 403: a revoked or wrong key, never retried
   if (s == 429 || s >= 500) return verdict::retry;
   return verdict::fail;
 }
@@ -146,7 +146,7 @@ void dispatcher::finish_attempt(const std::shared_ptr<state>& s, result r) {
     case verdict::unauthorized: {
       breaker_.record_success();  // the service is up; the credentials are the question
       bool again = false;
-      if (!s->auth_retried && on_unauthorized_) {
+      if (!s->auth_retried && on_unauthorized_ && r.resp.status == 401) {
         try {
           again = on_unauthorized_(s->sent);
         } catch (const error& e) {
@@ -156,7 +156,7 @@ void dispatcher::finish_attempt(const std::shared_ptr<state>& s, result r) {
         }
       }
       if (!again) {
-        stop("authorization refused (HTTP 401)");
+        stop(fmt::format("authorization refused (HTTP {})", r.resp.status));
         end(job_end::stopped, stop_reason_);
         return;
       }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # claim-query submit under faults at the loopback fake clearinghouse: 500,
 # 503 with Retry-After (seconds and HTTP-date), 429, dropped connection, slow
-# answer past --timeout, 401 mid-run, 400 and errors in a 200. Every claim
+# answer past --timeout, 401 mid-run, a 400 and an errorResponse in a 200. Every claim
 # ends as output or in --errors, retries stay bounded (counted at the
 # server), the circuit breaker stops the run cleanly and its rejects replay.
 set -u
@@ -47,7 +47,9 @@ run() {
 every_claim_accounted() {
   python3 - "$@" <<'PY'
 import json, sys
-out = {json.loads(l)["claim_id"] for l in open(sys.argv[1]) if l.strip()}
+recs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+# An answer that carries only errors is an error-state (E0) record and a reject.
+out = {r["claim_id"] for r in recs if r.get("statuses") != [{"category": "E0"}]}
 errs = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
 rejected = [e["record"]["claim_id"] for e in errs if "record" in e]
 want = [json.loads(l)["claim_id"] for l in open(sys.argv[3]) if l.strip()]
@@ -64,14 +66,15 @@ export CLAIMKIT_CONFIG=$work/no-such-config HOME=$work
 claims 30 "$work/claims.ndjson"
 start_server --slow-seconds 3 --unauthorized-at 14 \
   --fault C0003=500,503 --fault C0005=429 --fault C0007=drop --fault C0009=slow --fault C0011=503date \
-  --fault C0013=400 --fault C0015=errors200 --fault C0017=502,drop,500
+  --fault C0013=400 --fault C0015=errorresponse --fault C0017=502,drop,500
 start=$(date +%s)
 run --jobs 4 --timeout 1.5 --retry-delay 0.05 --errors "$work/err1" --raw "$work/raw1" "$work/claims.ndjson" \
   >"$work/out1" 2>"$work/stderr1"
 rc=$?
 elapsed=$(( $(date +%s) - start ))
 [ $rc -eq 1 ] || { cat "$work/stderr1"; fail "faults run: exit $rc, expected 1"; }
-[ "$(wc -l <"$work/out1")" -eq 28 ] || { cat "$work/stderr1"; fail "expected 28 records, got $(wc -l <"$work/out1")"; }
+[ "$(wc -l <"$work/out1")" -eq 30 ] || { cat "$work/stderr1"; fail "expected 28 records and 2 error records, got $(wc -l <"$work/out1")"; }
+[ "$(grep -c '"statuses":\[{"category":"E0"}\]' "$work/out1")" -eq 2 ] || fail "expected 2 error-state records"
 every_claim_accounted "$work/out1" "$work/err1" "$work/claims.ndjson" || fail "claims lost"
 python3 - "$work/err1" <<'PY' || fail "rejects"
 import json, sys
@@ -79,11 +82,14 @@ errs = {e["record"]["claim_id"]: e for e in map(json.loads, open(sys.argv[1]))}
 assert sorted(errs) == ["C0013", "C0015"], sorted(errs)
 e = errs["C0013"]
 assert e["kind"] == "api_rejected", e
-assert e["message"] == "the api refused the request: HTTP 400: 1 error (code 72 field subscriber.memberId)", e["message"]
-assert e["api_errors"][0]["description"] == "Invalid/Missing Subscriber/Insured ID"
+assert e["message"] == ("the api refused the request: HTTP 400: errorResponse code INVALIDMISSINGINPUTDATA; "
+                        "code 72 field subscriber.memberId"), e["message"]
+assert e["api_errors"][1] == {"shape": "errorResponse.errors", "code": "72", "field": "subscriber.memberId",
+                              "location": "subscriber.memberId"}, e["api_errors"]
 assert e["record"]["subscriber"]["member_id"] == "M000013"
 e = errs["C0015"]
-assert e["kind"] == "api_error" and e["api_errors"][0]["code"] == "75", e
+assert e["kind"] == "api_error" and e["api_errors"][1]["code"] == "75", e
+assert "value" not in json.dumps(e["api_errors"]) and "synthetic" not in json.dumps(e["api_errors"]), e
 PY
 # PHI stays out of stderr: no member ids, no names from the records.
 grep -Eq 'M0000[0-9]{2}|TESTER' "$work/stderr1" && fail "record values on stderr"
