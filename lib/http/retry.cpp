@@ -23,7 +23,7 @@ verdict classify(const result& r) {
   }
   long s = r.resp.status;
   if (s >= 200 && s < 300) return verdict::success;
-  if (s == 401 || s == 403) return verdict::unauthorized;  // 403: a revoked or wrong key, never retried
+  if (s == 401) return verdict::unauthorized;
   if (s == 429 || s >= 500) return verdict::retry;
   return verdict::fail;
 }
@@ -122,6 +122,9 @@ void dispatcher::finish_attempt(const std::shared_ptr<state>& s, result r) {
   r.attempts = ++s->attempts;
   if (on_attempt_) on_attempt_(r);
   verdict v = classify(r);
+  // A clearinghouse's 403 (a revoked or wrong key) will not pass on the next
+  // claim either: it stops the run like a 401 that new credentials did not cure.
+  if (r.fail == failure::none && r.resp.status == 403) v = verdict::unauthorized;
   auto end = [&](job_end how, std::string reason) {
     s->last = std::move(r);
     s->ended = true;

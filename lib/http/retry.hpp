@@ -25,7 +25,7 @@ struct retry_policy {
 enum class verdict {
   success,       // 2xx
   retry,         // connection failure, timeout, dropped connection, 429, 5xx
-  unauthorized,  // 401 (the caller may refresh its credentials once) or 403 (stops)
+  unauthorized,  // 401: the caller may refresh its credentials once
   fail,          // anything else (4xx, 3xx, TLS, refused): final for this request
 };
 verdict classify(const result& r);

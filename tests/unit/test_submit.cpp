@@ -50,12 +50,12 @@ TEST_CASE("submit: a claim becomes a claim status v2 request") {
 
 TEST_CASE("submit: a dependent goes in `dependent`; the subscriber then needs no birth date") {
   std::string text =
-      R"({"claim_id":"D1","payer_id":"PP","provider":{"npi":"1234567893"},"subscriber":{"member_id":"M","first_name":"A","last_name":"B"},)"
+      R"({"claim_id":"D1","payer_id":"PP","provider":{"npi":"1234567893"},"subscriber":{"member_id":"M1","first_name":"A","last_name":"B"},)"
       R"("patient":{"first_name":"KID","last_name":"B","dob":"2015-06-01","gender":"U"},"service_from":"2026-03-01"})";
   auto r = rec_of(text);
   CHECK(build_request(r, "1") ==
         R"({"controlNumber":"1","tradingPartnerServiceId":"PP","providers":[{"npi":"1234567893","providerType":"BillingProvider"}],)"
-        R"("subscriber":{"memberId":"M","firstName":"A","lastName":"B"},"dependent":{"firstName":"KID","lastName":"B","dateOfBirth":"20150601"},)"
+        R"("subscriber":{"memberId":"M1","firstName":"A","lastName":"B"},"dependent":{"firstName":"KID","lastName":"B","dateOfBirth":"20150601"},)"
         R"("encounter":{"beginningDateOfService":"20260301","endDateOfService":"20260301","trackingNumber":"D1"}})");
 }
 
@@ -67,15 +67,15 @@ TEST_CASE("submit: claims that cannot be asked about are refused with field name
   CHECK(problem_of(R"({"claim_id":"C","payer_id":"PP","provider":{"npi":"12345"}})") == "bad_npi: provider.npi is not 10 digits");
   CHECK(problem_of(R"({"claim_id":"C","payer_id":"PP","provider":{"npi":"1234567893"},"service_from":"2026-01-01"})") ==
         "missing_field: missing subscriber");
-  CHECK(problem_of(R"({"claim_id":"C","payer_id":"PP","provider":{"npi":"1234567893"},"subscriber":{"member_id":"M"},"service_from":"2026-01-01"})") ==
+  CHECK(problem_of(R"({"claim_id":"C","payer_id":"PP","provider":{"npi":"1234567893"},"subscriber":{"member_id":"M1"},"service_from":"2026-01-01"})") ==
         "missing_field: missing subscriber.first_name");
-  CHECK(problem_of(R"({"claim_id":"C","payer_id":"PP","provider":{"npi":"1234567893"},"subscriber":{"member_id":"M","first_name":"A","last_name":"B","dob":"01/02/1980"},"service_from":"2026-01-01"})") ==
+  CHECK(problem_of(R"({"claim_id":"C","payer_id":"PP","provider":{"npi":"1234567893"},"subscriber":{"member_id":"M1","first_name":"A","last_name":"B","dob":"01/02/1980"},"service_from":"2026-01-01"})") ==
         "bad_date: subscriber.dob is not a YYYY-MM-DD date");
-  CHECK(problem_of(R"({"claim_id":"C","payer_id":"PP","provider":{"npi":"1234567893"},"subscriber":{"member_id":"M","first_name":"A","last_name":"B","dob":"1980-01-02"}})") ==
+  CHECK(problem_of(R"({"claim_id":"C","payer_id":"PP","provider":{"npi":"1234567893"},"subscriber":{"member_id":"M1","first_name":"A","last_name":"B","dob":"1980-01-02"}})") ==
         "missing_field: missing service_from");
-  CHECK(problem_of(R"({"claim_id":"C","payer_id":"PP","provider":{"npi":"1234567893"},"subscriber":{"member_id":"M","first_name":"A","last_name":"O*B","dob":"1980-01-02"},"service_from":"2026-01-01"})") ==
+  CHECK(problem_of(R"({"claim_id":"C","payer_id":"PP","provider":{"npi":"1234567893"},"subscriber":{"member_id":"M1","first_name":"A","last_name":"O*B","dob":"1980-01-02"},"service_from":"2026-01-01"})") ==
         "bad_character: subscriber.last_name contains an X12 delimiter character (~ * : ^)");
-  CHECK(problem_of(R"({"claim_id":"C","payer_id":"PP","provider":{"npi":"1234567893"},"subscriber":{"member_id":"M","first_name":"A","last_name":"B","dob":"1980-01-02"},"service_from":"2026-01-01","billed_amount":"lots"})") ==
+  CHECK(problem_of(R"({"claim_id":"C","payer_id":"PP","provider":{"npi":"1234567893"},"subscriber":{"member_id":"M1","first_name":"A","last_name":"B","dob":"1980-01-02"},"service_from":"2026-01-01","billed_amount":"lots"})") ==
         "bad_amount: billed_amount is not a decimal amount");
 }
 
@@ -101,9 +101,10 @@ TEST_CASE("submit: the published limits are checked before sending, the field na
 }
 
 TEST_CASE("submit: gender U is left out and the patient account number is sent") {
-  auto r = rec_of(R"({"claim_id":"C1","payer_id":"60054","provider":{"npi":"1234567893"},)"
-                  R"("subscriber":{"member_id":"M1","first_name":"A","last_name":"B","dob":"1980-01-02","gender":"U"},)"
-                  R"("service_from":"2026-01-01","patient_account_number":"ACC-9"})");
+  const std::string text = R"({"claim_id":"C1","payer_id":"60054","provider":{"npi":"1234567893"},)"
+                           R"("subscriber":{"member_id":"M1","first_name":"A","last_name":"B","dob":"1980-01-02","gender":"U"},)"
+                           R"("service_from":"2026-01-01","patient_account_number":"ACC-9"})";
+  auto r = rec_of(text);
   CHECK(build_request(r, "000000001") ==
         R"({"controlNumber":"000000001","tradingPartnerServiceId":"60054","providers":[{"npi":"1234567893","providerType":"BillingProvider"}],)"
         R"("subscriber":{"memberId":"M1","firstName":"A","lastName":"B","dateOfBirth":"19800102"},)"
