@@ -269,3 +269,38 @@ TEST_CASE("submit: a claim from options") {
     CHECK(e.code() == cli::exit_code::usage);
   }
 }
+
+TEST_CASE("submit: hostile answers: nothing unchecked reaches stderr, odd shapes do not crash") {
+  std::string out;
+  // Codes and field names with control characters, spaces or absurd lengths
+  // stay out of the message (stderr); the rejects file gets them cut short.
+  answer_result a = answer_of(R"({"errorResponse":{"code":"X\u001b[31mRED","errors":[{"code":"72\nINJECTED","field":")" +
+                                  std::string(500, 'F') + R"("},{"code":"7 2","field":"a b"}]}})",
+                              out);
+  CHECK(a.failed);
+  CHECK(a.message == "the api answered with errors: errorResponse");
+  CHECK(a.extra.find(std::string(129, 'F')) == std::string::npos);
+  CHECK(a.extra.find(std::string(128, 'F')) != std::string::npos);
+  // Wrong types where objects and strings are expected.
+  for (const char* body : {R"({"claims":{"claimStatus":{"statusCategoryCode":"F1","trackingNumber":"PCN-77"}}})",
+                           R"({"claims":[1,"x",null,[]]})", R"({"claims":[{"claimStatus":[{"statusCategoryCode":7}]}]})",
+                           R"({"claims":[{"claimStatus":{"effectiveDate":"2026-13-45","paidDate":"20260230",)"
+                           R"("submittedAmount":"12,50","trackingNumber":"PCN-77"}}]})",
+                           R"({"errorResponse":"down","transactionSetAcknowledgement":7})"}) {
+    out.clear();
+    CHECK_NOTHROW(answer_of(body, out));
+    CHECK(out.find("2026-13-45") == std::string::npos);
+    CHECK(out.find("2026-02-30") == std::string::npos);
+  }
+  // Many claims in one answer: each its own record.
+  std::string many = R"({"claims":[)";
+  for (int i = 0; i < 5000; ++i) {
+    many += (i ? "," : "") + std::string(R"({"claimStatus":{"statusCategoryCode":"F1","trackingNumber":"T)") +
+            std::to_string(i) + R"("}})";
+  }
+  many += "]}";
+  out.clear();
+  a = answer_of(many, out);
+  CHECK(a.records == 5000);
+  CHECK(a.notes.size() == 1);
+}
