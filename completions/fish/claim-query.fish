@@ -81,6 +81,7 @@ complete -c claim-query -n '__claimkit_claim_query_at "submit"' -s q -l quiet -d
 complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l api -x -a 'optum stedi' -d 'Clearinghouse API: optum (OAuth2 client credentials) or stedi (API key)'
 complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l url -x -d 'Claim status endpoint (default: the API\'s production URL, or `url` in the config file)'
 complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l token-url -x -d 'OAuth2 token endpoint for --api optum (default: production, or `token_url`)'
+complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l sandbox -d 'For --api optum: Optum\'s sandbox hosts (sandbox-apigw.optum.com) as the defaults'
 complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l config -r -F -d 'Config file with credentials (default $CLAIMKIT_CONFIG or ~/.config/claimkit/config)'
 complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l jobs -x -d 'Requests in flight at once'
 complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l rate -x -d 'At most N requests per second (0: no cap)'

@@ -122,6 +122,9 @@ void dispatcher::finish_attempt(const std::shared_ptr<state>& s, result r) {
   r.attempts = ++s->attempts;
   if (on_attempt_) on_attempt_(r);
   verdict v = classify(r);
+  // A clearinghouse's 403 (a revoked or wrong key) will not pass on the next
+  // claim either: it stops the run like a 401 that new credentials did not cure.
+  if (r.fail == failure::none && r.resp.status == 403) v = verdict::unauthorized;
   auto end = [&](job_end how, std::string reason) {
     s->last = std::move(r);
     s->ended = true;
@@ -146,7 +149,7 @@ void dispatcher::finish_attempt(const std::shared_ptr<state>& s, result r) {
     case verdict::unauthorized: {
       breaker_.record_success();  // the service is up; the credentials are the question
       bool again = false;
-      if (!s->auth_retried && on_unauthorized_) {
+      if (!s->auth_retried && on_unauthorized_ && r.resp.status == 401) {
         try {
           again = on_unauthorized_(s->sent);
         } catch (const error& e) {
@@ -156,7 +159,7 @@ void dispatcher::finish_attempt(const std::shared_ptr<state>& s, result r) {
         }
       }
       if (!again) {
-        stop("authorization refused (HTTP 401)");
+        stop(fmt::format("authorization refused (HTTP {})", r.resp.status));
         end(job_end::stopped, stop_reason_);
         return;
       }

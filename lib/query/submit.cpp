@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "auth/oauth2.hpp"
+#include "dates/civil.hpp"
 #include "core/error.hpp"
 #include "http/client.hpp"
 #include "http/retry.hpp"
@@ -18,6 +19,7 @@
 #include "json/scan.hpp"
 #include "json/writer.hpp"
 #include "query/config.hpp"
+#include "status/vendor.hpp"
 
 namespace claimkit::query {
 namespace {
@@ -33,39 +35,25 @@ class object_view {
   }
   const json::member* get(std::string_view key) const { return json::find(members_, key); }
   /// Decoded string value; empty when absent or not a string.
-  std::string str(std::string_view key) const { return decode(get(key)); }
-  /// A decimal as raw JSON number text, or the inside of a string holding one.
-  std::string amount(std::string_view key) const {
+  std::string str(std::string_view key) const {
     const json::member* m = get(key);
-    if (m == nullptr) return {};
-    if (m->kind == json::kind::number) return std::string(m->value);
-    if (m->kind == json::kind::string) return decode(m);
-    return {};
-  }
-  std::optional<object_view> object(std::string_view key) const { return of(get(key)); }
-  std::vector<std::string_view> array(std::string_view key) const {
-    std::vector<std::string_view> out;
-    const json::member* m = get(key);
-    if (m != nullptr && m->kind == json::kind::array) json::elements_of(m->value, out);
-    return out;
-  }
-  static std::string decode(const json::member* m) {
     if (m == nullptr || m->kind != json::kind::string) return {};
     std::string out;
     json::unescape(m->value.substr(1, m->value.size() - 2), out);
     return out;
   }
+  /// A decimal as raw JSON number text, or the inside of a string holding one.
+  std::string amount(std::string_view key) const {
+    const json::member* m = get(key);
+    if (m == nullptr) return {};
+    if (m->kind == json::kind::number) return std::string(m->value);
+    return str(key);
+  }
+  std::optional<object_view> object(std::string_view key) const { return of(get(key)); }
 
  private:
   std::vector<json::member> members_;
 };
-
-std::string decode_string_value(std::string_view raw) {
-  if (raw.size() < 2 || raw.front() != '"') return {};
-  std::string out;
-  json::unescape(raw.substr(1, raw.size() - 2), out);
-  return out;
-}
 
 bool is_digits(std::string_view s) {
   if (s.empty()) return false;
@@ -75,36 +63,53 @@ bool is_digits(std::string_view s) {
   return true;
 }
 
-// YYYY-MM-DD -> YYYYMMDD; empty when malformed.
+// The NPI check digit: Luhn over "80840" and the first nine digits (the
+// NPI standard, 45 CFR 162.406; Stedi's schema asks for ^\d{10}$).
+bool npi_check_digit_ok(std::string_view npi) {
+  std::string digits = "80840" + std::string(npi);
+  int sum = 0;
+  bool twice = false;
+  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
+    int d = *it - '0';
+    if (twice) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    twice = !twice;
+  }
+  return sum % 10 == 0;
+}
+
+// YYYY-MM-DD (a calendar date) -> CCYYMMDD, the format both schemas give.
 std::string to_x12_date(std::string_view d) {
-  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return {};
+  dates::day_number n;
+  if (d.size() != 10 || !dates::parse(d, n)) return {};
   std::string out;
   out.append(d.substr(0, 4)).append(d.substr(5, 2)).append(d.substr(8, 2));
-  if (!is_digits(out)) return {};
-  int month = (out[4] - '0') * 10 + (out[5] - '0');
-  int day = (out[6] - '0') * 10 + (out[7] - '0');
-  if (month < 1 || month > 12 || day < 1 || day > 31) return {};
   return out;
 }
 
-// YYYYMMDD -> YYYY-MM-DD; the text unchanged when it is not such a date.
-std::string from_x12_date(std::string_view d) {
-  if (d.size() == 8 && is_digits(d)) return fmt::format("{}-{}-{}", d.substr(0, 4), d.substr(4, 2), d.substr(6, 2));
-  if (d.size() == 10 && d[4] == '-' && d[7] == '-') return std::string(d);
-  return {};
-}
-
-// The clearinghouse turns the JSON into X12: these characters would be delimiters there.
+// The clearinghouse turns the JSON into X12: these characters would be
+// delimiters there (Stedi refuses them with a 400).
 void check_chars(std::string_view v, std::string_view field) {
   if (v.find_first_of("~*:^") != std::string_view::npos) {
     throw claim_problem{"bad_character", fmt::format("{} contains an X12 delimiter character (~ * : ^)", field)};
   }
 }
 
-std::string need(std::string v, std::string_view field) {
-  if (v.empty()) throw claim_problem{"missing_field", fmt::format("missing {}", field)};
+// A text field within the published length limits.
+std::string text(std::string v, std::string_view field, std::size_t min, std::size_t max) {
   check_chars(v, field);
+  if (v.size() < min || v.size() > max) {
+    throw claim_problem{"field_length", fmt::format("{} must be {} to {} characters (the API's limit)", field, min, max)};
+  }
   return v;
+}
+
+std::string need(std::string v, std::string_view field, std::size_t min, std::size_t max) {
+  if (v.empty()) throw claim_problem{"missing_field", fmt::format("missing {}", field)};
+  return text(std::move(v), field, min, max);
 }
 
 std::string need_date(const std::string& v, std::string_view field) {
@@ -114,34 +119,37 @@ std::string need_date(const std::string& v, std::string_view field) {
   return d;
 }
 
-// The subscriber's birth date is needed only when the subscriber is the patient.
+// The subscriber's birth date is needed only when the subscriber is the
+// patient; a dependent's always (Stedi: "you must submit").
 void write_person(json::writer& w, const object_view& p, std::string_view prefix, bool with_member_id,
-                  bool dob_required = true) {
+                  bool dob_required) {
   w.begin_object();
   if (with_member_id) {
     w.key("memberId");
-    w.string(need(p.str("member_id"), fmt::format("{}.member_id", prefix)));
+    w.string(need(p.str("member_id"), fmt::format("{}.member_id", prefix), 2, 80));
   }
   w.key("firstName");
-  w.string(need(p.str("first_name"), fmt::format("{}.first_name", prefix)));
+  w.string(need(p.str("first_name"), fmt::format("{}.first_name", prefix), 1, 35));
   w.key("lastName");
-  w.string(need(p.str("last_name"), fmt::format("{}.last_name", prefix)));
+  w.string(need(p.str("last_name"), fmt::format("{}.last_name", prefix), 1, 60));
   std::string dob = p.str("dob");
   if (dob_required || !dob.empty()) {
     w.key("dateOfBirth");
     w.string(need_date(dob, fmt::format("{}.dob", prefix)));
   }
+  // Unknown (U) is left out, as Stedi asks; its schema allows only M and F.
   std::string g = p.str("gender");
   if (g == "M" || g == "F") {
     w.key("gender");
     w.string(g);
+  } else if (!g.empty() && g != "U") {
+    throw claim_problem{"bad_field", fmt::format("{}.gender must be M, F or U", prefix)};
   }
   if (with_member_id) {
     std::string grp = p.str("group_number");
     if (!grp.empty()) {
-      check_chars(grp, fmt::format("{}.group_number", prefix));
       w.key("groupNumber");
-      w.string(grp);
+      w.string(text(grp, fmt::format("{}.group_number", prefix), 1, 50));
     }
   }
   w.end_object();
@@ -158,8 +166,8 @@ bool adhoc_claim::given() const {
 
 std::string build_request(const ndjson::record& rec, std::string_view control_number) {
   object_view claim(rec.text);
-  std::string claim_id = need(claim.str("claim_id"), "claim_id");
-  std::string payer_id = need(claim.str("payer_id"), "payer_id");
+  std::string claim_id = need(claim.str("claim_id"), "claim_id", 1, 50);
+  std::string payer_id = need(claim.str("payer_id"), "payer_id", 2, 80);
   auto provider = claim.object("provider");
   if (!provider) throw claim_problem{"missing_field", "missing provider"};
   std::string npi = provider->str("npi");
@@ -168,12 +176,21 @@ std::string build_request(const ndjson::record& rec, std::string_view control_nu
   if (!npi.empty() && (npi.size() != 10 || !is_digits(npi))) {
     throw claim_problem{"bad_npi", "provider.npi is not 10 digits"};
   }
+  if (!npi.empty() && !npi_check_digit_ok(npi)) {
+    throw claim_problem{"bad_npi", "provider.npi fails the NPI check digit"};
+  }
+  if (!tax_id.empty()) {
+    // An EIN is often written NN-NNNNNNN; the APIs take the nine digits.
+    if (tax_id.size() == 10 && tax_id[2] == '-') tax_id.erase(2, 1);
+    if (tax_id.size() != 9 || !is_digits(tax_id)) throw claim_problem{"bad_field", "provider.tax_id is not 9 digits"};
+  }
   auto subscriber = claim.object("subscriber");
   if (!subscriber) throw claim_problem{"missing_field", "missing subscriber"};
   auto patient = claim.object("patient");
   std::string from = need_date(claim.str("service_from"), "service_from");
   std::string to_text = claim.str("service_to");
   std::string to = to_text.empty() ? from : need_date(to_text, "service_to");
+  if (to < from) throw claim_problem{"bad_date", "service_to is before service_from"};
 
   std::string out;
   json::writer w(out);
@@ -187,19 +204,11 @@ std::string build_request(const ndjson::record& rec, std::string_view control_nu
   w.begin_object();
   std::string name = provider->str("name");
   if (!name.empty()) {
-    check_chars(name, "provider.name");
     w.key("organizationName");
-    w.string(name);
+    w.string(text(name, "provider.name", 1, 60));
   }
-  if (!npi.empty()) {
-    w.key("npi");
-    w.string(npi);
-  }
-  if (!tax_id.empty()) {
-    check_chars(tax_id, "provider.tax_id");
-    w.key("taxId");
-    w.string(tax_id);
-  }
+  w.field("npi", npi);
+  w.field("taxId", tax_id);
   w.key("providerType");
   w.string("BillingProvider");
   w.end_object();
@@ -208,7 +217,7 @@ std::string build_request(const ndjson::record& rec, std::string_view control_nu
   write_person(w, *subscriber, "subscriber", true, !patient);
   if (patient) {
     w.key("dependent");
-    write_person(w, *patient, "patient", false);
+    write_person(w, *patient, "patient", false, true);
   }
   w.key("encounter");
   w.begin_object();
@@ -220,13 +229,18 @@ std::string build_request(const ndjson::record& rec, std::string_view control_nu
   w.string(claim_id);
   std::string payer_claim_id = claim.str("payer_claim_id");
   if (!payer_claim_id.empty()) {
-    check_chars(payer_claim_id, "payer_claim_id");
     w.key("tradingPartnerClaimNumber");
-    w.string(payer_claim_id);
+    w.string(text(payer_claim_id, "payer_claim_id", 1, 50));
+  }
+  std::string account = claim.str("patient_account_number");
+  if (!account.empty()) {
+    w.key("patientAccountNumber");
+    w.string(text(account, "patient_account_number", 1, 50));
   }
   std::string billed = claim.amount("billed_amount");
   if (!billed.empty()) {
     if (!json::is_plain_decimal(billed)) throw claim_problem{"bad_amount", "billed_amount is not a decimal amount"};
+    if (billed.size() > 18) throw claim_problem{"field_length", "billed_amount must be at most 18 characters (the API's limit)"};
     w.key("submittedAmount");
     w.string(billed);
   }
@@ -235,253 +249,72 @@ std::string build_request(const ndjson::record& rec, std::string_view control_nu
   return out;
 }
 
-namespace {
-
-void write_status(json::writer& w, const object_view& st, bool with_amounts) {
-  w.begin_object();
-  w.field("category", st.str("statusCategoryCode"));
-  w.field("code", st.str("statusCode"));
-  w.field("entity", st.str("entityCode"));
-  w.field("effective_date", from_x12_date(st.str("effectiveDate")));
-  if (with_amounts) {
-    w.decimal_field("amount", st.amount("submittedAmount"));
-    w.decimal_field("paid_amount", st.amount("amountPaid"));
-    // As in the 277 (STC06 / STC08): the API's paidDate is the adjudication
-    // or payment date, checkIssueDate the check or EFT date.
-    w.field("adjudication_date", from_x12_date(st.str("paidDate")));
-    w.field("paid_date", from_x12_date(st.str("checkIssueDate")));
-    w.field("check_number", st.str("checkNumber"));
-  }
-  w.end_object();
-}
-
-void write_party(json::writer& w, std::string_view key, const std::string& name, const std::string& id,
-                 std::string_view qualifier, const std::string& npi) {
-  if (name.empty() && id.empty()) return;
-  w.key(key);
-  w.begin_object();
-  w.field("name", name);
-  w.field("id", id);
-  if (!id.empty()) w.field("id_qualifier", qualifier);
-  w.field("npi", npi);
-  w.end_object();
-}
-
-void write_member(json::writer& w, std::string_view key, const std::optional<object_view>& p) {
-  if (!p) return;
-  std::string last = p->str("lastName"), first = p->str("firstName"), id = p->str("memberId");
-  if (last.empty() && first.empty() && id.empty()) return;
-  w.key(key);
-  w.begin_object();
-  w.field("last_name", last);
-  w.field("first_name", first);
-  w.field("member_id", id);
-  w.end_object();
-}
-
-}  // namespace
-
-std::size_t convert_response(std::string_view body, std::string_view claim_id, api_flavour api,
-                             std::string_view control_number, std::string& out, std::vector<std::string>& warnings) {
+answer_result read_answer(long http_status, std::string_view body, const status::vendor_request& req,
+                          std::string& out) {
+  answer_result a;
+  const bool ok = http_status >= 200 && http_status < 300;
   std::vector<json::member> top;
   json::scan_error err;
   if (!json::scan_object(body, top, err)) {
-    throw claim_problem{"bad_response", "the api answer is not a JSON object"};
+    a.failed = true;
+    a.kind = ok ? "bad_response" : "api_rejected";
+    a.message = ok ? "the api answer is not a JSON object"
+                   : fmt::format("the api refused the request: HTTP {}", http_status);
+    return a;
   }
-  object_view doc(body);
-  std::vector<std::string_view> claims = doc.array("claims");
-  if (claims.empty()) {
-    api_error_info info = api_errors(body);
-    if (!info.summary.empty()) throw claim_problem{"api_error", "the api answered with errors: " + info.summary};
-    throw claim_problem{"no_status", "the api answer has no claims"};
-  }
-
-  auto payer = doc.object("payer");
-  std::string payer_name = payer ? payer->str("organizationName") : std::string();
-  std::string payer_id = payer ? payer->str("payerIdentification") : std::string();
-  if (payer_id.empty()) payer_id = doc.str("tradingPartnerServiceId");
-
-  std::string prov_name, prov_id, prov_qual, prov_npi;
-  for (std::string_view p : doc.array("providers")) {
-    object_view pv(p);
-    if (!prov_id.empty() && pv.str("providerType") != "BillingProvider") continue;
-    prov_name = pv.str("organizationName");
-    if (prov_name.empty()) {
-      prov_name = pv.str("lastName");
-      if (!pv.str("firstName").empty()) prov_name += (prov_name.empty() ? "" : ", ") + pv.str("firstName");
+  status::vendor_errors errs = status::answer_errors(top);
+  auto claims = status::convert_answer(top, req);
+  std::size_t unmatched = 0, unnamed = 0;
+  for (const auto& c : claims) {
+    if (!c.has_id) {
+      ++unnamed;
+      continue;
     }
-    prov_npi = pv.str("npi");
-    prov_id = prov_npi.empty() ? pv.str("taxId") : prov_npi;
-    prov_qual = prov_npi.empty() ? "FI" : "XX";
-    if (pv.str("providerType") == "BillingProvider") break;
-  }
-  auto subscriber = doc.object("subscriber");
-  auto dependent = doc.object("dependent");
-  std::string response_control = doc.str("controlNumber");
-  std::string trace;
-  if (auto meta = doc.object("meta")) trace = meta->str("traceId");
-
-  std::size_t n = 0;
-  bool mismatch_reported = false;
-  for (std::string_view c : claims) {
-    if (c.empty() || c.front() != '{') continue;
-    object_view claim(c);
-    // claimStatus is one object in the published examples; accept an array too.
-    std::vector<object_view> statuses;
-    const json::member* cs = claim.get("claimStatus");
-    if (cs != nullptr && cs->kind == json::kind::object) {
-      statuses.emplace_back(cs->value);
-    } else if (cs != nullptr && cs->kind == json::kind::array) {
-      std::vector<std::string_view> els;
-      json::elements_of(cs->value, els);
-      for (auto e : els) {
-        if (!e.empty() && e.front() == '{') statuses.emplace_back(e);
-      }
-    }
-    if (statuses.empty()) continue;
-    const object_view& first = statuses.front();
-    std::string tracking = first.str("trackingNumber");
-    if (!tracking.empty() && tracking != claim_id && !mismatch_reported) {
-      warnings.emplace_back("the api answer's trackingNumber differs from the claim's; kept the claim's claim_id");
-      mismatch_reported = true;
-    }
-
-    json::writer w(out);
-    w.begin_object();
-    w.key("type");
-    w.string("claim_status");
-    w.key("claim_id");
-    w.string(claim_id);
-    w.field("payer_claim_id", first.str("tradingPartnerClaimNumber"));
-    w.field("patient_account_number", first.str("patientAccountNumber"));
-    if (!payer_name.empty() || !payer_id.empty()) {
-      w.key("payer");
-      w.begin_object();
-      w.field("name", payer_name);
-      w.field("id", payer_id);
-      if (!payer_id.empty()) w.field("id_qualifier", "PI");
-      w.end_object();
-    }
-    write_party(w, "provider", prov_name, prov_id, prov_qual, prov_npi);
-    write_member(w, "subscriber", subscriber);
-    write_member(w, "patient", dependent);
-    std::string dates = first.str("claimServiceDate");
-    if (!dates.empty()) {
-      auto dash = dates.find('-');
-      std::string from = from_x12_date(dates.substr(0, dash));
-      std::string to = dash == std::string::npos ? from : from_x12_date(dates.substr(dash + 1));
-      w.field("service_from", from);
-      w.field("service_to", to);
-    }
-    w.decimal_field("billed_amount", first.amount("submittedAmount"));
-    w.decimal_field("paid_amount", first.amount("amountPaid"));
-    w.key("statuses");
-    w.begin_array();
-    bool firsts = true;
-    for (const auto& st : statuses) {
-      write_status(w, st, firsts || !st.amount("amountPaid").empty() || !st.amount("submittedAmount").empty());
-      firsts = false;
-    }
-    w.end_array();
-
-    std::vector<std::string_view> details = claim.array("serviceDetails");
-    if (!details.empty()) {
-      w.key("lines");
-      w.begin_array();
-      for (std::string_view d : details) {
-        if (d.empty() || d.front() != '{') continue;
-        object_view detail(d);
-        auto svc = detail.object("service");
-        w.begin_object();
-        if (svc) {
-          w.field("procedure", svc->str("procedureId"));
-          w.field("procedure_qualifier", svc->str("serviceIdQualifierCode"));
-          std::vector<std::string_view> mods = svc->array("procedureModifiers");
-          if (!mods.empty()) {
-            w.key("modifiers");
-            w.begin_array();
-            for (auto m : mods) w.string(decode_string_value(m));
-            w.end_array();
-          }
-          w.decimal_field("billed_amount", svc->amount("submittedAmount"));
-          w.decimal_field("paid_amount", svc->amount("amountPaid"));
-          w.decimal_field("units", svc->amount("submittedUnits"));
-          w.field("line_id", svc->str("lineItemControlNumber"));
-          std::string sd = from_x12_date(svc->str("serviceDate"));
-          if (sd.empty()) sd = from_x12_date(svc->str("beginningDateOfService"));
-          w.field("service_date", sd);
-        }
-        std::vector<std::string_view> lst = detail.array("status");
-        if (!lst.empty()) {
-          w.key("statuses");
-          w.begin_array();
-          for (auto s : lst) {
-            if (!s.empty() && s.front() == '{') write_status(w, object_view(s), false);
-          }
-          w.end_array();
-        }
-        w.end_object();
-      }
-      w.end_array();
-    }
-
-    w.key("source");
-    w.begin_object();
-    w.key("channel");
-    w.string("api");
-    w.key("api");
-    w.string(api_name(api));
-    w.key("control_number");
-    w.string(response_control.empty() ? std::string(control_number) : response_control);
-    w.key("transaction_type");
-    w.string("277");
-    w.field("trace", trace);
-    w.end_object();
-    w.end_object();
+    out.append(c.record);
     out.push_back('\n');
-    ++n;
+    ++a.records;
+    if (!c.matched) ++unmatched;
   }
-  if (n == 0) throw claim_problem{"no_status", "the api answer has no claim status"};
-  return n;
-}
-
-api_error_info api_errors(std::string_view body) {
-  api_error_info info;
-  std::vector<json::member> top;
-  json::scan_error err;
-  if (!json::scan_object(body, top, err)) return info;
-  const json::member* errors = json::find(top, "errors");
-  if (errors != nullptr && errors->kind == json::kind::array) {
-    std::vector<std::string_view> els;
-    json::elements_of(errors->value, els);
-    std::vector<std::string> parts;
-    for (auto e : els) {
-      if (e.empty() || e.front() != '{') continue;
-      object_view ev(e);
-      std::string code = ev.str("code");
-      std::string field = ev.str("field");
-      // Field names and codes are safe to show; descriptions may echo the data.
-      std::string p;
-      if (!code.empty() && code.size() <= 16) p += "code " + code;
-      if (!field.empty() && field.size() <= 64 && field.find_first_of(" \t") == std::string::npos) {
-        p += (p.empty() ? "" : " ") + std::string("field ") + field;
+  if (a.records == 0) {
+    a.failed = true;
+    if (errs.any() || !ok) {
+      a.kind = ok ? "api_error" : "api_rejected";
+      a.message = ok ? std::string("the api answered with errors")
+                     : fmt::format("the api refused the request: HTTP {}", http_status);
+      if (errs.any()) {
+        a.message += ": " + errs.summary;
+        a.extra = errs.members;
+        // The claim asked for is known: its answer is an error-state status.
+        out.append(status::error_record(top, req, errs));
+        out.push_back('\n');
+        ++a.records;
       }
-      if (!p.empty()) parts.push_back(std::move(p));
+    } else {
+      a.kind = "no_status";
+      a.message = unnamed > 0 ? "the api answer's claims carry no claimStatus naming a claim (trackingNumber, "
+                                "patientAccountNumber or tradingPartnerClaimNumber)"
+                              : "the api answer has no claims";
     }
-    info.summary = fmt::format("{} error{}", els.size(), els.size() == 1 ? "" : "s");
-    if (!parts.empty()) info.summary += fmt::format(" ({})", fmt::join(parts, "; "));
-    info.extra = "\"api_errors\":" + std::string(errors->value);
-    return info;
-  }
-  for (std::string_view k : {"message", "error_description", "error", "detail"}) {
-    const json::member* m = json::find(top, k);
-    if (m != nullptr && m->kind == json::kind::string) {
-      info.extra = "\"api_message\":" + std::string(m->value);
-      info.summary = "see api_message in the rejects file";
-      return info;
+  } else {
+    if (errs.any()) a.notes.push_back({"api_error", "the api answer carries errors: " + errs.summary, errs.members});
+    if (unnamed > 0) {
+      a.notes.push_back({"unidentified_claim",
+                         fmt::format("{} of the answer's claims carry no claimStatus naming a claim (trackingNumber, "
+                                     "patientAccountNumber or tradingPartnerClaimNumber); left out",
+                                     unnamed),
+                         {}});
+    }
+    if (unmatched > 0) {
+      a.notes.push_back({"unmatched_claims",
+                         fmt::format("the answer holds {} claim{} other than the one asked for (written with matched: false)",
+                                     unmatched, unmatched == 1 ? "" : "s"),
+                         {}});
     }
   }
-  return info;
+  if (!errs.warnings_summary.empty()) {
+    a.notes.push_back({"api_warning", "the api answer carries " + errs.warnings_summary, errs.warning_members});
+  }
+  return a;
 }
 
 std::string adhoc_record(const adhoc_claim& c) {
@@ -544,6 +377,8 @@ struct item {
   std::size_t input = 0;   // index into the input names
   std::uint64_t line = 0;
   std::string claim_id;
+  std::string patient_account;
+  std::string payer_claim_id;
   std::string control;
   std::string body;
 };
@@ -574,11 +409,15 @@ int run_submit(cli::context& ctx, const submit_options& o) {
   }
   config cfg = config::load_default(o.config_path);
   const std::string section(api_name(o.api));
-  std::string url = setting(o.url, cfg, section, "url", o.api == api_flavour::optum ? kOptumUrl : kStediUrl);
+  if (o.sandbox && o.api != api_flavour::optum) {
+    throw error(cli::exit_code::usage, "--sandbox: only --api optum has sandbox hosts (Stedi's test mode is the API key's)");
+  }
+  std::string url = setting(o.url, cfg, section, "url",
+                            o.api == api_flavour::stedi ? kStediUrl : o.sandbox ? kOptumSandboxUrl : kOptumUrl);
   http::check_url(url, "--url");
   std::string token_url;
   if (o.api == api_flavour::optum) {
-    token_url = setting(o.token_url, cfg, section, "token_url", kOptumTokenUrl);
+    token_url = setting(o.token_url, cfg, section, "token_url", o.sandbox ? kOptumSandboxTokenUrl : kOptumTokenUrl);
     http::check_url(token_url, "--token-url");
   }
   if (!o.cacert.empty() && ::access(o.cacert.c_str(), R_OK) != 0) {
@@ -629,6 +468,8 @@ int run_submit(cli::context& ctx, const submit_options& o) {
     }
     std::string scratch;
     it.claim_id = std::string(rec.string("claim_id", scratch));
+    it.patient_account = std::string(rec.string("patient_account_number", scratch));
+    it.payer_claim_id = std::string(rec.string("payer_claim_id", scratch));
     it.text = std::string(rec.text);
     it.input = input;
     it.line = rec.pos.line;
@@ -737,31 +578,25 @@ int run_submit(cli::context& ctx, const submit_options& o) {
           break;
         case http::job_end::done: {
           const http::result& r = out.last;
-          if (r.ok()) {
-            std::vector<std::string> warnings;
-            try {
-              std::size_t n = convert_response(r.resp.body, it.claim_id, o.api, it.control, ctx.out.buffer(), warnings);
-              records += n;
-              ++answered;
-              for (const auto& w : warnings) {
-                if (o.progress) o.progress({}, false);
-                ctx.report.warning(pos, "tracking_mismatch", w);
-              }
-              ctx.out.maybe_flush();
-            } catch (const claim_problem& p) {
-              ++failed;
-              reject(p.kind, p.message, api_errors(r.resp.body).extra);
-            }
-          } else if (r.fail == http::failure::none) {
-            ++failed;
-            api_error_info info = api_errors(r.resp.body);
-            std::string msg = fmt::format("the api refused the request: HTTP {}", r.resp.status);
-            if (!info.summary.empty()) msg += ": " + info.summary;
-            reject("api_rejected", msg, info.extra);
-          } else {
+          if (r.fail != http::failure::none) {
             ++failed;
             reject("transfer_failed", http::describe(r));
+            break;
           }
+          status::vendor_request req{it.claim_id, it.patient_account, it.payer_claim_id, api_name(o.api), it.control};
+          answer_result a = read_answer(r.resp.status, r.resp.body, req, ctx.out.buffer());
+          records += a.records;
+          if (a.failed) {
+            ++failed;
+            reject(a.kind, a.message, a.extra);
+          } else {
+            ++answered;
+          }
+          for (const auto& n : a.notes) {
+            if (o.progress) o.progress({}, false);
+            ctx.report.warning(pos, n.kind, n.message, cli::details{it.text, {}, n.extra});
+          }
+          ctx.out.maybe_flush();
           break;
         }
       }

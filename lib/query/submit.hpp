@@ -8,15 +8,20 @@
 
 #include "cli/tool.hpp"
 #include "ndjson/reader.hpp"
+#include "status/vendor.hpp"
 
 namespace claimkit::query {
 
 enum class api_flavour { optum, stedi };
 std::string_view api_name(api_flavour a);
 
-/// Production endpoints (checked against the providers' public documentation).
-inline constexpr std::string_view kOptumUrl = "https://apigw.changehealthcare.com/medicalnetwork/claimstatus/v2/";
-inline constexpr std::string_view kOptumTokenUrl = "https://apigw.changehealthcare.com/apip/auth/v2/token";
+/// Endpoints: Optum's claim status v2 and token paths (its OpenAPI documents,
+/// claim-query(1) cites them) on the apigw.optum.com hosts; Stedi's server
+/// URL and path from its OpenAPI document.
+inline constexpr std::string_view kOptumUrl = "https://apigw.optum.com/medicalnetwork/claimstatus/v2/";
+inline constexpr std::string_view kOptumTokenUrl = "https://apigw.optum.com/apip/auth/v2/token";
+inline constexpr std::string_view kOptumSandboxUrl = "https://sandbox-apigw.optum.com/medicalnetwork/claimstatus/v2/";
+inline constexpr std::string_view kOptumSandboxTokenUrl = "https://sandbox-apigw.optum.com/apip/auth/v2/token";
 inline constexpr std::string_view kStediUrl = "https://healthcare.us.stedi.com/2024-04-01/change/medicalnetwork/claimstatus/v2";
 
 /// One claim given on the command line instead of NDJSON.
@@ -30,6 +35,7 @@ struct submit_options {
   api_flavour api = api_flavour::optum;
   std::string url;        // empty: config file, then the production endpoint
   std::string token_url;  // Optum only
+  bool sandbox = false;   // Optum's sandbox hosts as the defaults
   std::string config_path;
   int jobs = 4;
   double rate = 0;  // requests per second; 0 = no cap
@@ -48,7 +54,7 @@ struct submit_options {
   std::function<void(const std::string& line, bool final)> progress;
 };
 
-/// Thrown by build_request / convert_response: the claim fails with this kind.
+/// Thrown by build_request: the claim fails with this kind before it is sent.
 struct claim_problem {
   std::string kind;
   std::string message;  // names fields, never values
@@ -61,24 +67,23 @@ struct claim_problem {
 /// Throws claim_problem when a required field is missing or malformed.
 std::string build_request(const ndjson::record& rec, std::string_view control_number);
 
-/// Converts a claim status v2 JSON response to claim_status NDJSON lines
-/// (each ending in '\n') appended to out, one per element of claims[].
-/// claim_id is the one the request carried (encounter.trackingNumber).
-/// Returns the number of records. Throws claim_problem when the body is not
-/// JSON, carries errors[] and no claims, or has no claims at all.
-/// A trackingNumber that differs from claim_id adds a warning.
-std::size_t convert_response(std::string_view body, std::string_view claim_id, api_flavour api,
-                             std::string_view control_number, std::string& out, std::vector<std::string>& warnings);
-
-/// From an error response: a summary safe for stderr (error codes and field
-/// names only) and the API's own error array/text as a JSON member list for
-/// the rejects file (`"api_errors":[...]` or `"api_message":"..."`), empty
-/// when the body says nothing usable.
-struct api_error_info {
-  std::string summary;
-  std::string extra;
+/// What one answer of the claim status API gave.
+struct answer_note {
+  std::string kind, message, extra;  // a warning for --errors: codes and field names only
 };
-api_error_info api_errors(std::string_view body);
+struct answer_result {
+  std::size_t records = 0;  // claim_status lines appended to out
+  bool failed = false;      // the claim goes to --errors with kind, message, extra
+  std::string kind, message, extra;
+  std::vector<answer_note> notes;
+};
+
+/// Reads one answer (any HTTP status but 401/403, which stop the run) with
+/// the one vendor converter (status/vendor): one claim_status line per
+/// claims[] entry, each with its own identity; an answer that carries only
+/// errors gives the claim asked for an error-state (E0) status and fails it.
+answer_result read_answer(long http_status, std::string_view body, const status::vendor_request& req,
+                          std::string& out);
 
 /// The claim record (one JSON object) for an ad-hoc claim; throws
 /// claimkit::error (usage) when a required option is missing.

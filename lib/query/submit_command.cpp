@@ -36,6 +36,7 @@ void add_submit_command(CLI::App& parent, cli::common_options& common, std::func
       ->type_name("URL");
   sub->add_option("--token-url", o->token_url, "OAuth2 token endpoint for --api optum (default: production, or `token_url`)")
       ->type_name("URL");
+  sub->add_flag("--sandbox", o->sandbox, "For --api optum: Optum's sandbox hosts (sandbox-apigw.optum.com) as the defaults");
   sub->add_option("--config", o->config_path, "Config file with credentials (default $CLAIMKIT_CONFIG or ~/.config/claimkit/config)")
       ->type_name("FILE");
   sub->add_option("--jobs", o->jobs, "Requests in flight at once")->check(CLI::Range(1, 64))->default_val(4);

@@ -3,48 +3,13 @@
 # comes back, one token per run, connections reused, --jobs respected, the
 # Stedi flavour with its API key, a single claim from options, a refused
 # config file and refused credentials.
-set -u
-bin=${CLAIMKIT_BIN:?CLAIMKIT_BIN not set}
 src=${CLAIMKIT_SOURCE_DIR:?CLAIMKIT_SOURCE_DIR not set}
-[ -x "$bin/claim-query" ] || { echo "claim-query not built"; exit 77; }
-command -v python3 >/dev/null || { echo "python3 missing"; exit 77; }
-work=$(mktemp -d "${TMPDIR:-/tmp}/claimkit-submit.XXXXXX")
-server_pid=
-stop_server() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; fi
-  server_pid=
-}
-trap 'stop_server; rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-
-# start_server ARGS...: starts the fake, sets $port (bounded wait).
-start_server() {
-  stop_server
-  rm -f "$work/port"
-  python3 "$src/tests/servers/fake_clearinghouse.py" --port-file "$work/port" --lifetime 60 "$@" &
-  server_pid=$!
-  for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
-  [ -s "$work/port" ] || fail "fake server did not start"
-  port=$(cat "$work/port")
-}
+. "$src/tests/servers/fake_clearinghouse.bash" submit
+# Here stats are read afresh by each st.
 stats() { python3 -c "import json,sys,urllib.request; print(json.dumps(json.load(urllib.request.urlopen('http://127.0.0.1:$port/stats', timeout=5))))"; }
 st() { stats | python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 
-# claims N FILE: N synthetic claims C0001..CNNNN.
-claims() {
-  python3 - "$1" >"$2" <<'PY'
-import json, sys
-for i in range(1, int(sys.argv[1]) + 1):
-    print(json.dumps({"type": "claim", "claim_id": "C%04d" % i, "payer_id": "60054",
-        "provider": {"npi": "1234567893", "name": "TEST CLINIC"},
-        "subscriber": {"member_id": "M%06d" % i, "first_name": "PAT", "last_name": "TESTER%d" % i,
-                       "dob": "1980-01-%02d" % (i % 28 + 1)},
-        "service_from": "2026-01-05", "billed_amount": 120.50, "x_local": {"keep": i}}))
-PY
-}
 run() { timeout 50 "$bin/claim-query" submit "$@"; }
-export CLAIMKIT_OPTUM_CLIENT_ID=test-client CLAIMKIT_OPTUM_CLIENT_SECRET=test-secret
-export CLAIMKIT_CONFIG=$work/no-such-config HOME=$work
 
 # 1. 40 claims, 4 jobs: all answered, one token, requests = claims, connections reused.
 claims 40 "$work/claims.ndjson"
@@ -57,6 +22,7 @@ rc=$?
 [ ! -s "$work/err1" ] || fail "unexpected rejects"
 [ "$(st 'd["tokens_issued"]')" -eq 1 ] || fail "expected one token, got $(st 'd["tokens_issued"]')"
 [ "$(st 'd["status_requests"]')" -eq 40 ] || fail "expected 40 requests, got $(st 'd["status_requests"]')"
+[ "$(st 'd["invalid"]')" -eq 0 ] || fail "the fake refused requests: $(st 'd["invalid_fields"]')"
 [ "$(st 'd["max_in_flight"]')" -le 4 ] || fail "more than --jobs requests in flight"
 conns=$(st 'd["status_connections"]')
 [ "$conns" -le 4 ] || fail "connections not reused: $conns connections for 40 requests"
@@ -74,17 +40,24 @@ assert r["payer"] == {"name": "SYNTHETIC HEALTH PLAN", "id": "60054", "id_qualif
 assert r["provider"]["npi"] == "1234567893" and r["provider"]["id_qualifier"] == "XX"
 assert r["subscriber"] == {"last_name": "TESTER7", "first_name": "PAT", "member_id": "M000007"}
 assert r["service_from"] == "2026-01-05" and r["service_to"] == "2026-01-05"
-assert r["statuses"][0] == {"category": "F1", "code": "65", "entity": "PR", "effective_date": "2026-01-15",
-    "amount": 120.5, "paid_amount": 80.0, "adjudication_date": "2026-01-15", "paid_date": "2026-01-17",
-    "check_number": "CHK0042"}, r["statuses"][0]
+assert r["clearinghouse_trace"] == "CHC0007" and "matched" not in r, r
+# STC01 with its amounts and dates (paidDate is STC06, checkIssueDate STC08), then STC10 and STC11.
+assert r["statuses"] == [
+    {"category": "F1", "code": "65", "entity": "PR", "effective_date": "2026-01-15", "amount": 120.5,
+     "paid_amount": 80.0, "adjudication_date": "2026-01-14", "paid_date": "2026-01-17", "check_number": "CHK0042"},
+    {"category": "F1", "code": "107", "entity": "PR", "effective_date": "2026-01-15"},
+    {"category": "F0", "code": "3", "effective_date": "2026-01-15"}], r["statuses"]
 assert r["lines"][0]["procedure"] == "99213" and r["lines"][0]["statuses"][0]["category"] == "F1"
+assert r["lines"][0]["revenue_code"] == "0450", r["lines"][0]
 assert r["source"]["channel"] == "api" and r["source"]["api"] == "optum" and r["source"]["control_number"]
+assert r["source"]["interchange"] == "000000777", r["source"]
 PY
 # Amounts keep the API's digits.
 grep -q '"billed_amount":120.5,"paid_amount":80.00,' "$work/out1" || fail "amount digits not kept"
 stop_server
 
-# 2. Stedi: API key header; a wrong key stops the run, every claim kept for a rerun.
+# 2. Stedi: API key header, requests valid against Stedi's stricter schema; a
+# wrong key (403 AccessDenied) stops the run, every claim kept for a rerun.
 claims 5 "$work/five.ndjson"
 start_server --flavour stedi --api-key right-key
 CLAIMKIT_STEDI_API_KEY=right-key run --api stedi --url "http://127.0.0.1:$port/2024-04-01/change/medicalnetwork/claimstatus/v2" \
@@ -92,21 +65,22 @@ CLAIMKIT_STEDI_API_KEY=right-key run --api stedi --url "http://127.0.0.1:$port/2
 [ "$(wc -l <"$work/out2")" -eq 5 ] || fail "stedi: expected 5 records"
 grep -q '"api":"stedi"' "$work/out2" && grep -q '"trace":"trace-C0001"' "$work/out2" || fail "stedi source"
 [ "$(st 'd["tokens_issued"]')" -eq 0 ] || fail "stedi must not ask for tokens"
-CLAIMKIT_STEDI_API_KEY=wrong-key run --api stedi --url "http://127.0.0.1:$port/claimstatus/v2" --errors "$work/err2" \
+[ "$(st 'd["invalid"]')" -eq 0 ] || fail "stedi refused requests: $(st 'd["invalid_fields"]')"
+CLAIMKIT_STEDI_API_KEY=wrong-key run --api stedi --url "http://127.0.0.1:$port/2024-04-01/change/medicalnetwork/claimstatus/v2" --errors "$work/err2" \
   "$work/five.ndjson" >"$work/out2b" 2>"$work/stderr2b"
 rc=$?
 [ $rc -eq 4 ] || fail "refused api key: exit $rc, expected 4"
 [ ! -s "$work/out2b" ] || fail "refused api key: output written"
 [ "$(wc -l <"$work/err2")" -eq 5 ] || fail "refused api key: expected 5 rejects"
-grep -q 'authorization refused (HTTP 401)' "$work/stderr2b" || fail "refused api key message"
+grep -q 'authorization refused (HTTP 403)' "$work/stderr2b" || { cat "$work/stderr2b"; fail "refused api key message"; }
 grep -q 'wrong-key' "$work/stderr2b" "$work/err2" && fail "api key leaked"
-[ "$(st 'd["unauthorized"]')" -le 4 ] || fail "401 storm: $(st 'd["unauthorized"]') refused requests"
+[ "$(st 'd["forbidden"]')" -le 4 ] || fail "403 storm: $(st 'd["forbidden"]') refused requests"
 stop_server
 
 # 3. Refused client credentials: exit 4, nothing lost, secret never shown.
 start_server --flavour optum
-CLAIMKIT_OPTUM_CLIENT_SECRET=bad-secret run --url "http://127.0.0.1:$port/claimstatus/v2/" \
-  --token-url "http://127.0.0.1:$port/token" --errors "$work/err3" "$work/five.ndjson" >"$work/out3" 2>"$work/stderr3"
+CLAIMKIT_OPTUM_CLIENT_SECRET=bad-secret run --url "http://127.0.0.1:$port/medicalnetwork/claimstatus/v2/" \
+  --token-url "http://127.0.0.1:$port/apip/auth/v2/token" --errors "$work/err3" "$work/five.ndjson" >"$work/out3" 2>"$work/stderr3"
 rc=$?
 [ $rc -eq 4 ] || fail "bad secret: exit $rc"
 grep -q 'token request refused: HTTP 401' "$work/stderr3" || { cat "$work/stderr3"; fail "bad secret message"; }
@@ -115,7 +89,7 @@ grep -q 'bad-secret' "$work/stderr3" "$work/err3" && fail "secret leaked"
 [ "$(st 'd["token_requests"]')" -eq 1 ] || fail "a refused token request must not be retried"
 
 # 4. One claim from options.
-run --url "http://127.0.0.1:$port/claimstatus/v2/" --token-url "http://127.0.0.1:$port/token" \
+run --url "http://127.0.0.1:$port/medicalnetwork/claimstatus/v2/" --token-url "http://127.0.0.1:$port/apip/auth/v2/token" \
   --claim-id ADHOC1 --payer-id 60054 --member-id M123 --first-name ANA --last-name DOE --dob 1990-02-03 \
   --service-date 2026-02-01 --npi 1234567893 --amount 75.00 >"$work/out4" 2>"$work/stderr4" ||
   { cat "$work/stderr4"; fail "ad-hoc claim"; }
@@ -128,13 +102,13 @@ grep -q 'needs --payer-id' "$work/stderr4b" || fail "ad-hoc message"
 printf '[optum]\nclient_id = test-client\nclient_secret = test-secret\n' >"$work/conf"
 chmod 644 "$work/conf"
 env -u CLAIMKIT_OPTUM_CLIENT_ID -u CLAIMKIT_OPTUM_CLIENT_SECRET "$bin/claim-query" submit --config "$work/conf" \
-  --url "http://127.0.0.1:$port/claimstatus/v2/" --token-url "http://127.0.0.1:$port/token" "$work/five.ndjson" \
+  --url "http://127.0.0.1:$port/medicalnetwork/claimstatus/v2/" --token-url "http://127.0.0.1:$port/apip/auth/v2/token" "$work/five.ndjson" \
   >/dev/null 2>"$work/stderr5"
 [ $? -eq 2 ] || fail "group-readable config accepted"
 grep -q 'by group or others' "$work/stderr5" || { cat "$work/stderr5"; fail "config message"; }
 chmod 600 "$work/conf"
 env -u CLAIMKIT_OPTUM_CLIENT_ID -u CLAIMKIT_OPTUM_CLIENT_SECRET timeout 50 "$bin/claim-query" submit --config "$work/conf" \
-  --url "http://127.0.0.1:$port/claimstatus/v2/" --token-url "http://127.0.0.1:$port/token" "$work/five.ndjson" \
+  --url "http://127.0.0.1:$port/medicalnetwork/claimstatus/v2/" --token-url "http://127.0.0.1:$port/apip/auth/v2/token" "$work/five.ndjson" \
   >"$work/out5" 2>"$work/stderr5b" || { cat "$work/stderr5b"; fail "private config refused"; }
 [ "$(wc -l <"$work/out5")" -eq 5 ] || fail "config run output"
 
@@ -146,7 +120,7 @@ run --url "http://example.com/claimstatus" "$work/five.ndjson" >/dev/null 2>"$wo
 claims 10 "$work/ten.ndjson"
 start_server
 t0=$(date +%s%N)
-run --url "http://127.0.0.1:$port/claimstatus/v2/" --token-url "http://127.0.0.1:$port/token" --jobs 8 --rate 5 \
+run --url "http://127.0.0.1:$port/medicalnetwork/claimstatus/v2/" --token-url "http://127.0.0.1:$port/apip/auth/v2/token" --jobs 8 --rate 5 \
   "$work/ten.ndjson" >"$work/out7" 2>/dev/null || fail "rate run"
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 [ "$ms" -ge 1800 ] || fail "--rate 5 not honoured: 10 requests in ${ms} ms"
@@ -157,13 +131,13 @@ if command -v openssl >/dev/null; then
   openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" -days 2 \
     -subj /CN=localhost -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" >/dev/null 2>&1 || fail "openssl"
   start_server --flavour stedi --api-key k --tls-cert "$work/cert.pem" --tls-key "$work/key.pem"
-  CLAIMKIT_STEDI_API_KEY=k run --api stedi --url "https://127.0.0.1:$port/claimstatus/v2" --errors "$work/err8" \
+  CLAIMKIT_STEDI_API_KEY=k run --api stedi --url "https://127.0.0.1:$port/2024-04-01/change/medicalnetwork/claimstatus/v2" --errors "$work/err8" \
     "$work/five.ndjson" >"$work/out8" 2>"$work/stderr8"
   rc=$?
   [ $rc -eq 4 ] || { cat "$work/stderr8"; fail "unverified TLS: exit $rc, expected 4"; }
   grep -q 'tls failure' "$work/stderr8" || { cat "$work/stderr8"; fail "tls message"; }
   [ "$(wc -l <"$work/err8")" -eq 5 ] || fail "unverified TLS: claims not kept"
-  CLAIMKIT_STEDI_API_KEY=k run --api stedi --url "https://127.0.0.1:$port/claimstatus/v2" --cacert "$work/cert.pem" \
+  CLAIMKIT_STEDI_API_KEY=k run --api stedi --url "https://127.0.0.1:$port/2024-04-01/change/medicalnetwork/claimstatus/v2" --cacert "$work/cert.pem" \
     "$work/five.ndjson" >"$work/out8b" 2>"$work/stderr8b" || { cat "$work/stderr8b"; fail "--cacert run"; }
   [ "$(wc -l <"$work/out8b")" -eq 5 ] || fail "--cacert output"
 fi

@@ -1,44 +1,11 @@
 #!/usr/bin/env bash
 # claim-query submit under faults at the loopback fake clearinghouse: 500,
 # 503 with Retry-After (seconds and HTTP-date), 429, dropped connection, slow
-# answer past --timeout, 401 mid-run, 400 and errors in a 200. Every claim
+# answer past --timeout, 401 mid-run, a 400 and an errorResponse in a 200. Every claim
 # ends as output or in --errors, retries stay bounded (counted at the
 # server), the circuit breaker stops the run cleanly and its rejects replay.
-set -u
-bin=${CLAIMKIT_BIN:?CLAIMKIT_BIN not set}
 src=${CLAIMKIT_SOURCE_DIR:?CLAIMKIT_SOURCE_DIR not set}
-[ -x "$bin/claim-query" ] || { echo "claim-query not built"; exit 77; }
-command -v python3 >/dev/null || { echo "python3 missing"; exit 77; }
-work=$(mktemp -d "${TMPDIR:-/tmp}/claimkit-submit-faults.XXXXXX")
-server_pid=
-stop_server() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; fi
-  server_pid=
-}
-trap 'stop_server; rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-start_server() {
-  stop_server
-  rm -f "$work/port"
-  python3 "$src/tests/servers/fake_clearinghouse.py" --port-file "$work/port" --lifetime 60 "$@" &
-  server_pid=$!
-  for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
-  [ -s "$work/port" ] || fail "fake server did not start"
-  port=$(cat "$work/port")
-}
-stats() { python3 -c "import json,urllib.request; print(json.dumps(json.load(urllib.request.urlopen('http://127.0.0.1:$port/stats', timeout=5))))" >"$work/stats.json"; }
-st() { python3 -c "import json,sys; d=json.load(open(sys.argv[2])); print(eval(sys.argv[1]))" "$1" "$work/stats.json"; }
-claims() {
-  python3 - "$1" >"$2" <<'PY'
-import json, sys
-for i in range(1, int(sys.argv[1]) + 1):
-    print(json.dumps({"type": "claim", "claim_id": "C%04d" % i, "payer_id": "60054",
-        "provider": {"npi": "1234567893", "name": "TEST CLINIC"},
-        "subscriber": {"member_id": "M%06d" % i, "first_name": "PAT", "last_name": "TESTER%d" % i,
-                       "dob": "1980-01-%02d" % (i % 28 + 1)},
-        "service_from": "2026-01-05", "billed_amount": 120.50}))
-PY
-}
+. "$src/tests/servers/fake_clearinghouse.bash" submit-faults
 run() {
   timeout 50 "$bin/claim-query" submit --url "http://127.0.0.1:$port/medicalnetwork/claimstatus/v2/" \
     --token-url "http://127.0.0.1:$port/apip/auth/v2/token" "$@"
@@ -47,7 +14,9 @@ run() {
 every_claim_accounted() {
   python3 - "$@" <<'PY'
 import json, sys
-out = {json.loads(l)["claim_id"] for l in open(sys.argv[1]) if l.strip()}
+recs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+# An answer that carries only errors is an error-state (E0) record and a reject.
+out = {r["claim_id"] for r in recs if r.get("statuses") != [{"category": "E0"}]}
 errs = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
 rejected = [e["record"]["claim_id"] for e in errs if "record" in e]
 want = [json.loads(l)["claim_id"] for l in open(sys.argv[3]) if l.strip()]
@@ -57,21 +26,20 @@ missing = set(want) - out - set(rejected)
 assert not missing, "lost claims: %s" % sorted(missing)
 PY
 }
-export CLAIMKIT_OPTUM_CLIENT_ID=test-client CLAIMKIT_OPTUM_CLIENT_SECRET=test-secret
-export CLAIMKIT_CONFIG=$work/no-such-config HOME=$work
 
 # 1. Transient faults are retried, permanent ones fail only their claim.
 claims 30 "$work/claims.ndjson"
 start_server --slow-seconds 3 --unauthorized-at 14 \
   --fault C0003=500,503 --fault C0005=429 --fault C0007=drop --fault C0009=slow --fault C0011=503date \
-  --fault C0013=400 --fault C0015=errors200 --fault C0017=502,drop,500
+  --fault C0013=400 --fault C0015=errorresponse --fault C0017=502,drop,500
 start=$(date +%s)
 run --jobs 4 --timeout 1.5 --retry-delay 0.05 --errors "$work/err1" --raw "$work/raw1" "$work/claims.ndjson" \
   >"$work/out1" 2>"$work/stderr1"
 rc=$?
 elapsed=$(( $(date +%s) - start ))
 [ $rc -eq 1 ] || { cat "$work/stderr1"; fail "faults run: exit $rc, expected 1"; }
-[ "$(wc -l <"$work/out1")" -eq 28 ] || { cat "$work/stderr1"; fail "expected 28 records, got $(wc -l <"$work/out1")"; }
+[ "$(wc -l <"$work/out1")" -eq 30 ] || { cat "$work/stderr1"; fail "expected 28 records and 2 error records, got $(wc -l <"$work/out1")"; }
+[ "$(grep -c '"statuses":\[{"category":"E0"}\]' "$work/out1")" -eq 2 ] || fail "expected 2 error-state records"
 every_claim_accounted "$work/out1" "$work/err1" "$work/claims.ndjson" || fail "claims lost"
 python3 - "$work/err1" <<'PY' || fail "rejects"
 import json, sys
@@ -79,11 +47,14 @@ errs = {e["record"]["claim_id"]: e for e in map(json.loads, open(sys.argv[1]))}
 assert sorted(errs) == ["C0013", "C0015"], sorted(errs)
 e = errs["C0013"]
 assert e["kind"] == "api_rejected", e
-assert e["message"] == "the api refused the request: HTTP 400: 1 error (code 72 field subscriber.memberId)", e["message"]
-assert e["api_errors"][0]["description"] == "Invalid/Missing Subscriber/Insured ID"
+assert e["message"] == ("the api refused the request: HTTP 400: errorResponse code INVALIDMISSINGINPUTDATA; "
+                        "code 72 field subscriber.memberId"), e["message"]
+assert e["api_errors"][1] == {"shape": "errorResponse.errors", "code": "72", "field": "subscriber.memberId",
+                              "location": "subscriber.memberId"}, e["api_errors"]
 assert e["record"]["subscriber"]["member_id"] == "M000013"
 e = errs["C0015"]
-assert e["kind"] == "api_error" and e["api_errors"][0]["code"] == "75", e
+assert e["kind"] == "api_error" and e["api_errors"][1]["code"] == "75", e
+assert "value" not in json.dumps(e["api_errors"]) and "synthetic" not in json.dumps(e["api_errors"]), e
 PY
 # PHI stays out of stderr: no member ids, no names from the records.
 grep -Eq 'M0000[0-9]{2}|TESTER' "$work/stderr1" && fail "record values on stderr"

@@ -179,7 +179,8 @@ grep -q 'run directory ' "$work/out5" || fail "failure message lacks the run dir
 phi_check "failed run" "$work/out5" "$work/down/state/sweep.log"
 
 # 6. An NDJSON export, and a claim the API refuses: the others are written,
-#    the run exits 1, says how many were refused in one line, and names the
+#    the refused one as an error-state status, the run exits 1, says how many
+#    were refused in one line, and names the
 #    kind of reject, never the claim.
 start_server --flavour optum --fault NW-10002=400
 config refused
@@ -191,7 +192,12 @@ rc=$?
 grep -q 'query-errors.ndjson: 1 api_rejected' "$work/out6" || { cat "$work/out6"; fail "reject kinds not listed"; }
 grep -q '^claimkit-sweep: open-claims.ndjson: payer rejections: 0 claim(s) rejected, 1 claim(s) refused' "$work/out6" ||
   { cat "$work/out6"; fail "no rejection line for the refused claim"; }
-[ "$(ledger_claims refused)" -eq 9 ] || fail "the other claims were not written"
+# The refused claim is known, so its answer is written as an error-state status.
+[ "$(ledger_claims refused)" -eq 10 ] || fail "the claims were not written"
+[ "$(sqlite3 "$work/refused/ledger.db" "SELECT state FROM claims WHERE claim_id = 'NW-10002'")" = error ] ||
+  fail "the refused claim is not in state error"
+[ "$(sqlite3 "$work/refused/ledger.db" "SELECT count(*) FROM claims WHERE state = 'error'")" -eq 1 ] ||
+  fail "other claims in state error"
 phi_check "refused claim" "$work/out6" "$work/refused/state/sweep.log"
 
 # 7. Usage errors are exit 2 with a message; the lock is only taken after them.

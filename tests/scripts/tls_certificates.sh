@@ -76,7 +76,7 @@ submit() {  # cert expected-exit [--cacert ...]
   local cert=$1 want=$2
   shift 2
   start_server "$cert"
-  timeout 40 "$bin/claim-query" submit --api stedi --url "https://127.0.0.1:$port/claimstatus/v2" "$@" \
+  timeout 40 "$bin/claim-query" submit --api stedi --url "https://127.0.0.1:$port/2024-04-01/change/medicalnetwork/claimstatus/v2" "$@" \
     --errors "submit-$cert.err" claims.ndjson >"submit-$cert.out" 2>"submit-$cert.stderr"
   local rc=$?
   if [ "$rc" != "$want" ]; then bad "submit with $cert certificate: exit $rc, want $want"; sed 's/^/    /' "submit-$cert.stderr" | head -3; return; fi

@@ -281,12 +281,12 @@ TEST_CASE("vendor responses: one claim_status per claim, amounts keep their digi
   REQUIRE(claims.size() == 2);
   CHECK(claims[0].record ==
         R"({"type":"claim_status","claim_id":"T1","payer_claim_id":"PCN1","patient_account_number":"PA1",)"
-        R"("payer":{"name":"ACME","id":"60054"},"subscriber":{"last_name":"B","first_name":"A","member_id":"M1"},)"
+        R"("payer":{"name":"ACME","id":"60054","id_qualifier":"PI"},"subscriber":{"last_name":"B","first_name":"A","member_id":"M1"},)"
         R"("service_from":"2025-12-01","service_to":"2025-12-02","billed_amount":150.00,"paid_amount":120.5,)"
         R"("statuses":[{"category":"F1","code":"65","entity":"PR","effective_date":"2026-01-05","amount":150.00,)"
-        R"("paid_amount":120.5,"paid_date":"2026-01-10","check_number":"K1"}],)"
+        R"("paid_amount":120.5,"adjudication_date":"2026-01-10","check_number":"K1"}],)"
         R"("lines":[{"procedure":"99213","billed_amount":150.00,"paid_amount":120.5,)"
-        R"("statuses":[{"category":"F1","code":"65"}]}],"source":{"channel":"api"}})");
+        R"("statuses":[{"category":"F1","code":"65"}]}],"source":{"channel":"api","control_number":"1","transaction_type":"277"}})");
   CHECK(claims[1].has_id);
   CHECK(claims[1].record.find(R"("claim_id":"PA2")") != std::string::npos);
 }
