@@ -48,7 +48,6 @@ void party::set_name(const segment& seg) {
   nm1.reserve(seg.text.size() + 32);
   nm1.assign(seg.text);
   nm1_plain = seg.plain;
-  entity = moved_element(seg, 1, nm1);
   last = moved_element(seg, 3, nm1);
   first = moved_element(seg, 4, nm1);
   middle = moved_element(seg, 5, nm1);
@@ -70,9 +69,10 @@ void party::set_demographics(const segment& seg) {
 void party::clear() {
   nm1.clear();
   dmg.clear();
-  other_qualifier.clear();
-  other_id.clear();
-  entity = {};
+  if (!other_id.empty()) {
+    other_qualifier.clear();
+    other_id.clear();
+  }
   last = {};
   first = {};
   middle = {};
@@ -157,8 +157,9 @@ void claims_handler::on_segment(const segment& seg) {
     case tag_code("NM1"):
       if (lv != nullptr && !claim_.open) {
         party& who = lv->who;
-        if (!who.nm1.empty() && who.entity == seg[1] && !who.id.empty() && who.qualifier != seg[8] &&
-            lv->kind != level_kind::subscriber && lv->kind != level_kind::dependent) {
+        if (!who.nm1.empty() && !who.id.empty() && who.qualifier != seg[8] &&
+            lv->kind != level_kind::subscriber && lv->kind != level_kind::dependent &&
+            component(who.nm1, 2, p_.delims().element) == seg[1]) {
           // The same party named again with another id: keep the first id too.
           std::string q(who.qualifier), id(who.id);
           who.set_name(seg);
@@ -166,8 +167,10 @@ void claims_handler::on_segment(const segment& seg) {
           who.other_id = std::move(id);
         } else {
           who.set_name(seg);
-          who.other_qualifier.clear();
-          who.other_id.clear();
+          if (!who.other_id.empty()) {
+            who.other_qualifier.clear();
+            who.other_id.clear();
+          }
         }
         if (lv->kind != level_kind::subscriber && lv->kind != level_kind::dependent) context_valid_ = false;
       }
@@ -256,7 +259,13 @@ void claims_handler::on_hl(const segment& seg) {
   }
   if (r.ec == std::errc()) last_hl_ = n;
   // A repeated HL01 makes every HL02 naming it ambiguous.
-  const bool repeated = hl_seen_before(id, numeric, n);
+  bool repeated = false;
+  if (numeric && n > hl_max_ && n / 64 < hl_seen_.size()) [[likely]] {
+    hl_seen_[n / 64] |= std::uint64_t{1} << (n % 64);  // above every id so far: new
+    hl_max_ = n;
+  } else {
+    repeated = hl_seen_before(id, numeric, n);
+  }
   if (repeated) p_.finding(seg, "hl_duplicate", "IK403=I12", "HL01 was used before in this transaction set");
 
   level_kind kind = level_kind::other;
@@ -412,18 +421,10 @@ void claims_handler::on_stc(const segment& seg, pool<status_entry>& into) {
   if (seg[1].empty()) p_.finding(seg, "missing_element", "IK403=1", "STC01 claim status is empty");
 }
 
-void claims_handler::on_dtp(const segment& seg) {
-  if (!claim_.open) return;
-  // 472: service date (005010). 232 / 233: claim statement period start /
-  // end, where 004010 and 004040 277s put the claim's service dates.
-  bool start = false, end = false;
-  if (!equals(seg[1], "472")) {
-    start = equals(seg[1], "232");
-    end = equals(seg[1], "233");
-    if (!start && !end) return;
-  }
+// DTP03 as a date range (D8 gives the same date twice); reports a bad one
+// and leaves both empty.
+inline bool claims_handler::dtp_dates(const segment& seg, std::string_view& from, std::string_view& to) {
   std::string_view value = seg[3];
-  std::string_view from, to;
   bool ok;
   if (equals(seg[2], "RD8")) {
     ok = value.size() == 17 && value[8] == '-' && valid_date(value.substr(0, 8)) && valid_date(value.substr(9, 8));
@@ -439,11 +440,34 @@ void claims_handler::on_dtp(const segment& seg) {
     }
   }
   if (!ok) p_.finding(seg, "invalid_date", "IK403=8", "DTP03 service date is not a valid date or range");
-  std::string_view& date_from = line_ != nullptr ? line_->date_from : claim_.service_from;
-  std::string_view& date_to = line_ != nullptr ? line_->date_to : claim_.service_to;
-  // A single date of 232 starts the period, of 233 ends it.
-  if (!end || from != to) date_from = from;
-  if (!start || from != to) date_to = to;
+  return ok;
+}
+
+void claims_handler::on_dtp(const segment& seg) {
+  if (!claim_.open) return;
+  if (!equals(seg[1], "472")) [[unlikely]] {
+    // 232 / 233: claim statement period start / end, where 004010 and
+    // 004040 277s put the claim's service dates.
+    const bool start = equals(seg[1], "232"), end = equals(seg[1], "233");
+    if (!start && !end) return;
+    std::string_view from, to;
+    dtp_dates(seg, from, to);
+    std::string_view& date_from = line_ != nullptr ? line_->date_from : claim_.service_from;
+    std::string_view& date_to = line_ != nullptr ? line_->date_to : claim_.service_to;
+    // A single date of 232 starts the period, of 233 ends it.
+    if (!end || from != to) date_from = from;
+    if (!start || from != to) date_to = to;
+    return;
+  }
+  std::string_view from, to;
+  dtp_dates(seg, from, to);
+  if (line_ != nullptr) {
+    line_->date_from = from;
+    line_->date_to = to;
+  } else {
+    claim_.service_from = from;
+    claim_.service_to = to;
+  }
 }
 
 void claims_handler::on_svc(const segment& seg) {

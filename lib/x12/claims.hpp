@@ -51,7 +51,7 @@ struct segment_position {
 /// outlive the segments they came from.
 struct party {
   std::string nm1, dmg;
-  std::string_view entity, last, first, middle, suffix, qualifier, id, dob, gender;
+  std::string_view last, first, middle, suffix, qualifier, id, dob, gender;
   // The id of an earlier NM1 of the same entity at the same level, when its
   // qualifier differs (a provider named once with its tax id, once with its
   // NPI): both are kept.
@@ -151,6 +151,7 @@ class claims_handler : public transaction_handler {
   void on_trn(const segment& seg);
   void on_stc(const segment& seg, pool<status_entry>& into);
   void on_dtp(const segment& seg);
+  [[gnu::always_inline]] bool dtp_dates(const segment& seg, std::string_view& from, std::string_view& to);
   void on_svc(const segment& seg);
   void open_claim(const segment& seg);
   void close_claim();
