@@ -75,26 +75,38 @@ class athena_target : public http_target {
     simdjson::dom::parser parser;
     simdjson::dom::element doc;
     simdjson::padded_string body(r.body);
-    if (parser.parse(body).get(doc) != simdjson::SUCCESS || !doc.is_object()) {
+    simdjson::dom::object obj;
+    if (parser.parse(body).get(doc) != simdjson::SUCCESS || doc.get_object().get(obj) != simdjson::SUCCESS) {
       gist = fmt::format("athenaOne answered http {} without the documented JSON object", r.status);
       return body_says::unclear;
     }
     // Any errormessage but an empty string or null counts, whatever its type.
-    simdjson::dom::element em;
-    std::string_view message;
-    bool has_message = doc["errormessage"].get(em) == simdjson::SUCCESS && !em.is_null() &&
-                       !(em.get_string().get(message) == simdjson::SUCCESS && message.empty());
-    simdjson::dom::element success;
+    // A second success member makes the answer ambiguous: neither is trusted.
+    bool has_message = false;
+    int successes = 0;
     int said = -1;  // -1 absent or neither, 0 false, 1 true
-    if (doc["success"].get(success) == simdjson::SUCCESS) {
-      bool b = false;
-      std::string_view sv;
-      if (success.get_bool().get(b) == simdjson::SUCCESS) {
-        said = b ? 1 : 0;
-      } else if (success.get_string().get(sv) == simdjson::SUCCESS) {
-        if (sv == "true") said = 1;
-        if (sv == "false") said = 0;
+    for (auto field : obj) {
+      if (field.key == "errormessage") {
+        std::string_view message;
+        if (!field.value.is_null() && !(field.value.get_string().get(message) == simdjson::SUCCESS && message.empty())) {
+          has_message = true;
+        }
+      } else if (field.key == "success") {
+        ++successes;
+        bool b = false;
+        std::string_view sv;
+        said = -1;
+        if (field.value.get_bool().get(b) == simdjson::SUCCESS) {
+          said = b ? 1 : 0;
+        } else if (field.value.get_string().get(sv) == simdjson::SUCCESS) {
+          if (sv == "true") said = 1;
+          if (sv == "false") said = 0;
+        }
       }
+    }
+    if (successes > 1) {
+      gist = "athenaOne answered with success twice";
+      return body_says::unclear;
     }
     if (said == 0) {
       gist = has_message ? "athenaOne did not add the note (success false, with an errormessage)"

@@ -122,6 +122,36 @@ code=$?; [ "$code" = 1 ] || fail "rerun after success false exit $code"
 [ "$(grep -c '"result":"unknown"' out13)" = 1 ] || fail "rerun: unknown"
 [ "$(stats 'len(d["notes"])')" = $((notes_before + 4)) ] || fail "rerun: notes"
 
+# Hostile 200 answers: only a JSON object with success true (and no
+# errormessage) counts as added; a refusal is failed whatever its size, and
+# its text never reaches the output; anything else is unknown.
+python3 "$src/tests/servers/fake_pm.py" --gen 8 --gen-start 101 >hostile.ndjson
+python3 - "$port" <<'PY'
+import json, sys, urllib.request
+big = "PATIENT DOE " * 500000
+answers = {
+    "101": '{"success": true, "errormessage": ""}',      # added
+    "102": '{"success": "true", "errormessage": null}',  # added
+    "103": '{"success": "false"}',                       # refused
+    "104": json.dumps({"success": False, "errormessage": big}),  # refused, 6 MB
+    "105": '{"success": true, "errormessage": {"code": 7}}',    # refused
+    "106": '[{"success": "true"}]',                      # unknown
+    "107": "[" * 100000 + "]" * 100000,                  # unknown
+    "108": '{"success": "true", "success": "false"}',    # unknown (ambiguous)
+}
+req = urllib.request.Request("http://127.0.0.1:%s/_control" % sys.argv[1],
+                             data=json.dumps({"raw_answers": answers}).encode(), method="POST")
+urllib.request.urlopen(req, timeout=10).read()
+PY
+athena --journal j11.db hostile.ndjson >out17 2>err17
+code=$?; [ "$code" = 1 ] || fail "hostile answers exit $code"
+for c in 101 102; do grep -q "\"claim_id\":\"PCN-000$c\".*\"result\":\"applied\"" out17 || fail "hostile $c not applied"; done
+for c in 103 104 105; do grep -q "\"claim_id\":\"PCN-000$c\".*\"result\":\"failed\"" out17 || fail "hostile $c not failed"; done
+for c in 106 107 108; do grep -q "\"claim_id\":\"PCN-000$c\".*\"result\":\"unknown\"" out17 || fail "hostile $c not unknown"; done
+grep -q 'PATIENT' out17 err17 && fail "hostile: the errormessage was echoed"
+[ "$(wc -c <err17)" -lt 4000 ] || fail "hostile: stderr too long"
+control '{"raw_answers": {}}'
+
 # The note field name comes from the config file when a practice's API
 # version names it otherwise; the fake (claimnote only) refuses it.
 CLAIMKIT_ATHENA_NOTE_FIELD=notetext athena --journal j9.db five.ndjson >out14 2>err14

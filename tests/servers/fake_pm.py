@@ -55,7 +55,9 @@ Scripted behaviour, for tests:
     stall              wait --stall seconds, answer 504 (nothing recorded)
     expire             invalidate every token, answer 401 (401 mid-run)
   --slow SECONDS       delays every write (to kill a client mid-run)
-POST /_control {"refuse_claims": [...], "odd_claims": [...]} changes the lists.
+POST /_control {"refuse_claims": [...], "odd_claims": [...], "raw_answers":
+{claimid: body}} changes the lists; a raw answer is a 200 JSON answer with
+that body, for attack tests (nothing is recorded).
 GET /_stats returns what was received, so tests can count notes.
 A webhook at /hook honours Idempotency-Key (claimkit's own http: target).
 --gen N prints N synthetic normalized claim_status records and exits.
@@ -91,6 +93,7 @@ STATE = {
     "unauthorized": 0,
     "refuse_claims": [],
     "odd_claims": [],
+    "raw_answers": {},    # athena claim id -> the 200 body to answer with (attack tests)
 }
 ARGS = None
 FAULTS = []
@@ -224,6 +227,9 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             refuse = claimid in STATE["refuse_claims"]
             odd = claimid in STATE["odd_claims"]
+            raw = STATE["raw_answers"].get(claimid)
+        if raw is not None:
+            return 200, raw.encode(), {}
         if refuse:
             refused("athena note: success false")
             return 200, {"success": False if ARGS.success_bool else "false",
@@ -341,6 +347,8 @@ class Handler(BaseHTTPRequestHandler):
                 for k in ("refuse_claims", "odd_claims"):
                     if k in ctl:
                         STATE[k] = [str(x) for x in ctl[k]]
+                if "raw_answers" in ctl:
+                    STATE["raw_answers"] = {str(k): v for k, v in ctl["raw_answers"].items()}
             self.reply(200, {})
             return
         if path == "/oauth2/v1/token":
