@@ -229,7 +229,9 @@ def group_csv(claims, key, cards=None):
                 else:
                     cells += ["", ""]
                 cells.append(tenths(share(card["not_found"], card["claims"])) if card["claims"] else "")
-        return ",".join(("'" + x if x[:1] in "=+-@" else x) for x in cells)
+        key = cells[0]  # only the group key is text a spreadsheet could run
+        cells[0] = "'" + key if key[:1] and key[:1] in "=+-@" else key
+        return ",".join(cells)
 
     for k in sorted(groups, key=lambda s: s.encode()):
         lines.append(line(k, groups[k], False))
