@@ -258,6 +258,15 @@ bool safe_token(std::string_view v, std::size_t max) {
   return true;
 }
 
+// {shape, code}: an error shape that carries only a code.
+void coded_item(json::writer& w, std::string_view shape, const std::string& code) {
+  w.begin_object();
+  w.key("shape");
+  w.string(shape);
+  w.field("code", code.substr(0, 64));
+  w.end_object();
+}
+
 // One ErrorDetail without its value and description.
 void error_detail(json::writer& w, const object& e, std::string_view shape, std::vector<std::string>& parts) {
   w.begin_object();
@@ -288,11 +297,7 @@ vendor_errors answer_errors(const std::vector<json::member>& top) {
   if (const json::member* er = doc.get("errorResponse"); er != nullptr && er->kind == json::kind::object) {
     object e(er->value);
     std::string code = e.str("code");
-    w.begin_object();
-    w.key("shape");
-    w.string("errorResponse");
-    w.field("code", code.substr(0, 64));
-    w.end_object();
+    coded_item(w, "errorResponse", code);
     ++n;
     parts.push_back(safe_token(code, 32) ? "errorResponse code " + code : "errorResponse");
     for (const object& d : e.children("errors")) {
@@ -323,11 +328,7 @@ vendor_errors answer_errors(const std::vector<json::member>& top) {
   // was found and the answer holds no claims.
   if (n == 0 && doc.get("claims") == nullptr && doc.get("message") != nullptr) {
     std::string code = doc.str("code");
-    w.begin_object();
-    w.key("shape");
-    w.string("exception");
-    w.field("code", code.substr(0, 64));
-    w.end_object();
+    coded_item(w, "exception", code);
     ++n;
     parts.push_back(safe_token(code, 32) ? "code " + code : "an error message");
   }
