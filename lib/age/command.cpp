@@ -114,29 +114,10 @@ settings resolve(const command_options& o, bool stdout_is_terminal) {
   return s;
 }
 
-namespace {
-
-// Header errors in CSV files stop the run before anything is written. Only
-// regular files are read twice: a pipe's header would be gone.
-void check_inputs(const settings& s, const std::vector<std::string>& inputs) {
-  bool any_csv = false;
-  for (const auto& path : inputs) {
-    if (!is_csv_input(path, s.input)) continue;
-    any_csv = true;
-    struct stat st {};
-    if (path != "-" && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) check_csv_header(path, s.columns);
-  }
-  if (s.columns_given && !any_csv) {
-    throw error(cli::exit_code::usage, "--columns applies to CSV input (files named *.csv, or --format-in csv)");
-  }
-}
-
-}  // namespace
-
 int run(cli::context& ctx, const command_options& o) {
   const settings s = resolve(o, ::isatty(1) == 1);
   const std::vector<std::string> inputs = ctx.inputs();
-  check_inputs(s, inputs);
+  check_inputs(inputs, s.input, s.columns, s.columns_given);
   std::unique_ptr<ledger> led;
   if (!s.ledger_path.empty()) led = std::make_unique<ledger>(s.ledger_path);
   ager a(s, ctx.report, led.get());
@@ -172,13 +153,7 @@ int run(cli::context& ctx, const command_options& o) {
     if (heap) heap->push(std::move(r));
     else all.push_back(std::move(r));
   };
-  for (const auto& path : inputs) {
-    if (is_csv_input(path, s.input)) {
-      for_each_csv_record(path, s.columns, ctx.report, handle);
-    } else {
-      ndjson::for_each_record({path}, ctx.report, handle);
-    }
-  }
+  csv::for_each_claim_record(inputs, s.input, s.columns, ctx.report, handle);
 
   if (report) {
     if (led && s.by == group_by::payer) report->set_scorecards(led->scorecards());
