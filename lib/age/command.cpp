@@ -33,11 +33,7 @@ void add_options(CLI::App& app, command_options& o) {
       ->check(CLI::Range(0, 36500));
   app.add_option("--ledger", o.ledger, "Read last checks and states from the pm-push SQLite ledger (read-only)")
       ->type_name("PATH");
-  app.add_option("--format-in", o.format_in, "Input format, ndjson or csv; default csv for files named *.csv, else ndjson")
-      ->type_name("FORMAT")
-      ->check(CLI::IsMember({"ndjson", "csv"}));
-  app.add_option("--columns", o.columns, "CSV header mapping FIELD=HEADER,..., e.g. claim_id=Claim #,billed_amount=Charges")
-      ->type_name("MAP");
+  csv::add_input_options(app, o.format_in, o.columns);
   app.add_option("--older-than", o.older_than, "Keep claims aged more than DAYS")
       ->type_name("DAYS")
       ->check(CLI::Range(0, 1000000));

@@ -7,6 +7,7 @@
 #include <streambuf>
 #include <vector>
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "core/error.hpp"
@@ -199,6 +200,14 @@ void for_each_claim_record(const std::vector<std::string>& inputs, input_format 
       ndjson::for_each_record({path}, rep, handle);
     }
   }
+}
+
+void add_input_options(CLI::App& app, std::string& format_in, std::string& columns) {
+  app.add_option("--format-in", format_in, "Input format, ndjson or csv; default csv for files named *.csv, else ndjson")
+      ->type_name("FORMAT")
+      ->check(CLI::IsMember({"ndjson", "csv"}));
+  app.add_option("--columns", columns, "CSV header mapping FIELD=HEADER,..., e.g. claim_id=Claim #,billed_amount=Charges")
+      ->type_name("MAP");
 }
 
 input_format parse_input_format(const std::string& text) {

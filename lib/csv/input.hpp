@@ -8,11 +8,19 @@
 #include "csv/claims.hpp"
 #include "ndjson/reader.hpp"
 
+namespace CLI {
+class App;
+}
+
 namespace claimkit::csv {
 
 /// How the claim inputs of a tool are read (--format-in): by file name (CSV
 /// for *.csv, else NDJSON), or all as one format.
 enum class input_format { by_name, ndjson, csv };
+
+/// Defines --format-in and --columns, with the same names, values and help
+/// in every tool that reads claims.
+void add_input_options(CLI::App& app, std::string& format_in, std::string& columns);
 
 /// "csv" / "ndjson" / anything else (by name), as --format-in gives it.
 input_format parse_input_format(const std::string& text);

@@ -250,11 +250,7 @@ void add_build_command(CLI::App& parent, cli::common_options& common, std::funct
       ->type_name("DIR");
   sub->add_option("--trace-field", o->trace_field, "Claim field sent as the TRN02 trace (default claim_id)")
       ->type_name("FIELD");
-  sub->add_option("--format-in", o->format_in, "Input format, ndjson or csv; default csv for files named *.csv, else ndjson")
-      ->type_name("FORMAT")
-      ->check(CLI::IsMember({"ndjson", "csv"}));
-  sub->add_option("--columns", o->columns, "CSV header mapping FIELD=HEADER,..., e.g. claim_id=Claim #,subscriber.dob=DOB")
-      ->type_name("MAP");
+  csv::add_input_options(*sub, o->format_in, o->columns);
   sub->add_flag("--test", o->test, "Mark the interchanges as test data (ISA15 T)");
   sub->parse_complete_callback([&body, o] { body = [o](cli::context& ctx) { return run_build(ctx, *o); }; });
 }

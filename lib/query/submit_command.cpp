@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "csv/input.hpp"
 #include "query/submit.hpp"
 
 namespace claimkit::query {
@@ -75,32 +76,32 @@ void add_submit_command(CLI::App& parent, cli::common_options& common, std::func
   sub->add_option("--max-response-size", o->max_response_size,
                   "Largest answer body accepted, decompressed (default 16M, or [http] max_response_size)")
       ->type_name("SIZE");
-  sub->add_option("--format-in", o->format_in, "Input format, ndjson or csv; default csv for files named *.csv, else ndjson")
-      ->type_name("FORMAT")
-      ->check(CLI::IsMember({"ndjson", "csv"}));
-  sub->add_option("--columns", o->columns, "CSV header mapping FIELD=HEADER,..., e.g. claim_id=Claim #,subscriber.dob=DOB")
-      ->type_name("MAP");
+  csv::add_input_options(*sub, o->format_in, o->columns);
 
   // A claim once given by options: patient data in argv is readable by every
   // user of the machine (ps, /proc/PID/cmdline). The options stay, hidden,
   // so that old scripts get a pointer to the safe form instead of a guess.
-  auto refused = std::make_shared<std::string>();
-  auto value = std::make_shared<std::string>();
+  // The callbacks own the storage, so it lives as long as the command.
+  struct refused_option {
+    std::string name;
+    std::string value;  // read and dropped
+  };
+  auto refused = std::make_shared<refused_option>();
   for (const char* name : {"--claim-id", "--payer-id", "--member-id", "--first-name", "--last-name", "--dob",
                            "--service-date", "--npi", "--amount"}) {
-    sub->add_option(name, *value, "")->group("")->each([refused, name](const std::string&) {
-      if (refused->empty()) *refused = name;
+    sub->add_option(name, refused->value, "")->group("")->each([refused, name](const std::string&) {
+      if (refused->name.empty()) refused->name = name;
     });
   }
 
   sub->parse_complete_callback([o, api_text, refused, &body, &common] {
     o->api = *api_text == "stedi" ? api_flavour::stedi : api_flavour::optum;
     body = [o, refused, &common](cli::context& ctx) {
-      if (!refused->empty()) {
+      if (!refused->name.empty()) {
         throw error(cli::exit_code::usage,
                     fmt::format("{}: patient data on the command line is readable by every user; give the claim "
                                 "as a record on standard input or in a file (claim-query(1), EXAMPLES)",
-                                *refused));
+                                refused->name));
       }
       submit_options opts = *o;
       if (!common.quiet && cli::stderr_is_terminal()) {

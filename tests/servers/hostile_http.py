@@ -119,7 +119,11 @@ def main():
     ap.add_argument("--lifetime", type=float, default=120)
     ARGS = ap.parse_args()
     BOMB = make_bomb(ARGS.bomb_gib)
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request, client_address):
+            pass  # clients that hang up on an oversized answer are the point
+
+    srv = Server(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
     threading.Timer(ARGS.lifetime, srv.shutdown).start()
     with open(ARGS.port_file + ".tmp", "w") as f:
