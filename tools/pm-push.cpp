@@ -4,6 +4,7 @@
 // Exactly once per status, with a journal; one push_result per record on
 // stdout, failures into --rejects for a rerun.
 #include "cli/tool.hpp"
+#include "http/client.hpp"
 #include "push/runner.hpp"
 
 int main(int argc, char** argv) {
@@ -63,11 +64,18 @@ int main(int argc, char** argv) {
       ->type_name("N")
       ->check(CLI::Range(1, 20))
       ->default_val(5);
+  std::string max_response;
+  app->add_option("--max-response-size", max_response,
+                  "Largest answer body accepted, decompressed (default 16M, or [http] max_response_size)")
+      ->type_name("SIZE");
   double timeout = 60;
   app->add_option("--timeout", timeout, "Seconds one request may take, connecting included")
       ->type_name("SECONDS")
       ->check(CLI::Range(0.1, 3600.0))
       ->default_val(60);
   app->callback([&] { h.total_timeout = std::chrono::milliseconds(static_cast<long long>(timeout * 1000)); });
-  return cli::run(*app, common, argc, argv, [&](cli::context& ctx) { return push::run(ctx, o); });
+  return cli::run(*app, common, argc, argv, [&](cli::context& ctx) {
+    if (!max_response.empty()) h.max_response_size = http::parse_size(max_response, "--max-response-size");
+    return push::run(ctx, o);
+  });
 }

@@ -33,11 +33,7 @@ void add_options(CLI::App& app, command_options& o) {
       ->check(CLI::Range(0, 36500));
   app.add_option("--ledger", o.ledger, "Read last checks and states from the pm-push SQLite ledger (read-only)")
       ->type_name("PATH");
-  app.add_option("--format-in", o.format_in, "Input format, ndjson or csv; default csv for files named *.csv, else ndjson")
-      ->type_name("FORMAT")
-      ->check(CLI::IsMember({"ndjson", "csv"}));
-  app.add_option("--columns", o.columns, "CSV header mapping FIELD=HEADER,..., e.g. claim_id=Claim #,billed_amount=Charges")
-      ->type_name("MAP");
+  csv::add_input_options(app, o.format_in, o.columns);
   app.add_option("--older-than", o.older_than, "Keep claims aged more than DAYS")
       ->type_name("DAYS")
       ->check(CLI::Range(0, 1000000));
@@ -116,29 +112,10 @@ settings resolve(const command_options& o, bool stdout_is_terminal) {
   return s;
 }
 
-namespace {
-
-// Header errors in CSV files stop the run before anything is written. Only
-// regular files are read twice: a pipe's header would be gone.
-void check_inputs(const settings& s, const std::vector<std::string>& inputs) {
-  bool any_csv = false;
-  for (const auto& path : inputs) {
-    if (!is_csv_input(path, s.input)) continue;
-    any_csv = true;
-    struct stat st {};
-    if (path != "-" && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) check_csv_header(path, s.columns);
-  }
-  if (s.columns_given && !any_csv) {
-    throw error(cli::exit_code::usage, "--columns applies to CSV input (files named *.csv, or --format-in csv)");
-  }
-}
-
-}  // namespace
-
 int run(cli::context& ctx, const command_options& o) {
   const settings s = resolve(o, ::isatty(1) == 1);
   const std::vector<std::string> inputs = ctx.inputs();
-  check_inputs(s, inputs);
+  check_inputs(inputs, s.input, s.columns, s.columns_given);
   std::unique_ptr<ledger> led;
   if (!s.ledger_path.empty()) led = std::make_unique<ledger>(s.ledger_path);
   ager a(s, ctx.report, led.get());
@@ -176,13 +153,7 @@ int run(cli::context& ctx, const command_options& o) {
     if (heap) heap->push(std::move(r));
     else all.push_back(std::move(r));
   };
-  for (const auto& path : inputs) {
-    if (is_csv_input(path, s.input)) {
-      for_each_csv_record(path, s.columns, ctx.report, handle);
-    } else {
-      ndjson::for_each_record({path}, ctx.report, handle);
-    }
-  }
+  csv::for_each_claim_record(inputs, s.input, s.columns, ctx.report, handle);
 
   if (report) {
     if (led && s.by == group_by::payer) report->set_scorecards(led->scorecards(seen));

@@ -10,6 +10,7 @@
 #include "age/money.hpp"
 #include "age/priority.hpp"
 #include "csv/claims.hpp"
+#include "csv/input.hpp"
 #include "dates/civil.hpp"
 
 namespace claimkit::age {
@@ -21,7 +22,7 @@ enum class sort_key { none, priority, age, amount };
 enum class group_by { payer, state, bucket };
 enum class report_format { table, csv, ndjson };
 /// by_name: CSV when the file name ends in .csv, else NDJSON.
-enum class input_format { by_name, ndjson, csv };
+using input_format = csv::input_format;
 
 const char* basis_name(basis b);
 

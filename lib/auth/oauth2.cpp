@@ -74,25 +74,17 @@ void oauth2_client_credentials::fetch() {
   req.set_form(form);
   req.set_header("Accept", "application/json");
 
+  // The same retry rule and Retry-After ceiling as every other request.
   std::mt19937_64 rng(std::random_device{}());
-  http::result r;
-  for (int attempt = 1;; ++attempt) {
-    r = send_(req);
-    http::verdict v = http::classify(r);
-    if (v == http::verdict::success) break;
-    if (v != http::verdict::retry || attempt >= policy_.max_attempts) {
-      if (v != http::verdict::retry && r.fail == http::failure::none) {
-        throw error(cli::exit_code::remote,
-                    fmt::format("token request refused: HTTP {}; check the client id and secret", r.resp.status));
-      }
+  http::job_outcome out = http::perform_with_retry([&] { return send_(req); }, policy_, sleep_, rng);
+  const http::result& r = out.last;
+  if (out.end == http::job_end::gave_up) throw error(cli::exit_code::remote, "token request failed: " + out.reason);
+  if (!r.ok()) {
+    if (r.fail == http::failure::none) {
       throw error(cli::exit_code::remote,
-                  fmt::format("token request failed after {} attempts: {}", attempt, http::describe(r)));
+                  fmt::format("token request refused: HTTP {}; check the client id and secret", r.resp.status));
     }
-    auto delay = http::backoff_delay(attempt + 1, policy_, rng);
-    if (auto ra = r.resp.header_value("Retry-After"); !ra.empty()) {
-      if (auto wait = http::parse_retry_after(ra, std::time(nullptr))) delay = std::max(delay, std::min(*wait, policy_.max_retry_after));
-    }
-    sleep_(delay);
+    throw error(cli::exit_code::remote, "token request failed: " + http::describe(r));
   }
 
   simdjson::dom::parser parser;

@@ -7,6 +7,9 @@
 #include <mutex>
 #include <thread>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <curl/curl.h>
 #include <fmt/format.h>
 
@@ -60,8 +63,18 @@ failure classify_curl(CURLcode c) {
   }
 }
 
-bool is_loopback_host(std::string_view host) {
-  return host == "127.0.0.1" || host == "localhost" || host == "[::1]" || host.starts_with("127.");
+// Only literals and the one name that cannot leave the machine: a name that
+// merely starts with "127." (127.0.0.1.example.net) is resolved by DNS.
+bool is_loopback_host(const std::string& host) {
+  if (host == "localhost") return true;
+  in_addr v4{};
+  if (::inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    std::string inner = host.substr(1, host.size() - 2);
+    in6_addr v6{};
+    return ::inet_pton(AF_INET6, inner.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+  }
+  return false;
 }
 
 // One transfer: the easy handle and everything it points into.
@@ -73,12 +86,22 @@ struct transfer {
   result res;
   char errbuf[CURL_ERROR_SIZE] = {};
   clock::time_point started;
+  std::uint64_t max_body = kDefaultMaxResponseSize;
+  bool too_large = false;
 };
 
+// libcurl hands over bodies after undoing Content-Encoding, so the cap holds
+// for a small gzip answer that inflates to gigabytes: the transfer stops at
+// the cap, in pieces of at most CURL_MAX_WRITE_SIZE.
 size_t on_body(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<transfer*>(user);
-  t->res.resp.body.append(data, size * n);
-  return size * n;
+  std::size_t len = size * n;
+  if (len > t->max_body - std::min<std::uint64_t>(t->max_body, t->res.resp.body.size())) {
+    t->too_large = true;
+    return CURL_WRITEFUNC_ERROR;
+  }
+  t->res.resp.body.append(data, len);
+  return len;
 }
 
 size_t on_header(char* data, size_t size, size_t n, void* user) {
@@ -106,6 +129,7 @@ std::string_view failure_name(failure f) {
     case failure::dropped: return "connection dropped";
     case failure::tls: return "tls failure";
     case failure::refused: return "refused";
+    case failure::too_large: return "response too large";
     case failure::other: return "transfer failed";
   }
   return "transfer failed";
@@ -119,6 +143,7 @@ void request::set_header(std::string_view name, std::string value) {
 
 std::string describe(const result& r) {
   if (r.fail == failure::none) return fmt::format("HTTP {}", r.resp.status);
+  if (r.fail == failure::too_large) return r.error;
   if (r.error.empty()) return std::string(failure_name(r.fail));
   return fmt::format("{} ({})", failure_name(r.fail), r.error);
 }
@@ -170,21 +195,51 @@ std::string_view response::header_value(std::string_view name) const {
   return {};
 }
 
-void check_url(const std::string& url, std::string_view option_name) {
-  std::string_view u = url;
-  if (u.starts_with("https://") && u.size() > 8) return;
-  if (u.starts_with("http://")) {
-    std::string_view rest = u.substr(7);
-    std::string_view host = rest.substr(0, rest.find_first_of("/?#"));
-    if (auto at = host.rfind('@'); at != std::string_view::npos) host = host.substr(at + 1);
-    if (host.starts_with("[")) {
-      host = host.substr(0, host.find(']') + 1);
-    } else if (auto colon = host.find(':'); colon != std::string_view::npos) {
-      host = host.substr(0, colon);
+std::uint64_t parse_size(std::string_view text, std::string_view what) {
+  std::string_view t = text;
+  std::uint64_t v = 0;
+  std::size_t digits = 0;
+  while (digits < t.size() && t[digits] >= '0' && t[digits] <= '9') {
+    if (v > (std::uint64_t{1} << 40)) break;  // larger than any unit below allows
+    v = v * 10 + static_cast<std::uint64_t>(t[digits] - '0');
+    ++digits;
+  }
+  std::string_view unit = t.substr(digits);
+  int shift = -1;
+  if (unit.empty()) shift = 0;
+  for (auto [name, s] : {std::pair{'K', 10}, std::pair{'M', 20}, std::pair{'G', 30}}) {
+    if (!unit.empty() && (unit[0] == name || unit[0] == name + ('a' - 'A')) &&
+        (unit.size() == 1 || unit.substr(1) == "iB" || unit.substr(1) == "B")) {
+      shift = s;
     }
-    if (is_loopback_host(host)) return;
+  }
+  constexpr std::uint64_t kMax = std::uint64_t{64} << 30;  // a bound that still fits in memory checks
+  if (digits == 0 || shift < 0 || v > (kMax >> shift) || (v << shift) < 1024) {
     throw error(cli::exit_code::usage,
-                fmt::format("{}: plain http is only allowed to a loopback host; use https", option_name));
+                fmt::format("{}: expected a size from 1K to 64G, such as 16M or 1048576", what));
+  }
+  return v << shift;
+}
+
+void check_url(const std::string& url, std::string_view option_name) {
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), curl_url_cleanup);
+  char* scheme = nullptr;
+  char* host = nullptr;
+  bool parsed = u && curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
+                curl_url_get(u.get(), CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+                curl_url_get(u.get(), CURLUPART_HOST, &host, 0) == CURLUE_OK;
+  std::string sch = scheme != nullptr ? scheme : "";
+  std::string h = host != nullptr ? host : "";
+  curl_free(scheme);
+  curl_free(host);
+  // The URL must also start as written: libcurl guesses a scheme for "host/path".
+  std::string_view given = url;
+  if (parsed && sch == "https" && given.size() > 8 && iequal(given.substr(0, 8), "https://") && !h.empty()) return;
+  if (parsed && sch == "http" && given.size() > 7 && iequal(given.substr(0, 7), "http://")) {
+    if (is_loopback_host(h)) return;
+    throw error(cli::exit_code::usage,
+                fmt::format("{}: plain http is only allowed to a loopback host (127.0.0.0/8, ::1, localhost); use https",
+                            option_name));
   }
   throw error(cli::exit_code::usage, fmt::format("{}: expected an https:// URL", option_name));
 }
@@ -237,6 +292,7 @@ namespace {
 
 void setup_easy(CURL* easy, transfer& t, const client_options& o, CURLSH* share) {
   curl_easy_reset(easy);
+  t.max_body = o.max_response_size;
   curl_easy_setopt(easy, CURLOPT_URL, t.req.url.c_str());
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
@@ -248,6 +304,9 @@ void setup_easy(CURL* easy, transfer& t, const client_options& o, CURLSH* share)
   curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(o.total_timeout.count()));
   curl_easy_setopt(easy, CURLOPT_USERAGENT, o.user_agent.c_str());
   curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+  // A declared length over the cap stops before the body; the write
+  // callback holds the cap for chunked and compressed bodies.
+  curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(o.max_response_size));
   curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, t.errbuf);
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, &t);
@@ -279,7 +338,19 @@ void setup_easy(CURL* easy, transfer& t, const client_options& o, CURLSH* share)
 
 void finish_transfer(CURL* easy, transfer& t, CURLcode code) {
   t.res.fail = classify_curl(code);
-  if (t.res.fail == failure::none) {
+  curl_off_t wait = 0;
+  if (curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER, &wait) == CURLE_OK && wait > 0) {
+    t.res.retry_after = std::chrono::seconds(wait);
+  }
+  if (t.too_large || code == CURLE_FILESIZE_EXCEEDED) {
+    long status = 0;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    t.res.fail = failure::too_large;
+    t.res.resp.status = status;
+    t.res.resp.body.clear();
+    t.res.resp.body.shrink_to_fit();
+    t.res.error = fmt::format("response too large: over {} bytes (--max-response-size)", t.max_body);
+  } else if (t.res.fail == failure::none) {
     long status = 0;
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
     t.res.resp.status = status;

@@ -51,12 +51,13 @@ enum class failure {
   dropped,  // connection closed or reset before a complete response
   tls,      // certificate or handshake problem: never retried
   refused,  // the request itself was refused locally (bad URL, protocol)
+  too_large,  // the answer (decompressed) passed client_options::max_response_size
   other,
 };
 std::string_view failure_name(failure f);
 
 struct response {
-  long status = 0;  // 0 when no response arrived
+  long status = 0;  // 0 when no response arrived (kept when too_large cut the body)
   std::vector<header> headers;
   std::string body;
   /// The value of the last header of that name (case-insensitive), or empty.
@@ -71,12 +72,24 @@ struct result {
   std::string error;  // libcurl's description when fail != none; never holds request data
   int attempts = 1;
   double seconds = 0;  // duration of the last attempt
+  /// The wait the server asked for with Retry-After (delay-seconds or an
+  /// HTTP-date, as libcurl reads it: CURLINFO_RETRY_AFTER); 0 when none.
+  std::chrono::seconds retry_after{0};
   bool ok() const { return fail == failure::none && resp.status >= 200 && resp.status < 300; }
 };
 
 /// A short description of an outcome for messages: "HTTP 503",
 /// "timed out (<libcurl text>)". Never includes bodies.
 std::string describe(const result& r);
+
+/// The default cap on one response body, after decompression: 16 MiB. Claim
+/// status answers and token answers are a few kilobytes.
+inline constexpr std::uint64_t kDefaultMaxResponseSize = 16u << 20;
+
+/// Reads a size for --max-response-size or a config value: bytes, or a
+/// number with K, M or G (powers of 1024, an optional "iB" after them), at
+/// least 1 KiB. Throws claimkit::error (usage) naming `what`.
+std::uint64_t parse_size(std::string_view text, std::string_view what);
 
 struct client_options {
   int jobs = 4;            // concurrent transfers at most
@@ -85,10 +98,16 @@ struct client_options {
   std::chrono::milliseconds total_timeout{90'000};
   std::string cacert;      // extra CA bundle file (PEM); verification is always on
   std::string user_agent;  // default "claimkit/<version>"
+  /// A response body longer than this (counted after Content-Encoding is
+  /// undone, inside the write callback) ends the transfer as too_large.
+  std::uint64_t max_response_size = kDefaultMaxResponseSize;
 };
 
 /// Refuses URLs the layer will not use: anything but https, except plain
-/// http to a loopback host (test servers). Throws claimkit::error (usage).
+/// http to a loopback host (test servers): an IPv4 literal in 127.0.0.0/8,
+/// the IPv6 literal ::1, or exactly `localhost`. The host is read by
+/// libcurl's own URL parser, the one the transfer uses. Throws
+/// claimkit::error (usage).
 void check_url(const std::string& url, std::string_view option_name);
 
 /// Concurrent HTTP over one libcurl multi handle: at most `jobs` transfers in

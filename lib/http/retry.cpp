@@ -19,6 +19,7 @@ verdict classify(const result& r) {
     case failure::dropped: return verdict::retry;
     case failure::tls:
     case failure::refused:
+    case failure::too_large:  // the same server would send the same answer
     case failure::other: return verdict::fail;
   }
   long s = r.resp.status;
@@ -26,31 +27,6 @@ verdict classify(const result& r) {
   if (s == 401) return verdict::unauthorized;
   if (s == 429 || s >= 500) return verdict::retry;
   return verdict::fail;
-}
-
-std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value, std::time_t now) {
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-  if (value.empty()) return std::nullopt;
-  if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    if (value.size() > 9) return std::chrono::milliseconds(999'999'999LL * 1000);  // absurdly long: saturate
-    long long secs = 0;
-    for (char c : value) secs = secs * 10 + (c - '0');
-    return std::chrono::milliseconds(secs * 1000);
-  }
-  // HTTP-date (RFC 9110 5.6.7): the preferred IMF-fixdate and the two obsolete forms.
-  static const char* const formats[] = {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %d %H:%M:%S %Y"};
-  std::string text(value);
-  for (const char* f : formats) {
-    std::tm tm{};
-    const char* end = ::strptime(text.c_str(), f, &tm);
-    if (end == nullptr || *end != '\0') continue;
-    std::time_t at = ::timegm(&tm);
-    if (at == static_cast<std::time_t>(-1)) return std::nullopt;
-    if (at <= now) return std::chrono::milliseconds(0);
-    return std::chrono::milliseconds(static_cast<long long>(at - now) * 1000);
-  }
-  return std::nullopt;
 }
 
 std::chrono::milliseconds backoff_delay(int next_attempt, const retry_policy& p, std::mt19937_64& rng) {
@@ -61,6 +37,36 @@ std::chrono::milliseconds backoff_delay(int next_attempt, const retry_policy& p,
   if (top <= 0) return std::chrono::milliseconds(0);
   std::uniform_int_distribution<long long> dist(0, top);
   return std::chrono::milliseconds(dist(rng));
+}
+
+retry_step next_retry(const result& r, int attempts, const retry_policy& p, std::mt19937_64& rng) {
+  retry_step step;
+  if (attempts >= p.max_attempts) {
+    step.reason = fmt::format("gave up after {} attempts (last: {})", attempts, describe(r));
+    return step;
+  }
+  if (r.retry_after > p.max_retry_after) {
+    step.reason = fmt::format("gave up: the server asked to wait {} s, more than the {} s allowed (last: {})",
+                              r.retry_after.count(),
+                              std::chrono::duration_cast<std::chrono::seconds>(p.max_retry_after).count(), describe(r));
+    return step;
+  }
+  step.again = true;
+  step.delay = std::max(backoff_delay(attempts + 1, p, rng),
+                        std::chrono::duration_cast<std::chrono::milliseconds>(r.retry_after));
+  return step;
+}
+
+job_outcome perform_with_retry(const std::function<result()>& send, const retry_policy& p,
+                               const std::function<void(std::chrono::milliseconds)>& sleep, std::mt19937_64& rng) {
+  for (int attempt = 1;; ++attempt) {
+    result r = send();
+    r.attempts = attempt;
+    if (classify(r) != verdict::retry) return job_outcome{job_end::done, std::move(r), {}};
+    retry_step step = next_retry(r, attempt, p, rng);
+    if (!step.again) return job_outcome{job_end::gave_up, std::move(r), std::move(step.reason)};
+    sleep(step.delay);
+  }
 }
 
 struct dispatcher::state {
@@ -183,24 +189,12 @@ void dispatcher::finish_attempt(const std::shared_ptr<state>& s, result r) {
     end(job_end::stopped, stop_reason_);
     return;
   }
-  if (s->attempts >= policy_.max_attempts) {
-    std::string why = fmt::format("gave up after {} attempts (last: {})", s->attempts, describe(r));
-    end(job_end::gave_up, std::move(why));
+  retry_step step = next_retry(r, s->attempts, policy_, rng_);
+  if (!step.again) {
+    end(job_end::gave_up, std::move(step.reason));
     return;
   }
-  auto delay = backoff_delay(s->attempts + 1, policy_, rng_);
-  std::string_view ra = r.resp.header_value("Retry-After");
-  if (!ra.empty()) {
-    if (auto wait = parse_retry_after(ra, std::time(nullptr))) {
-      if (*wait > policy_.max_retry_after) {
-        std::string why = fmt::format("gave up: the server asked to wait {} s (last: {})",
-                                      std::chrono::duration_cast<std::chrono::seconds>(*wait).count(), describe(r));
-        end(job_end::gave_up, std::move(why));
-        return;
-      }
-      delay = std::max(delay, *wait);
-    }
-  }
+  auto delay = step.delay;
   s->last = std::move(r);
   start(s, clock::now() + delay);
 }

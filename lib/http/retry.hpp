@@ -13,11 +13,15 @@
 
 namespace claimkit::http {
 
+/// The longest Retry-After any request waits for (claim status, token and
+/// PM requests alike); a server asking for more is given up on.
+inline constexpr std::chrono::milliseconds kMaxRetryAfter{300'000};
+
 struct retry_policy {
   int max_attempts = 5;                            // attempts per request, first included
   std::chrono::milliseconds base_delay{500};       // backoff before the 2nd attempt (upper bound)
   std::chrono::milliseconds max_delay{30'000};     // backoff cap
-  std::chrono::milliseconds max_retry_after{300'000};  // a longer Retry-After gives up instead
+  std::chrono::milliseconds max_retry_after = kMaxRetryAfter;  // a longer Retry-After gives up instead
   int breaker_threshold = 10;                      // consecutive failed attempts that stop the run; 0 = never
 };
 
@@ -30,14 +34,21 @@ enum class verdict {
 };
 verdict classify(const result& r);
 
-/// Parses a Retry-After value: delta-seconds or an HTTP-date (IMF-fixdate,
-/// RFC 850 or asctime). Returns the wait from `now` (0 for a date in the
-/// past), or nothing when the value is malformed.
-std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value, std::time_t now);
-
 /// Full-jitter backoff before attempt `next_attempt` (2 for the first retry):
 /// uniform in [0, min(max_delay, base_delay * 2^(next_attempt-2))].
 std::chrono::milliseconds backoff_delay(int next_attempt, const retry_policy& p, std::mt19937_64& rng);
+
+/// The kit's one retry rule, for a retryable outcome (verdict::retry) after
+/// `attempts` attempts: try again after full-jitter backoff, or after the
+/// server's Retry-After when that is longer; give up after max_attempts, or
+/// at once when Retry-After passes max_retry_after (waiting would hold the
+/// run, and its lock, for that long).
+struct retry_step {
+  bool again = false;
+  std::chrono::milliseconds delay{0};
+  std::string reason;  // when !again: why, without request data
+};
+retry_step next_retry(const result& r, int attempts, const retry_policy& p, std::mt19937_64& rng);
 
 /// Counts consecutive failed attempts; opens (and stays open) at the threshold.
 class circuit_breaker {
@@ -76,6 +87,12 @@ struct job {
   std::function<request()> make;
   std::function<void(job_outcome)> done;
 };
+
+/// The same loop for one request at a time (token requests): sends until an
+/// answer that is not retried (job_end::done) or next_retry gives up
+/// (job_end::gave_up), sleeping between attempts with `sleep`.
+job_outcome perform_with_retry(const std::function<result()>& send, const retry_policy& p,
+                               const std::function<void(std::chrono::milliseconds)>& sleep, std::mt19937_64& rng);
 
 /// Called on a 401 with the request that got it. Returns true when new
 /// credentials are in place and the request should be tried again (at most

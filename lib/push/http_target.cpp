@@ -71,6 +71,11 @@ void http_target::make_client() {
   co.connect_timeout = opts_.connect_timeout;
   co.total_timeout = opts_.total_timeout;
   co.cacert = opts_.cacert;
+  co.max_response_size = opts_.max_response_size;
+  if (co.max_response_size == 0) {
+    auto v = creds_.get("CLAIMKIT_MAX_RESPONSE_SIZE", "http", "max_response_size");
+    co.max_response_size = v ? http::parse_size(*v, "[http] max_response_size") : http::kDefaultMaxResponseSize;
+  }
   client_ = std::make_unique<http::client>(co);
 }
 
@@ -237,6 +242,21 @@ void http_target::push(std::vector<item*>& batch, journal::journal& j, stop_reas
         return;
       }
       case http::verdict::fail: {
+        if (r.fail == http::failure::too_large) {
+          // The request arrived and its answer was cut off: it may have been applied.
+          std::string why = fmt::format("target unreachable: {}", http::describe(r));
+          halt(why);
+          if (dedupes()) {
+            fail(js, "target_unavailable", why, r.resp.status);
+            return;
+          }
+          js.maybe_sent = true;
+          it.outcome = result::unknown;
+          it.kind = "push_unknown";
+          it.message = why + "; it may have been applied: check the target, then use --resend-unknown";
+          finish(js);
+          return;
+        }
         if (r.fail == http::failure::tls || r.fail == http::failure::refused || r.fail == http::failure::other) {
           std::string why = fmt::format("target unreachable: {}", describe_failure(r));
           halt(why);
@@ -273,23 +293,12 @@ void http_target::push(std::vector<item*>& batch, journal::journal& j, stop_reas
       fail(js, "target_unavailable", "not sent again: " + stop.message, r.resp.status);
       return;
     }
-    if (js.attempts >= policy.max_attempts) {
-      fail(js, "retries_exhausted", fmt::format("gave up after {} attempts (last: {})", js.attempts, describe_failure(r)),
-           r.resp.status);
+    http::retry_step step = http::next_retry(r, js.attempts, policy, rng);
+    if (!step.again) {
+      fail(js, "retries_exhausted", step.reason, r.resp.status);
       return;
     }
-    auto delay = http::backoff_delay(js.attempts + 1, policy, rng);
-    std::string_view ra = r.resp.header_value("Retry-After");
-    if (!ra.empty()) {
-      if (auto wait = http::parse_retry_after(ra, std::time(nullptr))) {
-        if (*wait > policy.max_retry_after) {
-          fail(js, "retries_exhausted", fmt::format("target asked to wait too long (Retry-After, http {})", r.resp.status),
-               r.resp.status);
-          return;
-        }
-        delay = std::max(delay, *wait);
-      }
-    }
+    auto delay = step.delay;
     http::request req;
     if (prepare(js, req)) submit(js, std::move(req), http::clock::now() + delay);
   };

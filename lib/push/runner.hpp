@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -27,6 +28,7 @@ struct http_options {
   std::chrono::milliseconds total_timeout{60'000};
   std::chrono::milliseconds base_delay{500};
   std::chrono::milliseconds max_delay{30'000};
+  std::uint64_t max_response_size = 0;  // --max-response-size; 0: [http] max_response_size, else 16 MiB
 };
 
 struct options {

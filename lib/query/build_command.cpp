@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "csv/input.hpp"
 #include "json/writer.hpp"
 #include "ndjson/reader.hpp"
 #include "query/build_276.hpp"
@@ -114,6 +115,9 @@ void write_file_exclusive(const std::string& dir, const std::string& name, const
 }  // namespace
 
 int run_build(cli::context& ctx, const build_options& o) {
+  const csv::input_format format_in = csv::parse_input_format(o.format_in);
+  const csv::column_map columns = csv::parse_columns(o.columns);
+  const std::vector<std::string> inputs = ctx.inputs();
   config cfg = config::load_default(o.config_path);
   envelope_settings env;
   env.sender_id = pick(o.sender_id, cfg, "sender", "id");
@@ -162,6 +166,7 @@ int run_build(cli::context& ctx, const build_options& o) {
       throw error(cli::exit_code::io, fmt::format("{}: not a directory", out_dir));
     }
   }
+  csv::check_inputs(inputs, format_in, columns, !o.columns.empty());
   env.timestamp = build_time();
   control_source controls(first, control_file);
 
@@ -197,7 +202,7 @@ int run_build(cli::context& ctx, const build_options& o) {
   };
 
   claim_276 claim;
-  ndjson::for_each_record(ctx.inputs(), ctx.report, [&](ndjson::record& rec) {
+  csv::for_each_claim_record(inputs, format_in, columns, ctx.report, [&](ndjson::record& rec) {
     std::string msg = read_claim(rec.members, o.trace_field, claim);
     if (!msg.empty()) throw ndjson::bad_record{"invalid_claim", msg};
     pending.push_back(std::move(claim));
@@ -245,6 +250,7 @@ void add_build_command(CLI::App& parent, cli::common_options& common, std::funct
       ->type_name("DIR");
   sub->add_option("--trace-field", o->trace_field, "Claim field sent as the TRN02 trace (default claim_id)")
       ->type_name("FIELD");
+  csv::add_input_options(*sub, o->format_in, o->columns);
   sub->add_flag("--test", o->test, "Mark the interchanges as test data (ISA15 T)");
   sub->parse_complete_callback([&body, o] { body = [o](cli::context& ctx) { return run_build(ctx, *o); }; });
 }

@@ -20,6 +20,8 @@ struct build_options {
   std::size_t max_claims = 0;   // 0: every claim in one interchange
   std::string out_dir;          // one file per interchange instead of stdout
   std::string trace_field = "claim_id";
+  std::string format_in;        // --format-in: ndjson, csv, or empty (by file name)
+  std::string columns;          // --columns FIELD=HEADER,...
   bool test = false;
 };
 

@@ -13,6 +13,7 @@
 #include "auth/oauth2.hpp"
 #include "dates/civil.hpp"
 #include "core/error.hpp"
+#include "csv/input.hpp"
 #include "http/client.hpp"
 #include "http/retry.hpp"
 #include "io/output.hpp"
@@ -158,11 +159,6 @@ void write_person(json::writer& w, const object_view& p, std::string_view prefix
 }  // namespace
 
 std::string_view api_name(api_flavour a) { return a == api_flavour::optum ? "optum" : "stedi"; }
-
-bool adhoc_claim::given() const {
-  return !claim_id.empty() || !payer_id.empty() || !member_id.empty() || !first_name.empty() || !last_name.empty() ||
-         !dob.empty() || !service_date.empty() || !npi.empty() || !amount.empty();
-}
 
 std::string build_request(const ndjson::record& rec, std::string_view control_number) {
   object_view claim(rec.text);
@@ -317,58 +313,6 @@ answer_result read_answer(long http_status, std::string_view body, const status:
   return a;
 }
 
-std::string adhoc_record(const adhoc_claim& c) {
-  auto req = [](const std::string& v, std::string_view opt) {
-    if (v.empty()) throw error(cli::exit_code::usage, fmt::format("a claim given by options needs {}", opt));
-  };
-  req(c.claim_id, "--claim-id");
-  req(c.payer_id, "--payer-id");
-  req(c.member_id, "--member-id");
-  req(c.first_name, "--first-name");
-  req(c.last_name, "--last-name");
-  req(c.dob, "--dob");
-  req(c.service_date, "--service-date");
-  req(c.npi, "--npi");
-  if (!c.amount.empty() && !json::is_plain_decimal(c.amount)) {
-    throw error(cli::exit_code::usage, "--amount: expected a decimal amount such as 125.00");
-  }
-  std::string out;
-  json::writer w(out);
-  w.begin_object();
-  w.key("type");
-  w.string("claim");
-  w.key("claim_id");
-  w.string(c.claim_id);
-  w.key("payer_id");
-  w.string(c.payer_id);
-  w.key("provider");
-  w.begin_object();
-  w.key("npi");
-  w.string(c.npi);
-  w.end_object();
-  w.key("subscriber");
-  w.begin_object();
-  w.key("member_id");
-  w.string(c.member_id);
-  w.key("first_name");
-  w.string(c.first_name);
-  w.key("last_name");
-  w.string(c.last_name);
-  w.key("dob");
-  w.string(c.dob);
-  w.end_object();
-  w.key("service_from");
-  w.string(c.service_date);
-  w.key("service_to");
-  w.string(c.service_date);
-  if (!c.amount.empty()) {
-    w.key("billed_amount");
-    w.decimal(c.amount);
-  }
-  w.end_object();
-  return out;
-}
-
 namespace {
 
 // One claim on its way: where it came from and what to send.
@@ -404,9 +348,8 @@ std::chrono::milliseconds ms(double seconds) {
 }  // namespace
 
 int run_submit(cli::context& ctx, const submit_options& o) {
-  if (o.adhoc.given() && !ctx.common.files.empty()) {
-    throw error(cli::exit_code::usage, "give claims either as FILE arguments or with --claim-id and its options, not both");
-  }
+  const csv::input_format format_in = csv::parse_input_format(o.format_in);
+  const csv::column_map columns = csv::parse_columns(o.columns);
   config cfg = config::load_default(o.config_path);
   const std::string section(api_name(o.api));
   if (o.sandbox && o.api != api_flavour::optum) {
@@ -430,6 +373,11 @@ int run_submit(cli::context& ctx, const submit_options& o) {
   copts.connect_timeout = ms(o.connect_timeout);
   copts.total_timeout = ms(o.timeout);
   copts.cacert = o.cacert;
+  if (!o.max_response_size.empty()) {
+    copts.max_response_size = http::parse_size(o.max_response_size, "--max-response-size");
+  } else if (auto v = cfg.get("http", "max_response_size")) {
+    copts.max_response_size = http::parse_size(*v, fmt::format("{}: [http] max_response_size", cfg.path()));
+  }
   http::client client(copts);
 
   http::retry_policy policy;
@@ -475,26 +423,12 @@ int run_submit(cli::context& ctx, const submit_options& o) {
     it.line = rec.pos.line;
     items.push_back(std::move(it));
   };
-  if (o.adhoc.given()) {
-    names.emplace_back("<options>");
-    ndjson::record rec;
-    rec.text = "";
-    std::string text = adhoc_record(o.adhoc);
-    json::scan_error err;
-    json::scan_object(text, rec.members, err);
-    rec.text = text;
-    rec.pos = cli::position{names.back(), 0};
-    try {
-      add(rec, 0);
-    } catch (const ndjson::bad_record& b) {
-      throw error(cli::exit_code::usage, b.message);
-    }
-  } else {
-    ndjson::for_each_record(ctx.inputs(), ctx.report, [&](ndjson::record& rec) {
-      if (names.empty() || names.back() != rec.pos.input) names.emplace_back(rec.pos.input);
-      add(rec, names.size() - 1);
-    });
-  }
+  const std::vector<std::string> inputs = ctx.inputs();
+  csv::check_inputs(inputs, format_in, columns, !o.columns.empty());
+  csv::for_each_claim_record(inputs, format_in, columns, ctx.report, [&](ndjson::record& rec) {
+    if (names.empty() || names.back() != rec.pos.input) names.emplace_back(rec.pos.input);
+    add(rec, names.size() - 1);
+  });
 
   std::optional<io::output> raw;
   if (!o.raw_path.empty()) raw.emplace(io::output::create_private(o.raw_path));

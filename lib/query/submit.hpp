@@ -24,12 +24,6 @@ inline constexpr std::string_view kOptumSandboxUrl = "https://sandbox-apigw.optu
 inline constexpr std::string_view kOptumSandboxTokenUrl = "https://sandbox-apigw.optum.com/apip/auth/v2/token";
 inline constexpr std::string_view kStediUrl = "https://healthcare.us.stedi.com/2024-04-01/change/medicalnetwork/claimstatus/v2";
 
-/// One claim given on the command line instead of NDJSON.
-struct adhoc_claim {
-  std::string claim_id, payer_id, member_id, first_name, last_name, dob, service_date, npi, amount;
-  bool given() const;
-};
-
 /// What `claim-query submit` is told on its command line.
 struct submit_options {
   api_flavour api = api_flavour::optum;
@@ -47,7 +41,9 @@ struct submit_options {
   double retry_max_delay = 30;
   std::string cacert;
   std::string raw_path;
-  adhoc_claim adhoc;
+  std::string format_in;          // --format-in: ndjson, csv, or empty (by file name)
+  std::string columns;            // --columns FIELD=HEADER,...
+  std::string max_response_size;  // --max-response-size; empty: [http] max_response_size, else 16M
   /// Called with a progress line when set (the command sets it only when
   /// stderr is a terminal); an empty line means "clear it" (before a message
   /// and at the end).
@@ -84,10 +80,6 @@ struct answer_result {
 /// errors gives the claim asked for an error-state (E0) status and fails it.
 answer_result read_answer(long http_status, std::string_view body, const status::vendor_request& req,
                           std::string& out);
-
-/// The claim record (one JSON object) for an ad-hoc claim; throws
-/// claimkit::error (usage) when a required option is missing.
-std::string adhoc_record(const adhoc_claim& c);
 
 /// Reads the claims, asks the API, writes claim_status records to ctx.out.
 /// Every claim ends as output or in the reporter (--errors). Returns the

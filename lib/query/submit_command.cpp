@@ -3,6 +3,10 @@
 #include <memory>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "csv/input.hpp"
 #include "query/submit.hpp"
 
 namespace claimkit::query {
@@ -70,20 +74,36 @@ void add_submit_command(CLI::App& parent, cli::common_options& common, std::func
       ->type_name("FILE");
   sub->add_option("--raw", o->raw_path, "Keep every raw API answer as NDJSON in FILE (mode 0600)")->type_name("FILE");
 
-  const char* group = "Single claim (instead of FILE)";
-  sub->add_option("--claim-id", o->adhoc.claim_id, "Claim id (patient control number) sent as the tracking number")->group(group);
-  sub->add_option("--payer-id", o->adhoc.payer_id, "Payer id (trading partner service id)")->group(group);
-  sub->add_option("--member-id", o->adhoc.member_id, "Subscriber member id")->group(group);
-  sub->add_option("--first-name", o->adhoc.first_name, "Subscriber first name")->group(group);
-  sub->add_option("--last-name", o->adhoc.last_name, "Subscriber last name")->group(group);
-  sub->add_option("--dob", o->adhoc.dob, "Subscriber birth date (YYYY-MM-DD)")->group(group)->type_name("DATE");
-  sub->add_option("--service-date", o->adhoc.service_date, "Date of service (YYYY-MM-DD)")->group(group)->type_name("DATE");
-  sub->add_option("--npi", o->adhoc.npi, "Billing provider NPI")->group(group);
-  sub->add_option("--amount", o->adhoc.amount, "Billed amount")->group(group);
+  sub->add_option("--max-response-size", o->max_response_size,
+                  "Largest answer body accepted, decompressed (default 16M, or [http] max_response_size)")
+      ->type_name("SIZE");
+  csv::add_input_options(*sub, o->format_in, o->columns);
 
-  sub->parse_complete_callback([o, api_text, &body, &common] {
+  // A claim once given by options: patient data in argv is readable by every
+  // user of the machine (ps, /proc/PID/cmdline). The options stay, hidden,
+  // so that old scripts get a pointer to the safe form instead of a guess.
+  // The callbacks own the storage, so it lives as long as the command.
+  struct refused_option {
+    std::string name;
+    std::string value;  // read and dropped
+  };
+  auto refused = std::make_shared<refused_option>();
+  for (const char* name : {"--claim-id", "--payer-id", "--member-id", "--first-name", "--last-name", "--dob",
+                           "--service-date", "--npi", "--amount"}) {
+    sub->add_option(name, refused->value, "")->group("")->each([refused, name](const std::string&) {
+      if (refused->name.empty()) refused->name = name;
+    });
+  }
+
+  sub->parse_complete_callback([o, api_text, refused, &body, &common] {
     o->api = *api_text == "stedi" ? api_flavour::stedi : api_flavour::optum;
-    body = [o, &common](cli::context& ctx) {
+    body = [o, refused, &common](cli::context& ctx) {
+      if (!refused->name.empty()) {
+        throw error(cli::exit_code::usage,
+                    fmt::format("{}: patient data on the command line is readable by every user; give the claim "
+                                "as a record on standard input or in a file (claim-query(1), EXAMPLES)",
+                                refused->name));
+      }
       submit_options opts = *o;
       if (!common.quiet && cli::stderr_is_terminal()) {
         opts.progress = [](const std::string& line, bool final) {

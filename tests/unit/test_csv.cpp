@@ -1,10 +1,17 @@
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <fcntl.h>
 #include <functional>
 #include <sstream>
+#include <string>
+#include <unistd.h>
+#include <vector>
 
 #include "core/error.hpp"
+#include "cli/reporter.hpp"
 #include "csv/claims.hpp"
+#include "csv/input.hpp"
 #include "csv/reader.hpp"
 
 using namespace claimkit;
@@ -109,4 +116,49 @@ TEST_CASE("claim mapper: a missing claim_id column or mapped header stops before
   // A mapping moves a field away from the column named like it.
   csv::claim_mapper m({"claim_id", "Claim #"}, csv::parse_columns("claim_id=Claim #"));
   CHECK(m.to_ndjson({"old", "new"}) == R"({"type":"claim","claim_id":"new"})");
+}
+
+// The claim input that claim-age, claim-query build/submit and the sweep share:
+// a quote left open early in a big export is read once, to the end, and the
+// row is rejected with its line (regression: the sweep's own converter went
+// quadratic on it, 40,000 rows in over two minutes).
+TEST_CASE("csv claim input: an open quote in a 40,000-row file is one linear reject") {
+  char path[] = "/tmp/claimkit-csv-input-XXXXXX.csv";
+  int fd = ::mkstemps(path, 4);
+  REQUIRE(fd >= 0);
+  std::string text = "claim_id,subscriber.first_name,billed_amount\n";
+  for (int i = 1; i <= 40000; ++i) {
+    text += "C" + std::to_string(i) + (i == 2 ? ",\"OPEN" : ",NAME") + ",10.00\n";
+  }
+  REQUIRE(::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+  ::close(fd);
+  claimkit::cli::reporter rep("test");
+  rep.set_quiet(true);
+  std::vector<std::string> seen;
+  auto started = std::chrono::steady_clock::now();
+  claimkit::csv::for_each_claim_record({path}, claimkit::csv::input_format::by_name, {}, rep,
+                                       [&](claimkit::ndjson::record& r) { seen.emplace_back(r.text); });
+  auto took = std::chrono::steady_clock::now() - started;
+  ::unlink(path);
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0] == R"({"type":"claim","claim_id":"C1","subscriber":{"first_name":"NAME"},"billed_amount":10.00})");
+  CHECK(rep.errors() == 1);
+  CHECK(took < std::chrono::seconds(2));
+}
+
+TEST_CASE("csv claim input: --format-in and file names") {
+  using claimkit::csv::input_format;
+  using claimkit::csv::is_csv_input;
+  CHECK(is_csv_input("export.CSV", input_format::by_name));
+  CHECK_FALSE(is_csv_input("-", input_format::by_name));
+  CHECK(is_csv_input("-", input_format::csv));
+  CHECK_FALSE(is_csv_input("x.csv", input_format::ndjson));
+  CHECK(claimkit::csv::parse_input_format("csv") == input_format::csv);
+  CHECK(claimkit::csv::parse_input_format("") == input_format::by_name);
+  try {
+    claimkit::csv::check_inputs({"claims.ndjson"}, input_format::by_name, {{"claim_id", "Claim #"}}, true);
+    FAIL("--columns without CSV input accepted");
+  } catch (const claimkit::error& e) {
+    CHECK(std::string(e.what()) == "--columns applies to CSV input (files named *.csv, or --format-in csv)");
+  }
 }

@@ -56,15 +56,6 @@ TEST_CASE("oauth2: a huge expires_in keeps the token") {
   CHECK(tokens_for_two_calls(R"({"access_token":"t","expires_in":1e300})") == 1);
 }
 
-TEST_CASE("retry-after: absurd values saturate instead of overflowing") {
-  auto far = http::parse_retry_after("99999999999999999999999999", 0);
-  REQUIRE(far.has_value());
-  CHECK(far->count() > 0);
-  auto date = http::parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", 0);
-  REQUIRE(date.has_value());
-  CHECK(date->count() > 0);
-}
-
 // fuzz_x12_segments: a possible ISA followed by more line breaks than the
 // buffer may hold made the reader ask for more text forever. It must give up
 // on that ISA and go on to the end of the input.

@@ -42,16 +42,44 @@ TEST_CASE("http: only https, or plain http to a loopback test server") {
     check_url("http://example.com/x", "--url");
     FAIL("accepted plain http to a remote host");
   } catch (const claimkit::error& e) {
-    CHECK(std::string(e.what()) == "--url: plain http is only allowed to a loopback host; use https");
+    CHECK(std::string(e.what()) ==
+          "--url: plain http is only allowed to a loopback host (127.0.0.0/8, ::1, localhost); use https");
     CHECK(e.code() == claimkit::cli::exit_code::usage);
   }
   // A loopback name in the user part does not make a remote host local.
   CHECK_THROWS_AS(check_url("http://127.0.0.1@example.com/x", "--url"), claimkit::error);
+  // Loopback is an IP literal in 127.0.0.0/8, ::1, or exactly localhost: a
+  // DNS name that starts like one resolves wherever its owner points it
+  // (regression: any host starting with "127." got plain http, secrets too).
+  CHECK_NOTHROW(check_url("http://127.45.0.9:81/x", "--url"));
+  CHECK_NOTHROW(check_url("http://[0:0:0:0:0:0:0:1]/x", "--url"));
+  for (const char* bad : {"http://127.0.0.1.evil.example/token", "http://127.0.0.1.nip.io/", "http://127.evil/",
+                          "http://localhost.evil.example/", "http://128.0.0.1/", "http://[::2]/",
+                          "http://evil.example#@127.0.0.1/", "http://evil.example\\@127.0.0.1/", "http://0x7f000001.evil/"}) {
+    CAPTURE(bad);
+    CHECK_THROWS_AS(check_url(bad, "--token-url"), claimkit::error);
+  }
   try {
     check_url("ftp://example.com/x", "--token-url");
     FAIL("accepted ftp");
   } catch (const claimkit::error& e) {
     CHECK(std::string(e.what()) == "--token-url: expected an https:// URL");
+  }
+}
+
+TEST_CASE("http: sizes for --max-response-size") {
+  CHECK(parse_size("16M", "--max-response-size") == 16u << 20);
+  CHECK(parse_size("64MiB", "x") == 64u << 20);
+  CHECK(parse_size("1048576", "x") == 1048576u);
+  CHECK(parse_size("2g", "x") == std::uint64_t{2} << 30);
+  for (const char* bad : {"", "M", "12X", "-1", "100", "65G", "99999999999999999999999", "1.5M"}) {
+    CAPTURE(bad);
+    try {
+      parse_size(bad, "--max-response-size");
+      FAIL("accepted");
+    } catch (const claimkit::error& e) {
+      CHECK(std::string(e.what()) == "--max-response-size: expected a size from 1K to 64G, such as 16M or 1048576");
+    }
   }
 }
 

@@ -142,7 +142,7 @@ TEST_CASE("oauth2: a server that keeps refusing fresh tokens is refused in the e
 TEST_CASE("oauth2: token endpoint faults are retried, refusals are not") {
   fake_endpoint ep;
   http::result r503 = status(503);
-  r503.resp.headers = {{"Retry-After", "2"}};
+  r503.retry_after = 2s;
   ep.script = {r503, status(0)};
   ep.script[1].fail = http::failure::dropped;
   auto p = ep.provider();
@@ -160,7 +160,20 @@ TEST_CASE("oauth2: token endpoint faults are retried, refusals are not") {
   fake_endpoint down;
   down.script = {status(500), status(500), status(500), status(500)};
   auto d = down.provider();
-  CHECK(error_text([&] { d.token(); }) == "token request failed after 3 attempts: HTTP 500");
+  CHECK(error_text([&] { d.token(); }) == "token request failed: gave up after 3 attempts (last: HTTP 500)");
+
+  // The token request keeps the same Retry-After ceiling as status requests:
+  // a huge wait gives up at once instead of sleeping with the run's lock held.
+  fake_endpoint stalling;
+  http::result huge = status(503);
+  huge.retry_after = std::chrono::seconds(999999999);
+  stalling.script = {huge, huge, huge};
+  auto h = stalling.provider();
+  CHECK(error_text([&] { h.token(); }) ==
+        "token request failed: gave up: the server asked to wait 999999999 s, more than the 300 s allowed "
+        "(last: HTTP 503)");
+  CHECK(stalling.seen.size() == 1);
+  CHECK(stalling.slept.empty());
 }
 
 TEST_CASE("oauth2: malformed token answers") {

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <random>
+#include <vector>
 
 #include "http/retry.hpp"
 
@@ -40,25 +41,70 @@ TEST_CASE("retry: which outcomes are retried") {
   CHECK(classify(failed(failure::refused)) == verdict::fail);
 }
 
-TEST_CASE("retry: Retry-After as seconds") {
-  CHECK(parse_retry_after("0", 0) == milliseconds(0));
-  CHECK(parse_retry_after("1", 0) == milliseconds(1000));
-  CHECK(parse_retry_after(" 120 ", 0) == milliseconds(120000));
-  CHECK_FALSE(parse_retry_after("", 0).has_value());
-  CHECK_FALSE(parse_retry_after("-1", 0).has_value());
-  CHECK_FALSE(parse_retry_after("1.5", 0).has_value());
-  CHECK_FALSE(parse_retry_after("soon", 0).has_value());
+TEST_CASE("retry: one rule for every request: attempts, backoff, Retry-After and its ceiling") {
+  retry_policy p;
+  p.max_attempts = 3;
+  p.base_delay = milliseconds(100);
+  p.max_delay = milliseconds(1000);
+  std::mt19937_64 rng(7);
+  result r = status(503);
+  retry_step s = next_retry(r, 1, p, rng);
+  CHECK(s.again);
+  CHECK(s.delay <= milliseconds(100));
+  // Retry-After is a minimum wait.
+  r.retry_after = std::chrono::seconds(4);
+  s = next_retry(r, 1, p, rng);
+  CHECK(s.again);
+  CHECK(s.delay == milliseconds(4000));
+  // Past the ceiling the request is given up at once, not slept on.
+  r.retry_after = std::chrono::seconds(999999999);
+  s = next_retry(r, 1, p, rng);
+  CHECK_FALSE(s.again);
+  CHECK(s.reason == "gave up: the server asked to wait 999999999 s, more than the 300 s allowed (last: HTTP 503)");
+  r.retry_after = std::chrono::seconds(0);
+  s = next_retry(r, 3, p, rng);
+  CHECK_FALSE(s.again);
+  CHECK(s.reason == "gave up after 3 attempts (last: HTTP 503)");
 }
 
-TEST_CASE("retry: Retry-After as an HTTP-date, in all three RFC 9110 forms") {
-  const std::time_t now = 784111767;  // Sun, 06 Nov 1994 08:49:27 GMT
-  CHECK(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now) == milliseconds(10000));
-  CHECK(parse_retry_after("Sunday, 06-Nov-94 08:49:37 GMT", now) == milliseconds(10000));
-  CHECK(parse_retry_after("Sun Nov  6 08:49:37 1994", now) == milliseconds(10000));
-  // A date in the past means "now".
-  CHECK(parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now) == milliseconds(0));
-  CHECK_FALSE(parse_retry_after("Sun, 06 Nov 1994 08:49:37", now).has_value());
-  CHECK_FALSE(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT trailing", now).has_value());
+TEST_CASE("retry: the blocking loop sleeps what the rule says and stops where it says") {
+  retry_policy p;
+  p.max_attempts = 4;
+  std::mt19937_64 rng(1);
+  std::vector<milliseconds> slept;
+  int sent = 0;
+  auto out = perform_with_retry(
+      [&] {
+        result r = status(++sent < 3 ? 429 : 200);
+        if (sent == 1) r.retry_after = std::chrono::seconds(2);
+        return r;
+      },
+      p, [&](milliseconds d) { slept.push_back(d); }, rng);
+  CHECK(out.end == job_end::done);
+  CHECK(out.last.resp.status == 200);
+  CHECK(out.last.attempts == 3);
+  REQUIRE(slept.size() == 2);
+  CHECK(slept[0] >= milliseconds(2000));
+
+  sent = 0;
+  slept.clear();
+  auto huge = perform_with_retry(
+      [&] {
+        ++sent;
+        result r = status(503);
+        r.retry_after = std::chrono::seconds(999999999);
+        return r;
+      },
+      p, [&](milliseconds d) { slept.push_back(d); }, rng);
+  CHECK(huge.end == job_end::gave_up);
+  CHECK(sent == 1);
+  CHECK(slept.empty());
+
+  // A refusal and a too large answer are final.
+  sent = 0;
+  auto big = perform_with_retry([&] { ++sent; return failed(failure::too_large); }, p, [](milliseconds) {}, rng);
+  CHECK(big.end == job_end::done);
+  CHECK(sent == 1);
 }
 
 TEST_CASE("retry: full-jitter backoff stays under the doubling, capped ceiling") {

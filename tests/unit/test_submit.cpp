@@ -251,25 +251,6 @@ TEST_CASE("submit: answers without a status fail the claim") {
         "tradingPartnerClaimNumber)");
 }
 
-TEST_CASE("submit: a claim from options") {
-  adhoc_claim c{"A1", "60054", "M1", "ANA", "DOE", "1990-02-03", "2026-02-01", "1234567893", "75.5"};
-  CHECK(adhoc_record(c) ==
-        R"({"type":"claim","claim_id":"A1","payer_id":"60054","provider":{"npi":"1234567893"},)"
-        R"("subscriber":{"member_id":"M1","first_name":"ANA","last_name":"DOE","dob":"1990-02-03"},)"
-        R"("service_from":"2026-02-01","service_to":"2026-02-01","billed_amount":75.5})");
-  c.amount = "lots";
-  CHECK_THROWS_AS(adhoc_record(c), claimkit::error);
-  c.amount.clear();
-  c.npi.clear();
-  try {
-    adhoc_record(c);
-    FAIL("accepted without --npi");
-  } catch (const claimkit::error& e) {
-    CHECK(std::string(e.what()) == "a claim given by options needs --npi");
-    CHECK(e.code() == cli::exit_code::usage);
-  }
-}
-
 TEST_CASE("submit: hostile answers: nothing unchecked reaches stderr, odd shapes do not crash") {
   std::string out;
   // Codes and field names with control characters, spaces or absurd lengths

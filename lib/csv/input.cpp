@@ -1,11 +1,13 @@
-#include "age/csv_input.hpp"
+#include "csv/input.hpp"
 
 #include <cstring>
 #include <istream>
 #include <optional>
+#include <sys/stat.h>
 #include <streambuf>
 #include <vector>
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "core/error.hpp"
@@ -13,7 +15,7 @@
 #include "io/input.hpp"
 #include "json/scan.hpp"
 
-namespace claimkit::age {
+namespace claimkit::csv {
 
 namespace {
 
@@ -71,7 +73,7 @@ std::string_view row_text(const marked_buf& buf) {
   return t;
 }
 
-// lib/csv says "line N: message"; claim-age says "file:N: message".
+// csv::reader says "line N: message"; tools say "file:N: message".
 std::string at_file(const std::string& name, std::string_view message) {
   if (message.substr(0, 5) == "line ") return fmt::format("{}:{}", name, message.substr(5));
   return fmt::format("{}: {}", name, message);
@@ -91,12 +93,12 @@ bool all_blank(const std::vector<std::string>& cells) {
 }
 
 // Reads the header line and matches it; nullopt for an empty input.
-std::optional<csv::claim_mapper> read_header(csv::reader& reader, const std::string& name,
-                                             const csv::column_map& columns) {
+std::optional<claim_mapper> read_header(reader& rd, const std::string& name,
+                                         const column_map& columns) {
   std::vector<std::string> header;
   try {
-    if (!reader.next(header)) return std::nullopt;
-    return csv::claim_mapper(header, columns);
+    if (!rd.next(header)) return std::nullopt;
+    return claim_mapper(header, columns);
   } catch (const error& e) {
     if (e.code() == cli::exit_code::io) throw;
     // Without a header no row can be read: like a missing column, not a bad row.
@@ -132,12 +134,12 @@ bool is_csv_input(const std::string& path, input_format format) {
   return true;
 }
 
-void check_csv_header(const std::string& path, const csv::column_map& columns) {
+void check_csv_header(const std::string& path, const column_map& columns) {
   csv_source src(path);
   read_header(src.reader, src.in.name(), columns);
 }
 
-void for_each_csv_record(const std::string& path, const csv::column_map& columns, cli::reporter& rep,
+void for_each_csv_record(const std::string& path, const column_map& columns, cli::reporter& rep,
                          const std::function<void(ndjson::record&)>& handle) {
   csv_source src(path);
   const std::string& name = src.in.name();
@@ -175,4 +177,41 @@ void for_each_csv_record(const std::string& path, const csv::column_map& columns
   }
 }
 
-}  // namespace claimkit::age
+void check_inputs(const std::vector<std::string>& inputs, input_format format, const column_map& columns,
+                  bool columns_given) {
+  bool any_csv = false;
+  for (const auto& path : inputs) {
+    if (!is_csv_input(path, format)) continue;
+    any_csv = true;
+    struct stat st {};
+    if (path != "-" && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) check_csv_header(path, columns);
+  }
+  if (columns_given && !any_csv) {
+    throw error(cli::exit_code::usage, "--columns applies to CSV input (files named *.csv, or --format-in csv)");
+  }
+}
+
+void for_each_claim_record(const std::vector<std::string>& inputs, input_format format, const column_map& columns,
+                           cli::reporter& rep, const std::function<void(ndjson::record&)>& handle) {
+  for (const auto& path : inputs) {
+    if (is_csv_input(path, format)) {
+      for_each_csv_record(path, columns, rep, handle);
+    } else {
+      ndjson::for_each_record({path}, rep, handle);
+    }
+  }
+}
+
+void add_input_options(CLI::App& app, std::string& format_in, std::string& columns) {
+  app.add_option("--format-in", format_in, "Input format, ndjson or csv; default csv for files named *.csv, else ndjson")
+      ->type_name("FORMAT")
+      ->check(CLI::IsMember({"ndjson", "csv"}));
+  app.add_option("--columns", columns, "CSV header mapping FIELD=HEADER,..., e.g. claim_id=Claim #,billed_amount=Charges")
+      ->type_name("MAP");
+}
+
+input_format parse_input_format(const std::string& text) {
+  return text == "csv" ? input_format::csv : text == "ndjson" ? input_format::ndjson : input_format::by_name;
+}
+
+}  // namespace claimkit::csv
