@@ -58,6 +58,10 @@ class target {
   virtual std::string identity() const = 0;
   /// The journal's name for this target instance (set after open()).
   virtual std::string journal_name() const = 0;
+  /// What the default journal file is named after, known before open():
+  /// where the writes land, so that every entry point pushing to the same
+  /// target shares one journal (journal::default_path).
+  virtual std::string journal_identity() const { return journal_name(); }
   /// True when a resend of a maybe-sent record cannot make a second write
   /// (the sqlite ledger's unique key, a webhook's Idempotency-Key).
   virtual bool dedupes() const = 0;

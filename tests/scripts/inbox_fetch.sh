@@ -59,7 +59,7 @@ move-remote = archive
 EOF
 chmod 600 "$work/etc/inbox.conf"
 cron() {
-  env -i PATH=/usr/bin:/bin CLAIMKIT_CONFIG=/nonexistent timeout -k 5 40 setsid "$work/bin/claimkit-inbox" \
+  env -i PATH=/usr/bin:/bin HOME="$work/home" CLAIMKIT_CONFIG=/nonexistent timeout -k 5 40 setsid "$work/bin/claimkit-inbox" \
     --config "$work/etc/inbox.conf" </dev/null >"$1" 2>&1
 }
 

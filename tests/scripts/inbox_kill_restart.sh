@@ -46,7 +46,7 @@ ls "$work/inbox" | sort >"$work/names"
 cron() {
   local out=$1
   shift
-  env -i PATH=/usr/bin:/bin timeout -k 5 50 setsid "$script" --to "sqlite:$ledger" "$@" "$work/inbox" \
+  env -i PATH=/usr/bin:/bin HOME="$work/home" timeout -k 5 50 setsid "$script" --to "sqlite:$ledger" "$@" "$work/inbox" \
     </dev/null >"$out" 2>&1
 }
 state=$work/inbox/.claimkit
@@ -56,7 +56,7 @@ done_count() { find "$work/inbox/done" -mindepth 1 -maxdepth 1 2>/dev/null | wc 
 kills=0
 for at in 3 12 24; do
   # timeout (the job, by exec) runs the script as its only child.
-  (exec env -i PATH=/usr/bin:/bin timeout -k 5 50 setsid "$script" --to "sqlite:$ledger" --wait 30 "$work/inbox" \
+  (exec env -i PATH=/usr/bin:/bin HOME="$work/home" timeout -k 5 50 setsid "$script" --to "sqlite:$ledger" --wait 30 "$work/inbox" \
     </dev/null >"$work/out-kill-$at" 2>&1) 2>/dev/null &
   job=$!
   bg_pids+=("$job")
