@@ -180,9 +180,7 @@ class run_state {
         write_preview(it);
         continue;
       }
-      // Only the ledger says anything about an applied record: that the
-      // precedence rule kept it out of the claim's current status.
-      if (it.outcome == result::applied && !it.message.empty()) ++c_.not_applied;
+      if (it.outcome == result::applied && it.history_only) ++c_.not_applied;
       write_result(it);
       if (it.outcome == result::failed || it.outcome == result::unknown) {
         if (!reported_[i]) {

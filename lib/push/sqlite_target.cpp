@@ -137,7 +137,10 @@ void sqlite_target::push(std::vector<item*>& batch, journal::journal& j, stop_re
       }
       ledger::write_outcome w = ledger_->write(to_entry(*it), now);
       it->outcome = w.result == ledger::write_result::applied ? result::applied : result::duplicate;
-      if (w.result == ledger::write_result::applied) it->message = not_applied_message(w.verdict);
+      if (w.result == ledger::write_result::applied && !w.current()) {
+        it->history_only = true;
+        it->message = not_applied_message(w.verdict);
+      }
     }
     ledger_->commit();
   } catch (const error& e) {

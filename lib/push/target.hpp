@@ -35,6 +35,7 @@ struct item {
   long http_status = 0;
   std::string kind;         // for failed/unknown: what kind of problem
   std::string message;      // for failed/unknown: why (no record values)
+  bool history_only = false;  // applied to a ledger's history, not its current status (precedence rule)
 };
 
 /// Why a run stopped early: the target is unreachable or refused our

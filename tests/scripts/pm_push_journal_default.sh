@@ -34,16 +34,16 @@ export PATH="$work/bin:/usr/bin:/bin" HOME="$work/home" LC_ALL=C TZ=UTC
 unset XDG_STATE_HOME XDG_CONFIG_HOME CLAIMKIT_CONFIG
 jdir=$HOME/.local/state/claimkit/journal
 
-start() {  # start SERVER PORTFILE ARGS...: a loopback fake, its port on stdout
+start() {  # start SERVER PORTFILE ARGS...: a loopback fake, its port in PORTFILE
   local server=$1 portfile=$2
   shift 2
-  python3 "$src/tests/servers/$server" --port-file "$portfile" "$@" &
+  python3 "$src/tests/servers/$server" --port-file "$portfile" "$@" >/dev/null &
   pids+=($!)
   for _ in $(seq 100); do [ -s "$portfile" ] && break; sleep 0.05; done
   [ -s "$portfile" ] || fail "$server did not start"
-  cat "$portfile"
 }
-pm=$(start fake_pm.py pm.port)
+start fake_pm.py pm.port
+pm=$(cat pm.port)
 stats() { python3 -c "import json,sys,urllib.request; d=json.load(urllib.request.urlopen('http://127.0.0.1:$pm/_stats', timeout=5)); print(eval(sys.argv[1]))" "$1"; }
 
 # athenaOne settings from the environment, as cron would set them (the same
@@ -51,14 +51,16 @@ stats() { python3 -c "import json,sys,urllib.request; d=json.load(urllib.request
 export CLAIMKIT_ATHENA_CLIENT_ID=test-client CLAIMKIT_ATHENA_CLIENT_SECRET=test-secret
 export CLAIMKIT_ATHENA_BASE_URL="http://127.0.0.1:$pm" CLAIMKIT_ATHENA_PRACTICE_ID=195900
 mkdir -p inbox
-sed 's/TRN\*2\*NW-/TRN*2*/' "$src/examples/x12/evergreen-status.277" >inbox/evergreen.277
-x12-parse -q inbox/evergreen.277 | status-normalize -q >normalized.ndjson
+sed 's/TRN\*2\*NW-/TRN*2*/' "$src/examples/x12/evergreen-status.277" >evergreen.277
+cp evergreen.277 inbox/
+x12-parse -q evergreen.277 | status-normalize -q >normalized.ndjson
 n=$(grep -c '"type":"claim_status"' normalized.ndjson)
 [ "$n" -ge 5 ] || fail "sample has $n claim statuses"
 
 # 1. The inbox pushes every claim status as one note.
 claimkit-inbox --to athena inbox >inbox.out 2>&1 || { cat inbox.out; fail "inbox exit $?"; }
-[ -f inbox/done/evergreen.277 ] || fail "file not in done/"
+in_done() { [ -n "$(find "$1/done" -type f -name "$2")" ]; }
+in_done inbox evergreen.277 || { ls -R inbox; cat inbox.out; fail "file not in done/"; }
 [ "$(stats 'len(d["notes"])')" = "$n" ] || fail "inbox wrote $(stats 'len(d["notes"])') notes, want $n"
 writes=$(stats 'd["writes"]')
 [ "$(find "$jdir" -name 'athena-*.journal' | wc -l)" = 1 ] || fail "no default athena journal: $(find "$HOME" -type f)"
@@ -79,9 +81,9 @@ pm-push -q --to athena --base-url "http://127.0.0.1:$pm/" --practice-id 195900 n
 [ "$(grep -c '"result":"duplicate"' replay2.out)" = "$n" ] || fail "replay 2 not all duplicate"
 # A second inbox receiving the same file: the journal is per target, not per inbox.
 mkdir -p inbox2
-cp inbox/done/evergreen.277 inbox2/copy.277
+cp evergreen.277 inbox2/copy.277
 claimkit-inbox --to athena inbox2 >inbox2.out 2>&1 || { cat inbox2.out; fail "second inbox exit $?"; }
-[ -f inbox2/done/copy.277 ] || fail "second inbox: file not in done/"
+in_done inbox2 copy.277 || fail "second inbox: file not in done/"
 [ "$(stats 'd["writes"]')" = "$writes" ] || fail "the second inbox sent a note again"
 [ "$(stats 'len(d["notes"])')" = "$n" ] || fail "notes $(stats 'len(d["notes"])'), want $n"
 # --journal still overrides: a fresh journal knows nothing, and the inbox
@@ -106,7 +108,8 @@ CLAIMKIT_ATHENA_PRACTICE_ID=195902 pm-push -q --to athena normalized.ndjson >old
 
 # 4. claimkit-sweep into a ledger, then a plain pm-push replay into the same
 #    ledger spelled another way: the journal already has every status.
-ch=$(start fake_clearinghouse.py ch.port --lifetime 55 --flavour optum)
+start fake_clearinghouse.py ch.port --lifetime 55 --flavour optum
+ch=$(cat ch.port)
 mkdir -p sweep/db etc
 columns='claim_id=Claim #,payer_id=Payer ID,payer_name=Payer,provider.npi=Billing NPI,provider.name=Billing Provider,subscriber.member_id=Member ID,subscriber.first_name=Patient First,subscriber.last_name=Patient Last,subscriber.dob=DOB,service_from=DOS,billed_amount=Charges,submitted_date=Submitted,last_checked=Last Checked,state=Status'
 cat >etc/sweep.conf <<EOF
