@@ -138,22 +138,22 @@ ln -s "$work/sweep/db" dblink
 
 # 5. Hostile journal locations: refused, exit 3, one line, nothing sent.
 before=$(stats 'd["writes"]')
+# refused WHAT MESSAGE: pm-push stops at once, exit 3, MESSAGE as its one line.
+refused() {
+  pm-push --to athena normalized.ndjson >refused.out 2>refused.err
+  local code=$?
+  [ "$code" = 3 ] || fail "$1: exit $code"
+  [ "$(wc -l <refused.err)" = 1 ] && [ "$(cat refused.err)" = "$2" ] || { cat refused.err; fail "$1: message"; }
+  [ -s refused.out ] && fail "$1: output despite a refused journal"
+  return 0
+}
 mv "$jdir" "$work/jreal"
 ln -s "$work/jreal" "$jdir"
-pm-push --to athena normalized.ndjson >sym.out 2>sym.err
-code=$?
-[ "$code" = 3 ] || fail "symlinked journal directory: exit $code"
-[ "$(wc -l <sym.err)" = 1 ] && grep -q 'journal directory .*/journal: is a symbolic link; refused$' sym.err ||
-  { cat sym.err; fail "symlinked journal directory message"; }
-[ -s sym.out ] && fail "output despite a refused journal"
+refused "symlinked journal directory" "pm-push: journal directory $jdir: is a symbolic link; refused"
 rm "$jdir"
 mv "$work/jreal" "$jdir"
 mv "$aj" "$work/moved.journal"
 ln -s "$work/moved.journal" "$aj"
-pm-push --to athena normalized.ndjson >link.out 2>link.err
-code=$?
-[ "$code" = 3 ] || fail "symlinked journal file: exit $code"
-[ "$(wc -l <link.err)" = 1 ] && grep -q "^pm-push: journal $aj: is a symbolic link; refused\$" link.err ||
-  { cat link.err; fail "symlinked journal file message"; }
+refused "symlinked journal file" "pm-push: journal $aj: is a symbolic link; refused"
 [ "$(stats 'd["writes"]')" = "$before" ] || fail "notes were sent past a refused journal"
 echo ok
