@@ -204,7 +204,9 @@ TEST_CASE("ledger: a weak current status is replaced by a coded one, and an inco
   auto cut = make("k1", "C1", "denied", "2026-03-02", "F2");
   cut.incomplete = true;
   CHECK(l.write(cut, "t1").current());  // nothing on file: the first status stands
+  l.commit();
   CHECK(query(path, "SELECT incomplete FROM claims") == "1");
+  l.begin();
   CHECK(l.write(make("k2", "C1", "unknown", "2026-03-02", ""), "t2").current());  // weak over weak, a tie
   CHECK(l.write(make("k3", "C1", "denied", "2026-03-02", "F2"), "t3").current());
   l.commit();
