@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
       ->required()
       ->type_name("TARGET");
   app->add_option("--journal", o.journal_path,
-                  "Exactly-once journal (default $XDG_STATE_HOME/claimkit/pm-push.journal)")
+                  "Exactly-once journal (default: one per target under $XDG_STATE_HOME/claimkit/journal)")
       ->type_name("PATH");
   app->add_option("--rejects", o.rejects_path,
                   "Write failed and unknown records to FILE (mode 0600), in a form pm-push reads again")

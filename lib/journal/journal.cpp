@@ -12,6 +12,7 @@
 
 #include "core/error.hpp"
 #include "ledger/db.hpp"
+#include "push/sha256.hpp"
 
 namespace claimkit::journal {
 namespace {
@@ -28,6 +29,24 @@ CREATE TABLE journal (
   PRIMARY KEY (target, key)
 ) WITHOUT ROWID;
 )sql";
+
+// Another user's file or a symbolic link in place of the journal would let
+// someone else decide what counts as sent (or point the writes elsewhere).
+void refuse_foreign(const std::string& path, std::string_view what, bool must_be_dir) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return;
+    throw error(cli::exit_code::io, fmt::format("{}: cannot read: {}", what, std::strerror(errno)));
+  }
+  if (S_ISLNK(st.st_mode)) throw error(cli::exit_code::io, fmt::format("{}: is a symbolic link; refused", what));
+  if (st.st_uid != ::geteuid()) {
+    throw error(cli::exit_code::io, fmt::format("{}: owned by another user; refused", what));
+  }
+  if (must_be_dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)) {
+    throw error(cli::exit_code::io,
+                fmt::format("{}: not a {}; refused", what, must_be_dir ? "directory" : "regular file"));
+  }
+}
 
 state parse(std::string_view s) {
   if (s == "intent") return state::intent;
@@ -61,7 +80,7 @@ void make_private_dirs(const std::string& dir) {
   }
 }
 
-std::string default_path() {
+std::string default_dir() {
   const char* xdg = std::getenv("XDG_STATE_HOME");
   std::string base;
   if (xdg != nullptr && xdg[0] == '/') {
@@ -73,11 +92,28 @@ std::string default_path() {
     }
     base = std::string(home) + "/.local/state";
   }
-  return base + "/claimkit/pm-push.journal";
+  return base + "/claimkit/journal";
+}
+
+std::string default_path(std::string_view target_kind, std::string_view target_identity) {
+  return fmt::format("{}/{}-{}.journal", default_dir(), target_kind, push::sha256_hex(target_identity, 16));
+}
+
+std::string earlier_default_path() {
+  std::string dir = default_dir();
+  return dir.substr(0, dir.rfind('/')) + "/pm-push.journal";
+}
+
+void check_default_dir() {
+  std::string dir = default_dir();
+  std::string parent = dir.substr(0, dir.rfind('/'));
+  refuse_foreign(parent, fmt::format("journal directory {}", parent), true);
+  refuse_foreign(dir, fmt::format("journal directory {}", dir), true);
 }
 
 journal::journal(const std::string& path, bool read_only) : path_(path) {
   std::string what = fmt::format("journal {}", path);
+  refuse_foreign(path, what, false);
   if (read_only) {
     if (::access(path.c_str(), F_OK) != 0) return;
     db_ = std::make_unique<ledger::database>(path, what, false, true);
@@ -85,7 +121,8 @@ journal::journal(const std::string& path, bool read_only) : path_(path) {
     std::size_t slash = path.rfind('/');
     if (slash != std::string::npos && slash > 0) make_private_dirs(path.substr(0, slash));
     std::string lock_path = path + ".lock";
-    lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    refuse_foreign(lock_path, fmt::format("journal lock {}", lock_path), false);
+    lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (lock_fd_ < 0) {
       throw error(cli::exit_code::io, fmt::format("{}: cannot create: {}", lock_path, std::strerror(errno)));
     }

@@ -66,9 +66,29 @@ class journal {
   std::unique_ptr<ledger::statement> get_, set_;
 };
 
-/// $XDG_STATE_HOME/claimkit/pm-push.journal, or ~/.local/state/claimkit/...
-/// when XDG_STATE_HOME is unset or not absolute.
-std::string default_path();
+/// $XDG_STATE_HOME/claimkit/journal, or ~/.local/state/claimkit/journal
+/// when XDG_STATE_HOME is unset or not absolute: where the default journals
+/// live. claimkit::error (usage) when neither variable gives a place.
+std::string default_dir();
+
+/// The default journal of one target: default_dir()/KIND-HASH.journal, HASH
+/// being 16 bytes of SHA-256 (hex) over the target's identity (where its
+/// writes land: the ledger's canonical path, the athenaOne base URL and
+/// practice, the NextGen base URL, enterprise and practice, the webhook URL).
+/// Every entry point that pushes to the same target gets the same journal,
+/// so a replay through any of them is exactly once.
+std::string default_path(std::string_view target_kind, std::string_view target_identity);
+
+/// $XDG_STATE_HOME/claimkit/pm-push.journal (or under ~/.local/state): the
+/// one journal earlier versions shared by default for every target. Read,
+/// never written, so what was pushed before an upgrade stays pushed.
+std::string earlier_default_path();
+
+/// Refuses (claimkit::error, exit 3) a default journal directory that is a
+/// symbolic link, not a directory or owned by another user: default_dir()
+/// and its parent, when they exist. The journal file itself is checked on
+/// open, wherever it is.
+void check_default_dir();
 
 /// Creates dir and its missing parents with mode 0700.
 void make_private_dirs(const std::string& dir);

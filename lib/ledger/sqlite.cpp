@@ -107,6 +107,16 @@ CREATE TABLE line_followups (
 CREATE INDEX line_followups_claim ON line_followups(claim_id, current);
 )sql";
 
+// Version 4: the precedence rule (ledger/precedence.hpp). A status that
+// does not replace the claim's current one is kept in the history with the
+// reason in not_applied (and regressed = 1); incomplete marks a status from
+// a cut-off transaction, so that a later complete one can replace it.
+constexpr std::string_view kSchemaV4 = R"sql(
+ALTER TABLE claims ADD COLUMN incomplete INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE status_history ADD COLUMN incomplete INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE status_history ADD COLUMN not_applied TEXT;
+)sql";
+
 // Counts and positions are integers by contract; anything else is stored
 // as NULL rather than as text in an INTEGER column.
 void bind_count(statement& st, int i, std::string_view v) {
@@ -126,14 +136,6 @@ void bind_count(statement& st, int i, std::string_view v) {
   }
 }
 
-int rank(std::string_view state) {
-  if (state == "not_found") return 0;
-  if (state == "received" || state == "rejected") return 1;
-  if (state == "pending" || state == "needs_info") return 2;
-  if (state == "paid" || state == "denied" || state == "finalized") return 3;
-  return -1;
-}
-
 std::string random_id() {
   unsigned char b[16] = {};
   int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
@@ -148,11 +150,6 @@ std::string random_id() {
 }
 
 }  // namespace
-
-bool is_regression(std::string_view from, std::string_view to) {
-  int a = rank(from), b = rank(to);
-  return a >= 0 && b >= 0 && b < a;
-}
 
 std::string peek_ledger_id(const std::string& path) {
   if (::access(path.c_str(), F_OK) != 0) return {};
@@ -175,16 +172,17 @@ sqlite_ledger::sqlite_ledger(const std::string& path, std::string tool_version)
   db_->exec("PRAGMA synchronous=NORMAL");
   migrate();
   find_key_ = db_->prepare("SELECT 1 FROM status_history WHERE key = ?1");
-  find_claim_ = db_->prepare("SELECT state, effective_date FROM claims WHERE claim_id = ?1");
+  find_claim_ = db_->prepare("SELECT state, effective_date, category, incomplete FROM claims WHERE claim_id = ?1");
   insert_history_ = db_->prepare(
       "INSERT INTO status_history (key, claim_id, payer_id, state, category, code, entity, effective_date,"
       " channel, source_file, interchange, group_control, transaction_control, payer_claim_id, reference,"
-      " action, queue, billed_amount, paid_amount, submitted_date, regressed, written_at, tool_version)"
-      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23)");
+      " action, queue, billed_amount, paid_amount, submitted_date, regressed, written_at, tool_version,"
+      " incomplete, not_applied)"
+      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25)");
   upsert_claim_ = db_->prepare(
       "INSERT INTO claims (claim_id, payer_id, payer_claim_id, state, category, code, effective_date, channel,"
-      " action, queue, billed_amount, paid_amount, submitted_date, last_checked, updated_at)"
-      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?14)"
+      " action, queue, billed_amount, paid_amount, submitted_date, last_checked, updated_at, incomplete)"
+      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?14,?15)"
       " ON CONFLICT(claim_id) DO UPDATE SET payer_id = coalesce(excluded.payer_id, payer_id),"
       " payer_claim_id = coalesce(excluded.payer_claim_id, payer_claim_id), state = excluded.state,"
       " category = excluded.category, code = excluded.code, effective_date = excluded.effective_date,"
@@ -192,7 +190,8 @@ sqlite_ledger::sqlite_ledger(const std::string& path, std::string tool_version)
       " billed_amount = coalesce(excluded.billed_amount, billed_amount),"
       " paid_amount = excluded.paid_amount,"
       " submitted_date = coalesce(excluded.submitted_date, submitted_date),"
-      " last_checked = excluded.last_checked, updated_at = excluded.updated_at");
+      " last_checked = excluded.last_checked, updated_at = excluded.updated_at,"
+      " incomplete = excluded.incomplete");
   clear_followups_ = db_->prepare("UPDATE line_followups SET current = 0 WHERE claim_id = ?1 AND current = 1");
   insert_followups_ = db_->prepare(
       "INSERT INTO line_followups (key, claim_id, current, followups) VALUES (?1, ?2, ?3, ?4)");
@@ -238,6 +237,10 @@ void sqlite_ledger::migrate() {
     if (v < 3) {
       db_->exec(kSchemaV3);
       db_->exec("PRAGMA user_version = 3");
+    }
+    if (v < 4) {
+      db_->exec(kSchemaV4);
+      db_->exec("PRAGMA user_version = 4");
     }
     // Later versions add their steps here, each from the one before.
     db_->exec("COMMIT");
@@ -304,24 +307,24 @@ write_outcome sqlite_ledger::write(const entry& e, std::string_view now) {
   write_outcome out;
   if (has_key(e.key)) {
     out.result = write_result::duplicate;
-    out.current = false;
     return out;
   }
-  std::string cur_state, cur_date;
-  bool exists = false;
+  std::string cur_state, cur_date, cur_category;
+  bool exists = false, cur_incomplete = false;
   find_claim_.bind(1, e.claim_id);
   if (find_claim_.step()) {
     exists = true;
     cur_state = find_claim_.column_text(0);
     cur_date = find_claim_.column_text(1);
+    cur_category = find_claim_.column_text(2);
+    cur_incomplete = find_claim_.column_int(3) != 0;
   }
   find_claim_.reset();
-  // A status dated before the one on file arrived late (an old 277 replayed):
-  // it belongs in the history but is not the claim's current status, and it
-  // is not the claim moving backwards.
-  bool older = exists && !cur_date.empty() && !e.effective_date.empty() && e.effective_date < cur_date;
-  out.current = !older;
-  out.regressed = exists && !older && is_regression(cur_state, e.state);
+  if (exists) {
+    out.verdict = decide({cur_state, cur_category, cur_date, cur_incomplete},
+                         {e.state, e.category, e.effective_date, e.incomplete});
+  }
+  const bool applies = out.verdict == precedence::replaces;
 
   auto& h = insert_history_;
   h.bind(1, e.key).bind(2, e.claim_id).bind(3, e.payer_id).bind(4, e.state).bind(5, e.category);
@@ -329,15 +332,17 @@ write_outcome sqlite_ledger::write(const entry& e, std::string_view now) {
   h.bind(11, e.interchange).bind(12, e.group_control).bind(13, e.transaction_control);
   h.bind(14, e.payer_claim_id).bind(15, e.reference).bind(16, e.action).bind(17, e.queue);
   h.bind(18, e.billed_amount).bind(19, e.paid_amount).bind(20, e.submitted_date);
-  h.bind_int(21, out.regressed ? 1 : 0).bind(22, now).bind(23, tool_version_);
+  h.bind_int(21, applies ? 0 : 1).bind(22, now).bind(23, tool_version_);
+  h.bind_int(24, e.incomplete ? 1 : 0).bind(25, to_string(out.verdict));
   h.step();
   h.reset();
 
-  if (out.current) {
+  if (applies) {
     auto& c = upsert_claim_;
     c.bind(1, e.claim_id).bind(2, e.payer_id).bind(3, e.payer_claim_id).bind(4, e.state).bind(5, e.category);
     c.bind(6, e.code).bind(7, e.effective_date).bind(8, e.channel).bind(9, e.action).bind(10, e.queue);
     c.bind(11, e.billed_amount).bind(12, e.paid_amount).bind(13, e.submitted_date).bind(14, now);
+    c.bind_int(15, e.incomplete ? 1 : 0);
     c.step();
     c.reset();
     // A new current status: the line follow-ups of the one before are done.

@@ -6,11 +6,12 @@
 #include <string_view>
 
 #include "ledger/db.hpp"
+#include "ledger/precedence.hpp"
 
 namespace claimkit::ledger {
 
 /// The schema version this build writes (PRAGMA user_version).
-constexpr std::int64_t kSchemaVersion = 3;
+constexpr std::int64_t kSchemaVersion = 4;
 
 /// One status to record; empty strings are stored as NULL.
 struct entry {
@@ -20,6 +21,7 @@ struct entry {
   std::string payer_claim_id, reference, action, queue;
   std::string billed_amount, paid_amount, submitted_date;
   std::string line_followups;  // JSON array (status-normalize), or empty
+  bool incomplete = false;  // from a cut-off transaction: weak evidence
 };
 
 /// One ack or batch_status to record in batch_events; empty strings are
@@ -38,14 +40,11 @@ enum class write_result { applied, duplicate };
 
 struct write_outcome {
   write_result result = write_result::applied;
-  bool regressed = false;  // the state moved backwards; flagged in history
-  bool current = true;     // the claims row now shows this status
+  /// replaces: the claims row now shows this status; weaker or older: it is
+  /// in the history only, flagged (see decide()).
+  precedence verdict = precedence::replaces;
+  bool current() const { return result == write_result::applied && verdict == precedence::replaces; }
 };
-
-/// True when going from state `from` to `to` moves a claim backwards
-/// (e.g. paid -> pending, received -> not_found). error and unknown say
-/// nothing about progress and never count.
-bool is_regression(std::string_view from, std::string_view to);
 
 /// The ledger_id of an existing ledger, read without writing; empty when the
 /// file does not exist or is not a ledger.

@@ -88,6 +88,10 @@ std::string idempotency_key(std::string_view target_identity, const claim_status
   add(s.reference);
   // Portal and phone captures may carry no codes: what was said is the status.
   add(s.statuses.empty() ? std::string_view(s.text) : std::string_view());
+  // A status from a cut-off transaction is a different write from the same
+  // status read again from the complete file, which must not be a duplicate
+  // of it. Only when set, so every other key stays as it was.
+  if (s.incomplete) add("incomplete");
   return "ck1-" + sha256_hex(c, 16);
 }
 

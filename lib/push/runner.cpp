@@ -1,5 +1,7 @@
 #include "push/runner.hpp"
 
+#include <unistd.h>
+
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -28,13 +30,13 @@ std::string_view to_string(result r) {
 namespace {
 
 struct counts {
-  std::uint64_t records = 0, applied = 0, duplicate = 0, failed = 0, unknown = 0, skipped = 0, regressed = 0;
+  std::uint64_t records = 0, applied = 0, duplicate = 0, failed = 0, unknown = 0, skipped = 0, not_applied = 0;
 };
 
 class run_state {
  public:
-  run_state(cli::context& ctx, const options& o, target& t, journal::journal& j)
-      : ctx_(ctx), opts_(o), target_(t), journal_(j) {
+  run_state(cli::context& ctx, const options& o, target& t, journal::journal& j, journal::journal* earlier)
+      : ctx_(ctx), opts_(o), target_(t), journal_(j), earlier_(earlier) {
     if (!o.rejects_path.empty() && !o.dry_run) {
       rejects_ = std::make_unique<io::output>(io::output::create_private(o.rejects_path));
     }
@@ -75,8 +77,8 @@ class run_state {
     if (opts_.dry_run) {
       msg = fmt::format("dry run: {} records: {} would be sent, {} already done, {} unknown{} ({}); nothing written",
                         c_.records, c_.applied, c_.duplicate, c_.unknown, skipped, target_.kind());
-    } else if (c_.regressed > 0) {
-      msg += fmt::format("; {} moved backwards", c_.regressed);
+    } else if (c_.not_applied > 0) {
+      msg += fmt::format("; {} kept in the history only (weaker or older than the current status)", c_.not_applied);
     }
     if (stop_.stopped) ctx_.report.fatal(stop_.message);
     ctx_.report.note(msg);
@@ -105,6 +107,7 @@ class run_state {
       // The journal first: a record done before is a duplicate even when the
       // target is unreachable today.
       journal::state js = journal_.get(jname, it.key);
+      if (js == journal::state::none && earlier_ != nullptr) js = earlier_->get(jname, it.key);
       if (js == journal::state::done) {
         it.outcome = result::duplicate;
         it.message = "already pushed (journal)";
@@ -177,7 +180,7 @@ class run_state {
         write_preview(it);
         continue;
       }
-      if (it.outcome == result::applied && !it.message.empty()) ++c_.regressed;
+      if (it.outcome == result::applied && it.history_only) ++c_.not_applied;
       write_result(it);
       if (it.outcome == result::failed || it.outcome == result::unknown) {
         if (!reported_[i]) {
@@ -283,6 +286,7 @@ class run_state {
   const options& opts_;
   target& target_;
   journal::journal& journal_;
+  journal::journal* earlier_;  // the shared default journal of earlier versions, read only
   std::unique_ptr<io::output> rejects_;
   std::vector<item> chunk_;
   std::vector<bool> reported_;
@@ -296,7 +300,16 @@ class run_state {
 int run(cli::context& ctx, const options& o) { return run(ctx, o, make_target(o)); }
 
 int run(cli::context& ctx, const options& o, std::unique_ptr<target> t) {
-  std::string jpath = o.journal_path.empty() ? journal::default_path() : o.journal_path;
+  std::string jpath = o.journal_path;
+  std::unique_ptr<journal::journal> earlier;
+  if (jpath.empty()) {
+    jpath = journal::default_path(t->kind(), t->journal_identity());
+    journal::check_default_dir();
+    // Records pushed through the one journal earlier versions shared by
+    // default stay done (or maybe sent): read it, never write it.
+    std::string old = journal::earlier_default_path();
+    if (::access(old.c_str(), F_OK) == 0) earlier = std::make_unique<journal::journal>(old, true);
+  }
   journal::journal j(jpath, o.dry_run);
   std::string open_error;
   int open_code = 0;
@@ -311,7 +324,7 @@ int run(cli::context& ctx, const options& o, std::unique_ptr<target> t) {
       open_code = cli::to_int(e.code());
     }
   }
-  run_state rs(ctx, o, *t, j);
+  run_state rs(ctx, o, *t, j, earlier.get());
   if (open_code != 0) rs.stop_now(open_code, open_error);
   const std::string target_identity = t->identity();
   std::string scratch;

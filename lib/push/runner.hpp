@@ -33,7 +33,7 @@ struct http_options {
 
 struct options {
   std::string to;              // --to: sqlite:PATH | athena | nextgen | http:URL
-  std::string journal_path;    // --journal; empty: journal::default_path()
+  std::string journal_path;    // --journal; empty: the target's journal::default_path
   std::string rejects_path;    // --rejects
   bool dry_run = false;        // --dry-run
   bool resend_unknown = false; // --resend-unknown

@@ -1,5 +1,9 @@
 #include "push/sqlite_target.hpp"
 
+#include <climits>
+#include <cstdlib>
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include "core/error.hpp"
@@ -36,7 +40,20 @@ ledger::entry to_entry(const item& it) {
   e.paid_amount = s.paid_amount;
   e.submitted_date = s.submitted_date;
   e.line_followups = std::string(line_followups_json(s));
+  e.incomplete = s.incomplete;
   return e;
+}
+
+std::string_view not_applied_message(ledger::precedence p) {
+  switch (p) {
+    case ledger::precedence::weaker:
+      return "kept in the ledger history, not applied: weaker evidence (no status code, state unknown or an "
+             "incomplete transaction) than the claim's current status";
+    case ledger::precedence::older:
+      return "kept in the ledger history, not applied: effective time older than the claim's current status";
+    case ledger::precedence::replaces: break;
+  }
+  return {};
 }
 
 ledger::event_entry to_event_entry(const item& it) {
@@ -86,6 +103,23 @@ std::string sqlite_target::journal_name() const {
   return id.empty() ? "sqlite:" + path_ : "sqlite:" + id;
 }
 
+std::string sqlite_target::journal_identity() const {
+  // realpath of the file when it exists, else of its directory plus the
+  // name (a ledger about to be created); else the absolute spelling.
+  char buf[PATH_MAX];
+  if (::realpath(path_.c_str(), buf) != nullptr) return std::string("sqlite:") + buf;
+  std::size_t slash = path_.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path_.substr(0, slash);
+  std::string name = slash == std::string::npos ? path_ : path_.substr(slash + 1);
+  if (::realpath(dir.c_str(), buf) != nullptr) {
+    std::string d = buf;
+    return "sqlite:" + (d == "/" ? d + name : d + "/" + name);
+  }
+  if (!path_.empty() && path_.front() == '/') return "sqlite:" + path_;
+  if (::getcwd(buf, sizeof buf) != nullptr) return std::string("sqlite:") + buf + "/" + path_;
+  return "sqlite:" + path_;
+}
+
 void sqlite_target::open() { ledger_ = std::make_unique<ledger::sqlite_ledger>(path_, CLAIMKIT_VERSION); }
 
 void sqlite_target::push(std::vector<item*>& batch, journal::journal& j, stop_reason& stop) {
@@ -105,7 +139,10 @@ void sqlite_target::push(std::vector<item*>& batch, journal::journal& j, stop_re
       }
       ledger::write_outcome w = ledger_->write(to_entry(*it), now);
       it->outcome = w.result == ledger::write_result::applied ? result::applied : result::duplicate;
-      if (w.regressed) it->message = "state moved backwards; flagged in the ledger history";
+      if (w.result == ledger::write_result::applied && !w.current()) {
+        it->history_only = true;
+        it->message = not_applied_message(w.verdict);
+      }
     }
     ledger_->commit();
   } catch (const error& e) {

@@ -18,6 +18,9 @@ class sqlite_target : public target {
   std::string_view kind() const override { return "sqlite"; }
   std::string identity() const override { return "sqlite"; }
   std::string journal_name() const override;
+  /// The ledger's canonical absolute path: the ledger id is not known before
+  /// open(), and a path spelled another way is the same ledger.
+  std::string journal_identity() const override;
   bool dedupes() const override { return true; }
   bool takes_events() const override { return true; }
   void open() override;
@@ -31,5 +34,8 @@ class sqlite_target : public target {
 
 ledger::entry to_entry(const item& it);
 ledger::event_entry to_event_entry(const item& it);
+/// The push_result message of a status the precedence rule kept out of the
+/// claim's current row (no record values); empty when it replaced it.
+std::string_view not_applied_message(ledger::precedence p);
 
 }  // namespace claimkit::push

@@ -167,6 +167,9 @@ void parse_record(const ndjson::record& rec, claim_status& out) {
   out.billed_amount = amount_of(top, "billed_amount");
   out.paid_amount = amount_of(top, "paid_amount");
   out.submitted_date = text_of(top, "submitted_date");
+  if (const json::member* m = json::find(top, "incomplete"); m != nullptr && m->kind == json::kind::boolean) {
+    out.incomplete = m->value == "true";
+  }
   parse_source(top, out);
   parse_statuses(top, out);
 }

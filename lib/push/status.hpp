@@ -50,6 +50,7 @@ struct claim_status {
   std::string channel, source_file, interchange, group, transaction;
   std::string reference, text;
   std::string billed_amount, paid_amount, submitted_date;
+  bool incomplete = false;  // `incomplete: true`: from a cut-off transaction
   std::string record;  // the record's JSON text as read (unwrapped from a reject)
   batch_event event;   // ack and batch_status only
 

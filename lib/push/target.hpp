@@ -35,6 +35,7 @@ struct item {
   long http_status = 0;
   std::string kind;         // for failed/unknown: what kind of problem
   std::string message;      // for failed/unknown: why (no record values)
+  bool history_only = false;  // applied to a ledger's history, not its current status (precedence rule)
 };
 
 /// Why a run stopped early: the target is unreachable or refused our
@@ -58,6 +59,10 @@ class target {
   virtual std::string identity() const = 0;
   /// The journal's name for this target instance (set after open()).
   virtual std::string journal_name() const = 0;
+  /// What the default journal file is named after, known before open():
+  /// where the writes land, so that every entry point pushing to the same
+  /// target shares one journal (journal::default_path).
+  virtual std::string journal_identity() const { return journal_name(); }
   /// True when a resend of a maybe-sent record cannot make a second write
   /// (the sqlite ledger's unique key, a webhook's Idempotency-Key).
   virtual bool dedupes() const = 0;

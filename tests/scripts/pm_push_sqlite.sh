@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # pm-push --to sqlite: the ledger read back with the sqlite3 shell; same
-# input twice adds no history; a backwards move is flagged; rejects are
-# accepted again; the ledger is readable while pm-push writes it.
+# input twice adds no history; a weaker status stays out of the claims row,
+# flagged in the history; rejects are accepted again; the ledger is readable while pm-push writes it.
 set -u
 bin=${CLAIMKIT_BIN:?}
 src=${CLAIMKIT_SOURCE_DIR:?}
@@ -17,7 +17,7 @@ q() { sqlite3 -batch -noheader ledger.db "$1"; }
 in="$src/examples/pm-push/normalized.ndjson"
 pm-push -q --to sqlite:ledger.db "$in" >out1 || fail "first run exit $?"
 [ "$(grep -c '"result":"applied"' out1)" = 4 ] || fail "first run: not 4 applied"
-[ "$(q 'PRAGMA user_version')" = 2 ] || fail "user_version"
+[ "$(q 'PRAGMA user_version')" = 3 ] || fail "user_version"
 [ "$(q 'PRAGMA journal_mode')" = wal ] || fail "not WAL"
 [ "$(q 'SELECT count(*) FROM claims')" = 4 ] || fail "claims rows"
 [ "$(q 'SELECT count(*) FROM status_history')" = 4 ] || fail "history rows"
@@ -28,8 +28,8 @@ pm-push -q --to sqlite:ledger.db "$in" >out1 || fail "first run exit $?"
 [ "$(q "SELECT reference FROM status_history WHERE claim_id='PCN-10004'")" = WEB-55120 ] || fail "reference"
 q "SELECT written_at FROM status_history" | grep -qvE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$' && fail "written_at not RFC 3339"
 perm=$(stat -c %a ledger.db); [ "$perm" = 600 ] || fail "ledger mode $perm"
-perm=$(stat -c %a state/claimkit/pm-push.journal); [ "$perm" = 600 ] || fail "journal mode $perm"
-perm=$(stat -c %a state/claimkit); [ "$perm" = 700 ] || fail "journal dir mode $perm"
+perm=$(stat -c %a state/claimkit/journal/sqlite-*.journal); [ "$perm" = 600 ] || fail "journal mode $perm"
+perm=$(stat -c %a state/claimkit/journal); [ "$perm" = 700 ] || fail "journal dir mode $perm"
 
 # Same input twice: no new history rows, every record a duplicate.
 pm-push --to sqlite:ledger.db "$in" >out2 2>err2 || fail "second run exit $?"
@@ -41,14 +41,22 @@ pm-push -q --to sqlite:ledger.db --journal other.journal "$in" >out3 || fail "th
 [ "$(grep -c '"result":"duplicate"' out3)" = 4 ] || fail "ledger dedupe without journal"
 [ "$(q 'SELECT count(*) FROM status_history')" = 4 ] || fail "history grew without journal"
 
-# finalized -> pending with a later date: recorded and flagged.
+# paid -> status-less with a later date: weaker, kept in the history only,
+# flagged; then paid -> pending, coded and later: the claim moves.
+cat >back.ndjson <<'JSON'
+{"type":"claim_status","claim_id":"PCN-10001","effective_date":"2026-03-08","source":{"channel":"x12","interchange":"000000999"},"state":"unknown"}
+JSON
+pm-push --to sqlite:ledger.db back.ndjson >out4 2>err4 || fail "weaker run exit $?"
+grep -q '"result":"applied".*"message":"kept in the ledger history, not applied: weaker evidence' out4 || fail "weaker not reported"
+grep -q '; 1 kept in the history only (weaker or older than the current status)$' err4 || fail "summary does not count it"
+[ "$(q "SELECT state||'|'||regressed||'|'||not_applied FROM status_history WHERE claim_id='PCN-10001' ORDER BY id DESC LIMIT 1")" = "unknown|1|weaker" ] || fail "not_applied flag"
+[ "$(q "SELECT state FROM claims WHERE claim_id='PCN-10001'")" = paid ] || fail "claims moved on weaker evidence"
 cat >back.ndjson <<'JSON'
 {"type":"claim_status","claim_id":"PCN-10001","statuses":[{"category":"P1","code":"20","effective_date":"2026-03-09"}],"source":{"channel":"api"},"state":"pending","action":"wait","queue":"follow-up"}
 JSON
-pm-push --to sqlite:ledger.db back.ndjson >out4 2>err4 || fail "regression run exit $?"
-grep -q '"message":"state moved backwards; flagged in the ledger history"' out4 || fail "regression not reported"
-grep -q '1 moved backwards' err4 || fail "summary does not count the regression"
-[ "$(q "SELECT state||'|'||regressed FROM status_history WHERE claim_id='PCN-10001' ORDER BY id DESC LIMIT 1")" = "pending|1" ] || fail "regressed flag"
+pm-push --to sqlite:ledger.db back.ndjson >out4 2>err4 || fail "newer run exit $?"
+grep -q '"message"' out4 && fail "a newer coded status flagged"
+[ "$(q "SELECT state||'|'||regressed FROM status_history WHERE claim_id='PCN-10001' ORDER BY id DESC LIMIT 1")" = "pending|0" ] || fail "regressed flag"
 [ "$(q "SELECT state FROM claims WHERE claim_id='PCN-10001'")" = pending ] || fail "claims not updated"
 
 # Bad records: failed, into --rejects and --errors; the rejects file is input again.

@@ -74,7 +74,7 @@ src_script=$work/bin/claimkit-sweep
 cron() {
   local name=$1 out=$2
   shift 2
-  env -i PATH="/usr/bin:/bin" CLAIMKIT_OPTUM_CLIENT_ID=test-client CLAIMKIT_OPTUM_CLIENT_SECRET=test-secret \
+  env -i PATH="/usr/bin:/bin" HOME="$work/home" CLAIMKIT_OPTUM_CLIENT_ID=test-client CLAIMKIT_OPTUM_CLIENT_SECRET=test-secret \
     timeout -k 5 40 setsid "$src_script" --config "$work/etc/$name.conf" "$@" "$export_csv" \
     </dev/null >"$out" 2>&1
 }
@@ -184,7 +184,7 @@ phi_check "failed run" "$work/out5" "$work/down/state/sweep.log"
 #    kind of reject, never the claim.
 start_server --flavour optum --fault NW-10002=400
 config refused
-env -i PATH=/usr/bin:/bin CLAIMKIT_OPTUM_CLIENT_ID=test-client CLAIMKIT_OPTUM_CLIENT_SECRET=test-secret \
+env -i PATH=/usr/bin:/bin HOME="$work/home" CLAIMKIT_OPTUM_CLIENT_ID=test-client CLAIMKIT_OPTUM_CLIENT_SECRET=test-secret \
   timeout -k 5 40 setsid "$src_script" --config "$work/etc/refused.conf" "$src/examples/sweep/open-claims.ndjson" \
   </dev/null >"$work/out6" 2>&1
 rc=$?

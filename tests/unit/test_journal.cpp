@@ -71,26 +71,93 @@ TEST_CASE("journal: read-only journal that does not exist is empty and not creat
   CHECK(::access(path.c_str(), F_OK) != 0);
 }
 
-TEST_CASE("journal: default path follows XDG_STATE_HOME, then HOME") {
+TEST_CASE("journal: default path follows XDG_STATE_HOME, then HOME, one file per target") {
+  using claimkit::journal::default_path;
   {
     env_guard x("XDG_STATE_HOME", "/srv/state");
-    CHECK(claimkit::journal::default_path() == "/srv/state/claimkit/pm-push.journal");
+    CHECK(claimkit::journal::default_dir() == "/srv/state/claimkit/journal");
+    std::string p = default_path("athena", "athena:https://api.example.org/v1/195900");
+    CHECK(p.rfind("/srv/state/claimkit/journal/athena-", 0) == 0);
+    CHECK(p.size() == std::string("/srv/state/claimkit/journal/athena-").size() + 32 + 8);
+    CHECK(p.substr(p.size() - 8) == ".journal");
+    // Same identity, same file; another practice, base URL or kind, another.
+    CHECK(default_path("athena", "athena:https://api.example.org/v1/195900") == p);
+    CHECK(default_path("athena", "athena:https://api.example.org/v1/195901") != p);
+    CHECK(default_path("athena", "athena:https://preview.example.org/v1/195900") != p);
+    CHECK(default_path("http", "athena:https://api.example.org/v1/195900").find("/http-") != std::string::npos);
   }
   {
     env_guard x("XDG_STATE_HOME", "relative/ignored");
     env_guard h("HOME", "/home/biller");
-    CHECK(claimkit::journal::default_path() == "/home/biller/.local/state/claimkit/pm-push.journal");
+    CHECK(default_path("sqlite", "sqlite:/srv/l.db").rfind("/home/biller/.local/state/claimkit/journal/sqlite-", 0) ==
+          0);
   }
   {
     env_guard x("XDG_STATE_HOME", nullptr);
     env_guard h("HOME", nullptr);
     try {
-      claimkit::journal::default_path();
+      default_path("sqlite", "sqlite:/srv/l.db");
       FAIL("no error");
     } catch (const claimkit::error& e) {
       CHECK(std::string(e.what()) == "no journal location: set XDG_STATE_HOME or HOME, or give --journal");
     }
   }
+}
+
+TEST_CASE("journal: a symbolic link or another user's file in place of the journal is refused") {
+  std::string dir = temp_dir();
+  std::string real = dir + "/real.journal";
+  { claimkit::journal::journal j(real); }
+  std::string link = dir + "/link.journal";
+  REQUIRE(::symlink(real.c_str(), link.c_str()) == 0);
+  for (bool ro : {false, true}) {
+    try {
+      claimkit::journal::journal j(link, ro);
+      FAIL("no error");
+    } catch (const claimkit::error& e) {
+      CHECK(std::string(e.what()) == "journal " + link + ": is a symbolic link; refused");
+      CHECK(e.code() == claimkit::cli::exit_code::io);
+    }
+  }
+  // A lock file planted as a link (to a file the attacker wants clobbered).
+  REQUIRE(::symlink(real.c_str(), (dir + "/other.journal.lock").c_str()) == 0);
+  try {
+    claimkit::journal::journal j(dir + "/other.journal");
+    FAIL("no error");
+  } catch (const claimkit::error& e) {
+    CHECK(std::string(e.what()) == "journal lock " + dir + "/other.journal.lock: is a symbolic link; refused");
+  }
+  // A directory in place of the file.
+  REQUIRE(::mkdir((dir + "/dir.journal").c_str(), 0700) == 0);
+  CHECK_THROWS_AS(claimkit::journal::journal(dir + "/dir.journal"), claimkit::error);
+  // Owned by another user: only root can make one; /etc/passwd is root's.
+  if (::geteuid() != 0) {
+    try {
+      claimkit::journal::journal j("/etc/passwd", true);
+      FAIL("no error");
+    } catch (const claimkit::error& e) {
+      CHECK(std::string(e.what()) == "journal /etc/passwd: owned by another user; refused");
+    }
+  }
+}
+
+TEST_CASE("journal: the default directory may not be a link or another user's") {
+  std::string dir = temp_dir();
+  env_guard x("XDG_STATE_HOME", dir.c_str());
+  claimkit::journal::check_default_dir();  // nothing there yet: fine
+  std::string elsewhere = temp_dir();
+  REQUIRE(::symlink(elsewhere.c_str(), (dir + "/claimkit").c_str()) == 0);
+  try {
+    claimkit::journal::check_default_dir();
+    FAIL("no error");
+  } catch (const claimkit::error& e) {
+    CHECK(std::string(e.what()) == "journal directory " + dir + "/claimkit: is a symbolic link; refused");
+    CHECK(e.code() == claimkit::cli::exit_code::io);
+  }
+  REQUIRE(::unlink((dir + "/claimkit").c_str()) == 0);
+  REQUIRE(::mkdir((dir + "/claimkit").c_str(), 0700) == 0);
+  REQUIRE(::symlink(elsewhere.c_str(), (dir + "/claimkit/journal").c_str()) == 0);
+  CHECK_THROWS_AS(claimkit::journal::check_default_dir(), claimkit::error);
 }
 
 TEST_CASE("journal: a second writer is refused while the first is open") {

@@ -19,12 +19,15 @@ std::string temp_dir() {
   return d;
 }
 
-claimkit::ledger::entry make(std::string key, std::string claim, std::string state, std::string date) {
+// A coded status (strong evidence) unless category is given empty.
+claimkit::ledger::entry make(std::string key, std::string claim, std::string state, std::string date,
+                             std::string category = "F1") {
   claimkit::ledger::entry e;
   e.key = std::move(key);
   e.claim_id = std::move(claim);
   e.state = std::move(state);
   e.effective_date = std::move(date);
+  e.category = std::move(category);
   e.channel = "x12";
   e.billed_amount = "150.00";
   return e;
@@ -142,33 +145,73 @@ TEST_CASE("ledger: same key twice is one history row") {
   CHECK(query(path, "SELECT payer_id IS NULL FROM claims") == "1");  // absent stays NULL
 }
 
-TEST_CASE("ledger: a backwards move is recorded and flagged") {
+using claimkit::ledger::precedence;
+
+TEST_CASE("ledger: a newer coded status replaces the current one, even a step back") {
   std::string path = temp_dir() + "/l.db";
   claimkit::ledger::sqlite_ledger l(path, "9.9.9");
   l.begin();
   l.write(make("k1", "C1", "finalized", "2026-02-01"), "t1");
-  auto back = l.write(make("k2", "C1", "pending", "2026-02-03"), "t2");
+  auto back = l.write(make("k2", "C1", "pending", "2026-02-03", "P1"), "t2");
   l.commit();
-  CHECK(back.regressed);
-  CHECK(back.current);
+  CHECK(back.verdict == precedence::replaces);
+  CHECK(back.current());
   CHECK(query(path, "SELECT state FROM claims WHERE claim_id='C1'") == "pending");
-  CHECK(query(path, "SELECT group_concat(state || ':' || regressed) FROM status_history ORDER BY id") ==
-        "finalized:0,pending:1");
+  CHECK(query(path, "SELECT group_concat(state || ':' || regressed || ':' || coalesce(not_applied, '-')) FROM "
+                    "status_history ORDER BY id") == "finalized:0:-,pending:0:-");
 }
 
-TEST_CASE("ledger: a late older status goes to history only") {
+TEST_CASE("ledger: a late older status goes to history only, flagged") {
   std::string path = temp_dir() + "/l.db";
   claimkit::ledger::sqlite_ledger l(path, "9.9.9");
   l.begin();
   l.write(make("k1", "C1", "paid", "2026-03-10"), "t1");
   auto late = l.write(make("k2", "C1", "pending", "2026-03-01"), "t2");
   l.commit();
-  CHECK_FALSE(late.regressed);
-  CHECK_FALSE(late.current);
+  CHECK(late.result == claimkit::ledger::write_result::applied);
+  CHECK(late.verdict == precedence::older);
+  CHECK_FALSE(late.current());
   CHECK(query(path, "SELECT state || ' ' || last_checked FROM claims") == "paid t1");
-  CHECK(query(path, "SELECT count(*) FROM status_history") == "2");
+  CHECK(query(path, "SELECT group_concat(state || ':' || regressed || ':' || coalesce(not_applied, '-')) FROM "
+                    "status_history ORDER BY id") == "paid:0:-,pending:1:older");
 }
 
+TEST_CASE("ledger: a status-less, unknown or incomplete status never replaces a coded one") {
+  std::string path = temp_dir() + "/l.db";
+  claimkit::ledger::sqlite_ledger l(path, "9.9.9");
+  l.begin();
+  l.write(make("k1", "C1", "denied", "2026-03-02", "F2"), "t1");
+  auto bare = l.write(make("k2", "C1", "unknown", "", ""), "t2");
+  auto unknown = l.write(make("k3", "C1", "unknown", "2026-03-09", "E0"), "t3");
+  auto cut = make("k4", "C1", "paid", "2026-03-09", "F1");
+  cut.incomplete = true;
+  auto incomplete = l.write(cut, "t4");
+  l.commit();
+  CHECK(bare.verdict == precedence::weaker);
+  CHECK(unknown.verdict == precedence::weaker);
+  CHECK(incomplete.verdict == precedence::weaker);
+  CHECK(query(path, "SELECT state || ' ' || category || ' ' || effective_date || ' ' || last_checked || ' ' || "
+                    "incomplete FROM claims") == "denied F2 2026-03-02 t1 0");
+  CHECK(query(path, "SELECT group_concat(key || ':' || regressed || ':' || coalesce(not_applied, '-') || ':' || "
+                    "incomplete) FROM status_history ORDER BY id") ==
+        "k1:0:-:0,k2:1:weaker:0,k3:1:weaker:0,k4:1:weaker:1");
+}
+
+TEST_CASE("ledger: a weak current status is replaced by a coded one, and an incomplete one by the complete") {
+  std::string path = temp_dir() + "/l.db";
+  claimkit::ledger::sqlite_ledger l(path, "9.9.9");
+  l.begin();
+  auto cut = make("k1", "C1", "denied", "2026-03-02", "F2");
+  cut.incomplete = true;
+  CHECK(l.write(cut, "t1").current());  // nothing on file: the first status stands
+  l.commit();
+  CHECK(query(path, "SELECT incomplete FROM claims") == "1");
+  l.begin();
+  CHECK(l.write(make("k2", "C1", "unknown", "2026-03-02", ""), "t2").current());  // weak over weak, a tie
+  CHECK(l.write(make("k3", "C1", "denied", "2026-03-02", "F2"), "t3").current());
+  l.commit();
+  CHECK(query(path, "SELECT state || ' ' || incomplete FROM claims") == "denied 0");
+}
 TEST_CASE("ledger: rolled back batch leaves nothing") {
   std::string path = temp_dir() + "/l.db";
   claimkit::ledger::sqlite_ledger l(path, "9.9.9");
@@ -195,22 +238,17 @@ TEST_CASE("ledger: a newer schema is refused") {
   }
 }
 
-TEST_CASE("ledger: regression order") {
-  using claimkit::ledger::is_regression;
-  CHECK(is_regression("paid", "pending"));
-  CHECK(is_regression("denied", "received"));
-  CHECK(is_regression("pending", "not_found"));
-  CHECK_FALSE(is_regression("pending", "paid"));
-  CHECK_FALSE(is_regression("paid", "denied"));
-  CHECK_FALSE(is_regression("paid", "unknown"));
-  CHECK_FALSE(is_regression("error", "received"));
-  CHECK_FALSE(is_regression("rejected", "received"));
-}
-
-// The tables claim-age and users' scripts read, as the schema text says.
+// The columns claim-age and users' scripts read: later versions only add
+// columns after them (ALTER TABLE ... ADD COLUMN), never change one.
 std::string v1_tables(const std::string& path) {
-  return query(path, "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master WHERE name IN "
-                     "('claims','status_history','status_history_claim','ledger_meta') ORDER BY name)");
+  std::string out;
+  for (const char* t : {"claims", "status_history", "ledger_meta"}) {
+    out += query(path, std::string("SELECT group_concat(name || ' ' || type || ' ' || \"notnull\" || ' ' || pk, ',') "
+                                   "FROM (SELECT * FROM pragma_table_info('") + t + "') WHERE cid < " +
+                           (t == std::string("claims") ? "15" : t == std::string("status_history") ? "24" : "2") +
+                           " ORDER BY cid)") + ";";
+  }
+  return out + query(path, "SELECT sql FROM sqlite_master WHERE name = 'status_history_claim'");
 }
 
 TEST_CASE("ledger: a version 1 file is migrated to 3 and keeps its rows") {
@@ -221,10 +259,12 @@ TEST_CASE("ledger: a version 1 file is migrated to 3 and keeps its rows") {
     claimkit::ledger::sqlite_ledger l(path, "9.9.9");
     CHECK(l.ledger_id() == "0123456789abcdef0123456789abcdef");  // the journal still knows it
     l.begin();
-    // An old key is still a duplicate; a new status still moves the claim.
+    // An old key is still a duplicate; a newer coded status still moves the
+    // claim, a status-less one does not.
     CHECK(l.write(make("ck1-old2", "C1", "paid", "2026-03-02"), "t").result ==
           claimkit::ledger::write_result::duplicate);
-    CHECK(l.write(make("ck1-new", "C1", "pending", "2026-03-09"), "t").regressed);
+    CHECK(l.write(make("ck1-bare", "C1", "unknown", "2026-03-10", ""), "t").verdict == precedence::weaker);
+    CHECK(l.write(make("ck1-new", "C1", "pending", "2026-03-09", "P1"), "t").current());
     claimkit::ledger::event_entry e;
     e.key = "ck1-ev";
     e.type = "ack";
@@ -237,14 +277,14 @@ TEST_CASE("ledger: a version 1 file is migrated to 3 and keeps its rows") {
   }
   CHECK(query(path, "PRAGMA user_version") == "3");
   CHECK(v1_tables(path) == before);  // not one column of the contract changed
-  CHECK(query(path, "SELECT group_concat(key || ':' || state || ':' || regressed, ',') FROM "
-                    "(SELECT * FROM status_history ORDER BY id)") ==
-        "ck1-old1:pending:0,ck1-old2:paid:0,ck1-new:pending:1");
+  CHECK(query(path, "SELECT group_concat(key || ':' || state || ':' || regressed || ':' || coalesce(not_applied, '-'), "
+                    "',') FROM (SELECT * FROM status_history ORDER BY id)") ==
+        "ck1-old1:pending:0:-,ck1-old2:paid:0:-,ck1-bare:unknown:1:weaker,ck1-new:pending:0:-");
   CHECK(query(path, "SELECT state || ' ' || effective_date FROM claims WHERE claim_id = 'C1'") == "pending 2026-03-09");
   CHECK(query(path, "SELECT type || ' ' || accepted || ' ' || code FROM batch_events") == "ack 0 R");
   // Opening again does nothing more.
   { claimkit::ledger::sqlite_ledger l(path, "9.9.9"); }
-  CHECK(query(path, "SELECT count(*) FROM status_history") == "3");
+  CHECK(query(path, "SELECT count(*) FROM status_history") == "4");
   CHECK(query(path, "SELECT count(*) FROM batch_events") == "1");
 }
 
