@@ -351,7 +351,7 @@ write_outcome sqlite_ledger::write(const entry& e, std::string_view now) {
     clear_followups_.reset();
   }
   if (!e.line_followups.empty()) {
-    insert_followups_.bind(1, e.key).bind(2, e.claim_id).bind_int(3, out.current ? 1 : 0).bind(4, e.line_followups);
+    insert_followups_.bind(1, e.key).bind(2, e.claim_id).bind_int(3, applies ? 1 : 0).bind(4, e.line_followups);
     insert_followups_.step();
     insert_followups_.reset();
   }
