@@ -25,12 +25,12 @@ function __claimkit_claim_query_path
                 end
             case 'build'
                 switch "$w"
-                    case '--errors' '--config' '--sender-id' '--sender-qualifier' '--sender-name' '--receiver-id' '--receiver-qualifier' '--control-number' '--control-file' '--max-claims' '--out-dir' '--trace-field'
+                    case '--errors' '--config' '--sender-id' '--sender-qualifier' '--sender-name' '--receiver-id' '--receiver-qualifier' '--control-number' '--control-file' '--max-claims' '--out-dir' '--trace-field' '--format-in' '--columns'
                         set skip 1
                 end
             case 'submit'
                 switch "$w"
-                    case '--errors' '--api' '--url' '--token-url' '--config' '--jobs' '--rate' '--max-attempts' '--breaker' '--connect-timeout' '--timeout' '--retry-delay' '--retry-max-delay' '--cacert' '--raw' '--claim-id' '--payer-id' '--member-id' '--first-name' '--last-name' '--dob' '--service-date' '--npi' '--amount'
+                    case '--errors' '--api' '--url' '--token-url' '--config' '--jobs' '--rate' '--max-attempts' '--breaker' '--connect-timeout' '--timeout' '--retry-delay' '--retry-max-delay' '--cacert' '--raw' '--max-response-size' '--format-in' '--columns'
                         set skip 1
                 end
             case 'send'
@@ -74,6 +74,8 @@ complete -c claim-query -n '__claimkit_claim_query_at "build"' -l control-file -
 complete -c claim-query -n '__claimkit_claim_query_at "build"' -l max-claims -x -d 'At most N claims per interchange (default: all in one)'
 complete -c claim-query -n '__claimkit_claim_query_at "build"' -l out-dir -x -a '(__fish_complete_directories)' -d 'Write each interchange to DIR/276-<ISA13>.x12 and list the files on stdout as NDJSON'
 complete -c claim-query -n '__claimkit_claim_query_at "build"' -l trace-field -x -d 'Claim field sent as the TRN02 trace (default claim_id)'
+complete -c claim-query -n '__claimkit_claim_query_at "build"' -l format-in -x -a 'ndjson csv' -d 'Input format, ndjson or csv; default csv for files named *.csv, else ndjson'
+complete -c claim-query -n '__claimkit_claim_query_at "build"' -l columns -x -d 'CSV header mapping FIELD=HEADER,..., e.g. claim_id=Claim #,billed_amount=Charges'
 complete -c claim-query -n '__claimkit_claim_query_at "build"' -l test -d 'Mark the interchanges as test data (ISA15 T)'
 complete -c claim-query -n '__claimkit_claim_query_at "submit"' -s h -l help -d 'Print this help message and exit'
 complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l errors -r -F -d 'Write rejected records and findings as NDJSON to FILE (mode 0600)'
@@ -93,15 +95,9 @@ complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l retry-delay -
 complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l retry-max-delay -x -d 'Cap on the backoff between attempts'
 complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l cacert -r -F -d 'Verify servers against the CA certificates in FILE (PEM) instead of the system store'
 complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l raw -r -F -d 'Keep every raw API answer as NDJSON in FILE (mode 0600)'
-complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l claim-id -x -d 'Claim id (patient control number) sent as the tracking number'
-complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l payer-id -x -d 'Payer id (trading partner service id)'
-complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l member-id -x -d 'Subscriber member id'
-complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l first-name -x -d 'Subscriber first name'
-complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l last-name -x -d 'Subscriber last name'
-complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l dob -x -d 'Subscriber birth date (YYYY-MM-DD)'
-complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l service-date -x -d 'Date of service (YYYY-MM-DD)'
-complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l npi -x -d 'Billing provider NPI'
-complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l amount -x -d 'Billed amount'
+complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l max-response-size -x -d 'Largest answer body accepted, decompressed (default 16M, or [http] max_response_size)'
+complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l format-in -x -a 'ndjson csv' -d 'Input format, ndjson or csv; default csv for files named *.csv, else ndjson'
+complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l columns -x -d 'CSV header mapping FIELD=HEADER,..., e.g. claim_id=Claim #,billed_amount=Charges'
 complete -c claim-query -n '__claimkit_claim_query_at "send"' -s h -l help -d 'Print this help message and exit'
 complete -c claim-query -n '__claimkit_claim_query_at "send"' -l errors -r -F -d 'Write rejected records and findings as NDJSON to FILE (mode 0600)'
 complete -c claim-query -n '__claimkit_claim_query_at "send"' -s q -l quiet -d 'No per-record messages or summary on stderr (the --errors file still gets them)'

@@ -23,4 +23,5 @@ complete -c pm-push -l cacert -r -F -d 'Extra CA bundle (PEM) for TLS verificati
 complete -c pm-push -l jobs -x -d 'Concurrent requests at most'
 complete -c pm-push -l rate -x -d 'Requests per second at most (0: no cap)'
 complete -c pm-push -l max-attempts -x -d 'Attempts per request, first included'
+complete -c pm-push -l max-response-size -x -d 'Largest answer body accepted, decompressed (default 16M, or [http] max_response_size)'
 complete -c pm-push -l timeout -x -d 'Seconds one request may take, connecting included'

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # claim-query submit against the loopback fake clearinghouse: every claim
 # comes back, one token per run, connections reused, --jobs respected, the
-# Stedi flavour with its API key, a single claim from options, a refused
+# Stedi flavour with its API key, a single claim typed in as CSV, a refused
 # config file and refused credentials.
 src=${CLAIMKIT_SOURCE_DIR:?CLAIMKIT_SOURCE_DIR not set}
 . "$src/tests/servers/fake_clearinghouse.bash" submit
@@ -88,15 +88,16 @@ grep -q 'token request refused: HTTP 401' "$work/stderr3" || { cat "$work/stderr
 grep -q 'bad-secret' "$work/stderr3" "$work/err3" && fail "secret leaked"
 [ "$(st 'd["token_requests"]')" -eq 1 ] || fail "a refused token request must not be retried"
 
-# 4. One claim from options.
-run --url "http://127.0.0.1:$port/medicalnetwork/claimstatus/v2/" --token-url "http://127.0.0.1:$port/apip/auth/v2/token" \
-  --claim-id ADHOC1 --payer-id 60054 --member-id M123 --first-name ANA --last-name DOE --dob 1990-02-03 \
-  --service-date 2026-02-01 --npi 1234567893 --amount 75.00 >"$work/out4" 2>"$work/stderr4" ||
-  { cat "$work/stderr4"; fail "ad-hoc claim"; }
-grep -q '"claim_id":"ADHOC1".*"billed_amount":75.00' "$work/out4" || fail "ad-hoc output"
+# 4. One claim typed in as CSV on standard input (patient data stays off argv).
+run --url "http://127.0.0.1:$port/medicalnetwork/claimstatus/v2/" --token-url "http://127.0.0.1:$port/apip/auth/v2/token" --format-in csv \
+  >"$work/out4" 2>"$work/stderr4" <<'CSV' || { cat "$work/stderr4"; fail "typed-in claim"; }
+claim_id,payer_id,provider.npi,subscriber.member_id,subscriber.first_name,subscriber.last_name,subscriber.dob,service_from,billed_amount
+ADHOC1,60054,1234567893,M123,ANA,DOE,1990-02-03,2026-02-01,$75.00
+CSV
+grep -q '"claim_id":"ADHOC1".*"billed_amount":75.00' "$work/out4" || fail "typed-in output"
 run --claim-id ADHOC1 >/dev/null 2>"$work/stderr4b"
-[ $? -eq 2 ] || fail "incomplete ad-hoc claim must be a usage error"
-grep -q 'needs --payer-id' "$work/stderr4b" || fail "ad-hoc message"
+[ $? -eq 2 ] || fail "a claim option must be a usage error"
+grep -q 'patient data on the command line' "$work/stderr4b" || fail "claim option message"
 
 # 5. A config file others can read is refused; a private one is used.
 printf '[optum]\nclient_id = test-client\nclient_secret = test-secret\n' >"$work/conf"
