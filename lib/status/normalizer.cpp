@@ -415,6 +415,11 @@ const normalizer::status_view* normalizer::decide(const std::vector<status_view>
 
 void normalizer::line_followup(const json::member* line_id, const json::member* procedure,
                                const rule& claim, std::string& followups) {
+  // The usual line has one status, the claim's own: nothing to decide.
+  if (line_statuses_.size() == 1 && facts_.codes.size() == 1 && facts_.also.empty()) {
+    const status_view& s = line_statuses_.front();
+    if (s.category == facts_.category && s.code == facts_.codes.front() && s.entity == facts_.entities.front()) return;
+  }
   facts& lf = line_facts_;
   lf.codes.clear();
   lf.entities.clear();
