@@ -112,7 +112,7 @@ std::string query(const std::string& path, const std::string& sql) {
 
 }  // namespace
 
-TEST_CASE("ledger: created private, WAL, schema version 3") {
+TEST_CASE("ledger: created private, WAL, schema version 4") {
   std::string dir = temp_dir();
   std::string path = dir + "/l.db";
   ::umask(022);
@@ -123,7 +123,7 @@ TEST_CASE("ledger: created private, WAL, schema version 3") {
   struct stat st {};
   REQUIRE(::stat(path.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
-  CHECK(query(path, "PRAGMA user_version") == "3");
+  CHECK(query(path, "PRAGMA user_version") == "4");
   CHECK(query(path, "PRAGMA journal_mode") == "wal");
   CHECK(query(path, "SELECT count(*) FROM sqlite_master WHERE name IN ('claims','status_history',"
                     "'status_history_claim','batch_events')") == "4");
@@ -233,7 +233,7 @@ TEST_CASE("ledger: a newer schema is refused") {
     claimkit::ledger::sqlite_ledger l(path, "9.9.9");
     FAIL("no error");
   } catch (const claimkit::error& e) {
-    CHECK(std::string(e.what()) == "ledger " + path + ": schema version 7 is newer than this pm-push (version 3)");
+    CHECK(std::string(e.what()) == "ledger " + path + ": schema version 7 is newer than this pm-push (version 4)");
     CHECK(e.code() == claimkit::cli::exit_code::io);
   }
 }
@@ -275,7 +275,7 @@ TEST_CASE("ledger: a version 1 file is migrated to 3 and keeps its rows") {
     CHECK(l.write_event(e, "t") == claimkit::ledger::write_result::applied);
     l.commit();
   }
-  CHECK(query(path, "PRAGMA user_version") == "3");
+  CHECK(query(path, "PRAGMA user_version") == "4");
   CHECK(v1_tables(path) == before);  // not one column of the contract changed
   CHECK(query(path, "SELECT group_concat(key || ':' || state || ':' || regressed || ':' || coalesce(not_applied, '-'), "
                     "',') FROM (SELECT * FROM status_history ORDER BY id)") ==
@@ -348,7 +348,7 @@ TEST_CASE("ledger: line follow-ups belong to their status; a new current status 
     // A late, older status with follow-ups is history, not current.
     auto old = make("ck1-old", "C1", "denied", "2026-02-01");
     old.line_followups = R"([{"line_id":"1","state":"denied"}])";
-    CHECK_FALSE(l.write(old, "t").current);
+    CHECK_FALSE(l.write(old, "t").current());
     l.commit();
   }
   CHECK(query(path, "SELECT group_concat(key || ':' || current, ',') FROM (SELECT * FROM line_followups ORDER BY key)") ==
