@@ -1,7 +1,5 @@
 #pragma once
 
-#include <cstdint>
-#include <optional>
 #include <string_view>
 
 namespace claimkit::ledger {
@@ -37,12 +35,5 @@ precedence decide(const evidence& current, const evidence& incoming);
 /// A short reason for the history and the push_result message ("weaker",
 /// "older"; empty for replaces).
 std::string_view to_string(precedence p);
-
-/// An effective time as microseconds since 1970-01-01T00:00:00Z: "YYYY-MM-DD"
-/// (00:00:00Z of that day) or an RFC 3339 timestamp ("T", "t" or a space
-/// between date and time, optional fraction, "Z" or an offset, which is
-/// honoured). Nothing for anything else, including a timestamp without an
-/// offset.
-std::optional<std::int64_t> parse_instant(std::string_view text);
 
 }  // namespace claimkit::ledger

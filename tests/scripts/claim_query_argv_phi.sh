@@ -24,7 +24,7 @@ for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
 [ -s "$work/port" ] || fail "fake server did not start"
 port=$(cat "$work/port")
 export CLAIMKIT_CONFIG=$work/no-config HOME=$work CLAIMKIT_STEDI_API_KEY=test-api-key
-url=http://127.0.0.1:$port/medicalnetwork/claimstatus/v2/
+url=http://127.0.0.1:$port/2024-04-01/change/medicalnetwork/claimstatus/v2
 
 # 1. The documented form (claim-query(1), EXAMPLES), run in the background.
 "$bin/claim-query" submit --api stedi --url "$url" --format-in csv >"$work/out" 2>"$work/err" <<'CSV' &

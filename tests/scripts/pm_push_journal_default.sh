@@ -91,20 +91,28 @@ in_done inbox2 copy.277 || fail "second inbox: file not in done/"
 pm-push -q --to athena --journal own.journal --dry-run normalized.ndjson >dry.out || fail "dry run exit $?"
 [ "$(grep -c '"would":"send"' dry.out)" = "$n" ] || fail "--journal override not used"
 
-# 3. Another practice is another target and another journal.
-CLAIMKIT_ATHENA_PRACTICE_ID=195901 pm-push -q --to athena normalized.ndjson >other.out || fail "other practice exit $?"
+# 3. Another practice is another target and another journal (a second fake:
+# the first refuses any practice but its own, as athenaOne does).
+start fake_pm.py pm2.port --practice-id 195901
+CLAIMKIT_ATHENA_BASE_URL="http://127.0.0.1:$(cat pm2.port)" CLAIMKIT_ATHENA_PRACTICE_ID=195901 \
+  pm-push -q --to athena normalized.ndjson >other.out || fail "other practice exit $?"
 [ "$(grep -c '"result":"applied"' other.out)" = "$n" ] || fail "another practice shared the journal"
 [ "$(find "$jdir" -name 'athena-*.journal' | wc -l)" = 2 ] || fail "want two athena journals"
 
 # The single default journal of earlier versions is still read (not written):
 # what was pushed through it before an upgrade is not sent again.
 old=$HOME/.local/state/claimkit/pm-push.journal
+start fake_pm.py pm3.port --practice-id 195902
+export CLAIMKIT_ATHENA_BASE_URL="http://127.0.0.1:$(cat pm3.port)"
+stats() { python3 -c "import json,sys,urllib.request; d=json.load(urllib.request.urlopen('http://127.0.0.1:$(cat pm3.port)/_stats', timeout=5)); print(eval(sys.argv[1]))" "$1"; }
 CLAIMKIT_ATHENA_PRACTICE_ID=195902 pm-push -q --to athena --journal "$old" normalized.ndjson >old1.out ||
   fail "earlier journal exit $?"
 before=$(stats 'd["writes"]')
 CLAIMKIT_ATHENA_PRACTICE_ID=195902 pm-push -q --to athena normalized.ndjson >old2.out || fail "after upgrade exit $?"
 [ "$(grep -c '"message":"already pushed (journal)"' old2.out)" = "$n" ] || fail "the earlier journal was not read"
 [ "$(stats 'd["writes"]')" = "$before" ] || fail "notes sent again after an upgrade"
+export CLAIMKIT_ATHENA_BASE_URL="http://127.0.0.1:$pm"
+stats() { python3 -c "import json,sys,urllib.request; d=json.load(urllib.request.urlopen('http://127.0.0.1:$pm/_stats', timeout=5)); print(eval(sys.argv[1]))" "$1"; }
 
 # 4. claimkit-sweep into a ledger, then a plain pm-push replay into the same
 #    ledger spelled another way: the journal already has every status.

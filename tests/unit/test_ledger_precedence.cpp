@@ -3,13 +3,22 @@
 #include <cstdio>
 #include <ctime>
 #include <random>
+#include <optional>
 #include <string>
+#include <string_view>
 
+#include "dates/instant.hpp"
 #include "ledger/precedence.hpp"
 
 using claimkit::ledger::decide;
 using claimkit::ledger::evidence;
-using claimkit::ledger::parse_instant;
+// The ledger compares times through the kit's one date module; these pin the
+// forms it must read, as microseconds since the epoch (nothing: unreadable).
+static std::optional<long long> parse_instant(std::string_view text) {
+  claimkit::dates::instant t;
+  if (!claimkit::dates::parse_instant(text, t)) return std::nullopt;
+  return t.seconds * 1000000LL + t.nanos / 1000;
+}
 using claimkit::ledger::precedence;
 
 namespace {
