@@ -5,17 +5,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "scratch_dir.hpp"
 #include "core/error.hpp"
 #include "journal/journal.hpp"
 
 namespace {
 
-std::string temp_dir() {
-  char tmpl[] = "/tmp/claimkit-journal.XXXXXX";
-  const char* d = ::mkdtemp(tmpl);
-  REQUIRE(d != nullptr);
-  return d;
-}
+std::string temp_dir() { return claimkit_test::scratch_dir("claimkit-journal"); }
 
 struct env_guard {
   std::string name;

@@ -7,17 +7,13 @@
 
 #include <sqlite3.h>
 
+#include "scratch_dir.hpp"
 #include "core/error.hpp"
 #include "ledger/sqlite.hpp"
 
 namespace {
 
-std::string temp_dir() {
-  char tmpl[] = "/tmp/claimkit-ledger.XXXXXX";
-  const char* d = ::mkdtemp(tmpl);
-  REQUIRE(d != nullptr);
-  return d;
-}
+std::string temp_dir() { return claimkit_test::scratch_dir("claimkit-ledger"); }
 
 // A coded status (strong evidence) unless category is given empty.
 claimkit::ledger::entry make(std::string key, std::string claim, std::string state, std::string date,

@@ -5,18 +5,14 @@
 #include <unistd.h>
 #include <vector>
 
+#include "scratch_dir.hpp"
 #include "journal/journal.hpp"
 #include "json/writer.hpp"
 #include "push/runner.hpp"
 
 namespace {
 
-std::string temp_dir() {
-  char tmpl[] = "/tmp/claimkit-runner.XXXXXX";
-  const char* d = ::mkdtemp(tmpl);
-  REQUIRE(d != nullptr);
-  return d;
-}
+std::string temp_dir() { return claimkit_test::scratch_dir("claimkit-runner"); }
 
 std::string read_file(const std::string& path) {
   std::string out;
