@@ -187,6 +187,18 @@ void http_target::push(std::vector<item*>& batch, journal::journal& j, stop_reas
     return true;
   };
 
+  // The request may have reached the target and its answer is not clear:
+  // the intent stays in the journal, and the record is unknown (never sent
+  // again by itself; --resend-unknown after a look at the target).
+  auto may_have_applied = [&](job_state& js, const std::string& why) {
+    js.maybe_sent = true;
+    item& it = *js.it;
+    it.outcome = result::unknown;
+    it.kind = "push_unknown";
+    it.message = why + "; it may have been applied: check the target, then use --resend-unknown";
+    finish(js);
+  };
+
   auto on_done = [&](job_state& js, const http::request& sent, const http::result& r) {
     item& it = *js.it;
     if (r.fail == http::failure::refused && r.error == "cancelled") {
@@ -208,11 +220,7 @@ void http_target::push(std::vector<item*>& batch, journal::journal& j, stop_reas
         if (says == body_says::unclear) {
           // Neither a confirmation nor a refusal: the intent stays in the
           // journal, and a rerun reports the record unknown.
-          js.maybe_sent = true;
-          it.outcome = result::unknown;
-          it.kind = "push_unknown";
-          it.message = gist + "; it may have been applied: check the target, then use --resend-unknown";
-          finish(js);
+          may_have_applied(js, gist);
           return;
         }
         marks.push_back({it.key, journal::state::done, static_cast<int>(r.resp.status)});
@@ -250,11 +258,7 @@ void http_target::push(std::vector<item*>& batch, journal::journal& j, stop_reas
             fail(js, "target_unavailable", why, r.resp.status);
             return;
           }
-          js.maybe_sent = true;
-          it.outcome = result::unknown;
-          it.kind = "push_unknown";
-          it.message = why + "; it may have been applied: check the target, then use --resend-unknown";
-          finish(js);
+          may_have_applied(js, why);
           return;
         }
         if (r.fail == http::failure::tls || r.fail == http::failure::refused || r.fail == http::failure::other) {
@@ -274,13 +278,8 @@ void http_target::push(std::vector<item*>& batch, journal::journal& j, stop_reas
     bool ambiguous = r.fail == http::failure::dropped || r.fail == http::failure::timeout;
     if (ambiguous) js.maybe_sent = true;
     if (ambiguous && !dedupes()) {
-      it.outcome = result::unknown;
-      it.kind = "push_unknown";
-      it.message = fmt::format("no answer after the request was sent ({}); it may have been applied: check the "
-                               "target, then use --resend-unknown",
-                               describe_failure(r));
       if (breaker.open()) halt(fmt::format("target unreachable: {} failed attempts in a row", breaker.consecutive()));
-      finish(js);
+      may_have_applied(js, fmt::format("no answer after the request was sent ({})", describe_failure(r)));
       return;
     }
     if (breaker.open()) {
