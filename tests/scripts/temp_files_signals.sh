@@ -104,7 +104,7 @@ export SOURCE_DATE_EPOCH=1795000000
 # 2 when the run ended before one was seen, 1 on a timeout.
 catch_build_temp() {  # $1 = out dir; sets temp
   local out=$1 i f
-  for ((i = 0; i < 2000; i++)); do  # 10 s
+  for ((i = 0; i < 6000; i++)); do  # 30 s: a sanitizer build reads 400k claims in ~14 s
     for f in "$out"/.*.part; do
       [ -e "$f" ] || continue
       kill -STOP "$tool_pid"
@@ -134,7 +134,7 @@ build_case() {  # $1 = INT or TERM
     catch_build_temp "$out"
     got=$?
     [ "$got" = 0 ] && break
-    [ "$got" = 1 ] && fail "build ($sig): no temp file in $out within 10 s"
+    [ "$got" = 1 ] && fail "build ($sig): no temp file in $out within 30 s"
     wait_end "$tool_pid" 5 || fail "build ($sig): did not end"
     echo "build ($sig): finished before its temp file was seen (attempt $attempt); again"
   done
@@ -253,7 +253,7 @@ truncate -s "$remote_size" "$work/remote/big.277" || fail "cannot make the remot
 # download ended first, 1 on a timeout.
 catch_fetch_temp() {  # $1 = temp path
   local t=$1 i p
-  for ((i = 0; i < 2000; i++)); do  # 10 s
+  for ((i = 0; i < 6000; i++)); do  # 30 s
     if [ -e "$t" ]; then
       for p in $(server_children); do kill -STOP "$p" 2>/dev/null && frozen+=("$p"); done
       [ ${#frozen[@]} -gt 0 ] || fail "no sshd child process found to stop"
