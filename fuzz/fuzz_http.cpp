@@ -1,6 +1,6 @@
-// Fuzzes what claimkit reads from HTTP servers: a Retry-After value, an
-// OAuth2 token response, and a claim status answer (at 200 and at 400),
-// error shapes included.
+// Fuzzes what claimkit reads from HTTP servers: an OAuth2 token response and
+// a claim status answer (at 200 and at 400), error shapes included.
+// (Retry-After is read by libcurl, CURLINFO_RETRY_AFTER.)
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -17,12 +17,6 @@
 using namespace claimkit;
 
 namespace {
-
-void retry_after(std::string_view text) {
-  // A fixed "now" keeps runs reproducible: 2026-01-01T00:00:00Z.
-  auto wait = http::parse_retry_after(text, 1767225600);
-  if (wait && wait->count() < 0) std::abort();
-}
 
 void token(std::string_view body) {
   auth::oauth2_config cfg;
@@ -60,7 +54,6 @@ void claim_status(std::string_view body) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  retry_after(text);
   token(text);
   claim_status(text);
   return 0;
