@@ -7,9 +7,10 @@
 
 namespace claimkit::push {
 
-/// SHA-256 (FIPS 180-4) of data. Idempotency keys must be stable across
-/// releases and machines, so the digest is computed here rather than taken
-/// from whichever TLS library libcurl happens to link.
+/// SHA-256 (FIPS 180-4) of data, computed by libcrypto (EVP). Idempotency
+/// keys and journal file names are made from it, so the digest must stay
+/// byte-identical across releases: the unit tests pin the FIPS vectors and
+/// known keys.
 std::array<std::uint8_t, 32> sha256(std::string_view data);
 
 /// Lowercase hex of the first n bytes of the digest of data.

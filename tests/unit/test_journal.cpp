@@ -76,6 +76,8 @@ TEST_CASE("journal: default path follows XDG_STATE_HOME, then HOME, one file per
     CHECK(p.rfind("/srv/state/claimkit/journal/athena-", 0) == 0);
     CHECK(p.size() == std::string("/srv/state/claimkit/journal/athena-").size() + 32 + 8);
     CHECK(p.substr(p.size() - 8) == ".journal");
+    // The name earlier releases gave this target: existing journals must still be found.
+    CHECK(p == "/srv/state/claimkit/journal/athena-e1e71618fab3c65d2c62865f7901f13f.journal");
     // Same identity, same file; another practice, base URL or kind, another.
     CHECK(default_path("athena", "athena:https://api.example.org/v1/195900") == p);
     CHECK(default_path("athena", "athena:https://api.example.org/v1/195901") != p);

@@ -32,6 +32,19 @@ TEST_CASE("sha256: FIPS 180-4 test vectors") {
         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
   CHECK(sha256_hex(std::string(1000000, 'a')) ==
         "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  // Lengths around the padding boundaries (55, 56, 64 bytes: one or two final blocks).
+  CHECK(sha256_hex(std::string(55, 'x')) == "d5e285683cd4efc02d021a5c62014694958901005d6f71e89e0989fac77e4072");
+  CHECK(sha256_hex(std::string(56, 'x')) == "04c26261370ee7541549d16dee320c723e3fd14671e66a099afe0a377c16888e");
+  CHECK(sha256_hex(std::string(64, 'x')) == "7ce100971f64e7001e8fe5a51973ecdfe1ced42befe7ee8d5fd6219506b5393c");
+  CHECK(sha256_hex("abc", 4) == "ba7816bf");
+}
+
+// Keys already sent and journals already written must keep matching: these
+// values were made by earlier releases and may never change.
+TEST_CASE("key: values made by earlier releases are unchanged") {
+  CHECK(idempotency_key("sqlite", sample()) == "ck1-1ab2806d233d4950ffbc2a4711e55aa7");
+  CHECK(claimkit::push::sha256_hex("athena:https://api.example.test/195900", 16) ==
+        "9cd416d94fa6a407496bef25aab49b03");
 }
 
 TEST_CASE("key: deterministic and shaped") {
