@@ -8,29 +8,6 @@
 #include "core/error.hpp"
 
 namespace claimkit::auth {
-namespace {
-
-std::string base64(std::string_view in) {
-  static constexpr char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
-                 static_cast<unsigned char>(in[i + 2]);
-    out += tbl[(v >> 18) & 63]; out += tbl[(v >> 12) & 63]; out += tbl[(v >> 6) & 63]; out += tbl[v & 63];
-  }
-  if (i + 1 == in.size()) {
-    unsigned v = static_cast<unsigned char>(in[i]) << 16;
-    out += tbl[(v >> 18) & 63]; out += tbl[(v >> 12) & 63]; out += "==";
-  } else if (i + 2 == in.size()) {
-    unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
-    out += tbl[(v >> 18) & 63]; out += tbl[(v >> 12) & 63]; out += tbl[(v >> 6) & 63]; out += '=';
-  }
-  return out;
-}
-
-}  // namespace
-
 oauth2_client_credentials::oauth2_client_credentials(oauth2_config cfg, transport send, http::retry_policy policy,
                                                      now_fn now, sleep_fn sleep)
     : cfg_(std::move(cfg)), send_(std::move(send)), policy_(policy), now_(std::move(now)), sleep_(std::move(sleep)) {
@@ -67,7 +44,7 @@ void oauth2_client_credentials::fetch() {
     form.emplace_back("client_id", cfg_.client_id);
     form.emplace_back("client_secret", cfg_.client_secret);
   } else {
-    req.set_header("Authorization", "Basic " + base64(cfg_.client_id + ":" + cfg_.client_secret));
+    req.basic = http::request::basic_credentials{cfg_.client_id, cfg_.client_secret};
   }
   if (!cfg_.scope.empty()) form.emplace_back("scope", cfg_.scope);
   form.insert(form.end(), cfg_.extra_form.begin(), cfg_.extra_form.end());

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "http/escape.hpp"
 
 namespace claimkit::http {
 namespace {
@@ -166,24 +167,12 @@ void request::set_form(const std::vector<std::pair<std::string, std::string>>& f
 }
 
 std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields) {
-  static constexpr char hex[] = "0123456789ABCDEF";
   std::string out;
-  auto enc = [&](std::string_view s) {
-    for (unsigned char c : s) {
-      if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-        out.push_back(static_cast<char>(c));
-      } else {
-        out.push_back('%');
-        out.push_back(hex[c >> 4]);
-        out.push_back(hex[c & 15]);
-      }
-    }
-  };
   for (const auto& [k, v] : fields) {
     if (!out.empty()) out.push_back('&');
-    enc(k);
+    out += percent_encode(k);
     out.push_back('=');
-    enc(v);
+    out += percent_encode(v);
   }
   return out;
 }
@@ -326,6 +315,12 @@ void setup_easy(CURL* easy, transfer& t, const client_options& o, CURLSH* share)
       curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t.req.body.size()));
       curl_easy_setopt(easy, CURLOPT_POSTFIELDS, t.req.body.data());
     }
+  }
+  if (t.req.basic) {
+    // libcurl builds the Authorization header (RFC 7617) from these.
+    curl_easy_setopt(easy, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+    curl_easy_setopt(easy, CURLOPT_USERNAME, t.req.basic->user.c_str());
+    curl_easy_setopt(easy, CURLOPT_PASSWORD, t.req.basic->password.c_str());
   }
   // No "Expect: 100-continue" round trip: bodies are small.
   t.headers = curl_slist_append(t.headers, "Expect:");

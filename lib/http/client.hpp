@@ -30,6 +30,13 @@ struct request {
   /// on its own when a reused connection turns out dead; for a request that
   /// must not be made twice (a note), this leaves every resend to the caller.
   bool fresh_connection = false;
+  /// HTTP Basic credentials; libcurl encodes them into the Authorization
+  /// header (CURLOPT_USERNAME / CURLOPT_PASSWORD).
+  struct basic_credentials {
+    std::string user;
+    std::string password;
+  };
+  std::optional<basic_credentials> basic;
 
   /// Replaces any header of that name (case-insensitive).
   void set_header(std::string_view name, std::string value);

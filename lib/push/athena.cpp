@@ -2,6 +2,7 @@
 #include <simdjson.h>
 
 #include "core/error.hpp"
+#include "http/escape.hpp"
 #include "push/http_target.hpp"
 
 namespace claimkit::push {
@@ -62,7 +63,7 @@ class athena_target : public http_target {
       return false;
     }
     req.method = "POST";
-    req.url = fmt::format("{}/v1/{}/claims/{}/note", base_, path_segment(practice_), path_segment(claimid));
+    req.url = fmt::format("{}/v1/{}/claims/{}/note", base_, http::percent_encode(practice_), http::percent_encode(claimid));
     req.set_form({{note_field_, it.note}});
     return true;
   }

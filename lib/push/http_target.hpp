@@ -60,8 +60,6 @@ class http_target : public target {
   std::unique_ptr<std::regex> pattern_;
 };
 
-/// Percent-encodes one path segment.
-std::string path_segment(std::string_view v);
 /// A base URL without its trailing slashes.
 std::string trim_slash(std::string s);
 

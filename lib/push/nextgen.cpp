@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "http/escape.hpp"
 #include "json/writer.hpp"
 #include "push/http_target.hpp"
 
@@ -18,7 +19,7 @@ std::string expand(std::string_view tmpl, std::string_view claimid, std::string_
   for (std::size_t i = 0; i < tmpl.size();) {
     auto take = [&](std::string_view name, std::string_view value) {
       if (tmpl.substr(i, name.size()) != name) return false;
-      out += path_segment(value);
+      out += http::percent_encode(value);
       i += name.size();
       return true;
     };

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "http/escape.hpp"
 
 namespace claimkit::sftp {
 namespace {
@@ -11,40 +12,19 @@ namespace {
   throw error(cli::exit_code::usage, fmt::format("remote location: {} (want sftp://user@host[:port]/dir/)", why));
 }
 
-int hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 std::string decode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%') {
-      if (i + 2 >= s.size()) bad("bad percent escape");
-      int h = hex(s[i + 1]), l = hex(s[i + 2]);
-      if (h < 0 || l < 0) bad("bad percent escape");
-      out.push_back(static_cast<char>(h * 16 + l));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
+  auto d = http::percent_decode(s);
+  if (!d) bad("bad percent escape");
+  return std::move(*d);
 }
 
+// Each segment encoded, the slashes between them kept.
 void encode_path(std::string& out, std::string_view path) {
-  for (char c : path) {
-    auto u = static_cast<unsigned char>(c);
-    bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                 c == '.' || c == '_' || c == '~' || c == '/';
-    if (plain) {
-      out.push_back(c);
-    } else {
-      out += fmt::format("%{:02X}", u);
-    }
+  for (std::size_t slash; (slash = path.find('/')) != std::string_view::npos; path.remove_prefix(slash + 1)) {
+    out += http::percent_encode(path.substr(0, slash));
+    out.push_back('/');
   }
+  out += http::percent_encode(path);
 }
 
 }  // namespace
@@ -140,12 +120,7 @@ std::string location::display() const {
 std::string location::url(std::string_view name) const {
   std::string s = "sftp://";
   if (!user.empty()) {
-    for (char c : user) {
-      auto u = static_cast<unsigned char>(c);
-      bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                   c == '.' || c == '_';
-      s += plain ? std::string(1, c) : fmt::format("%{:02X}", u);
-    }
+    s += http::percent_encode(user);
     s.push_back('@');
   }
   s += host.find(':') != std::string::npos ? "[" + host + "]" : host;

@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "http/client.hpp"
+#include "http/escape.hpp"
 
 using namespace claimkit::http;
 
@@ -17,6 +18,23 @@ TEST_CASE("http: form bodies are percent-encoded") {
   r.set_form({{"a", "1"}});
   CHECK(r.body == "a=1");
   CHECK(r.header_value("content-type") == "application/x-www-form-urlencoded");
+}
+
+TEST_CASE("http: percent encoding keeps only the RFC 3986 unreserved characters") {
+  CHECK(percent_encode("AZaz09-._~") == "AZaz09-._~");
+  CHECK(percent_encode("a/b c?d#e%f+g") == "a%2Fb%20c%3Fd%23e%25f%2Bg");
+  CHECK(percent_encode(std::string("\0\x7f\xff", 3)) == "%00%7F%FF");
+  CHECK(percent_encode("").empty());
+  CHECK(percent_decode("a%2Fb%20c+d%7e") == std::optional<std::string>("a/b c+d~"));
+  CHECK(percent_decode(std::string_view("%00x", 4)) == std::optional<std::string>(std::string("\0x", 2)));
+  CHECK(percent_decode("") == std::optional<std::string>(""));
+  CHECK_FALSE(percent_decode("50%").has_value());
+  CHECK_FALSE(percent_decode("%4").has_value());
+  CHECK_FALSE(percent_decode("%zz").has_value());
+  for (int c = 0; c < 256; ++c) {
+    std::string one(1, static_cast<char>(c));
+    CHECK(percent_decode(percent_encode(one)) == std::optional<std::string>(one));
+  }
 }
 
 TEST_CASE("http: headers are replaced case-insensitively") {
