@@ -1,6 +1,5 @@
-// Fuzzes the two readers of the INI-style config file: claim-query's
-// query::config (parsed from memory) and auth::config_file (loaded from a
-// private file, as the tools do).
+// Fuzzes the reader of the INI-style config file, cli::config: parsed from
+// memory, and loaded from a private file as the tools do.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -9,9 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "auth/credentials.hpp"
 #include "core/error.hpp"
-#include "query/config.hpp"
+#include "cli/config.hpp"
 
 using namespace claimkit;
 
@@ -47,7 +45,7 @@ const char* const kKeys[][2] = {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   try {
-    query::config c = query::config::parse(text, "config");
+    cli::config c = cli::config::parse(text, "config");
     for (const auto& k : kKeys) {
       (void)c.get(k[0], k[1]);
       (void)c.get_or(k[0], k[1], "x");
@@ -57,8 +55,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   write_private(data, size);
   try {
-    auth::config_file f = auth::config_file::load(private_file());
-    for (const auto& k : kKeys) (void)f.get(k[0], k[1]);
+    cli::config f = cli::config::load(private_file());
+    for (const auto& k : kKeys) (void)f.setting("", k[0], k[1]);
   } catch (const error& e) {
     if (e.code() != cli::exit_code::usage) std::abort();
   }

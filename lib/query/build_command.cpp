@@ -12,12 +12,12 @@
 
 #include <fmt/format.h>
 
+#include "cli/config.hpp"
 #include "core/error.hpp"
 #include "csv/input.hpp"
 #include "json/writer.hpp"
 #include "ndjson/reader.hpp"
 #include "query/build_276.hpp"
-#include "query/config.hpp"
 #include "query/control_number.hpp"
 
 namespace claimkit::query {
@@ -35,12 +35,6 @@ std::time_t build_time() {
     return static_cast<std::time_t>(v);
   }
   return std::time(nullptr);
-}
-
-std::string pick(const std::string& option, const config& cfg, std::string_view section, std::string_view key,
-                 std::string_view fallback = {}) {
-  if (!option.empty()) return option;
-  return cfg.get_or(section, key, fallback);
 }
 
 /// Hands out ISA13 numbers: consecutive from --control-number, or one
@@ -118,15 +112,15 @@ int run_build(cli::context& ctx, const build_options& o) {
   const csv::input_format format_in = csv::parse_input_format(o.format_in);
   const csv::column_map columns = csv::parse_columns(o.columns);
   const std::vector<std::string> inputs = ctx.inputs();
-  config cfg = config::load_default(o.config_path);
+  const cli::config cfg = cli::config::load_default(o.config_path);
   envelope_settings env;
-  env.sender_id = pick(o.sender_id, cfg, "sender", "id");
-  env.sender_qualifier = pick(o.sender_qualifier, cfg, "sender", "qualifier", "ZZ");
-  env.info_receiver_name = pick(o.sender_name, cfg, "sender", "name");
+  env.sender_id = cfg.setting(o.sender_id, "sender", "id");
+  env.sender_qualifier = cfg.setting(o.sender_qualifier, "sender", "qualifier", "ZZ");
+  env.info_receiver_name = cfg.setting(o.sender_name, "sender", "name");
   env.sender_application_code = cfg.get_or("sender", "application_code", "");
   env.info_receiver_id = cfg.get_or("sender", "etin", "");
-  env.receiver_id = pick(o.receiver_id, cfg, "receiver", "id");
-  env.receiver_qualifier = pick(o.receiver_qualifier, cfg, "receiver", "qualifier", "ZZ");
+  env.receiver_id = cfg.setting(o.receiver_id, "receiver", "id");
+  env.receiver_qualifier = cfg.setting(o.receiver_qualifier, "receiver", "qualifier", "ZZ");
   env.receiver_application_code = cfg.get_or("receiver", "application_code", "");
   env.test = o.test;
   auto problems = check_envelope(env);
@@ -141,7 +135,7 @@ int run_build(cli::context& ctx, const build_options& o) {
     }
     first = v;
   } else {
-    control_file = expand_home(pick(o.control_file, cfg, "build", "control_file"));
+    control_file = cli::expand_home(cfg.setting(o.control_file, "build", "control_file"));
     if (control_file.empty()) {
       throw error(cli::exit_code::usage,
                   "a control number is needed: --control-number N, --control-file FILE or [build] control_file");

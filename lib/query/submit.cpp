@@ -10,7 +10,9 @@
 
 #include <fmt/format.h>
 
+#include "auth/credentials.hpp"
 #include "auth/oauth2.hpp"
+#include "cli/config.hpp"
 #include "dates/civil.hpp"
 #include "core/error.hpp"
 #include "csv/input.hpp"
@@ -19,7 +21,6 @@
 #include "io/output.hpp"
 #include "json/scan.hpp"
 #include "json/writer.hpp"
-#include "query/config.hpp"
 #include "status/vendor.hpp"
 
 namespace claimkit::query {
@@ -327,20 +328,6 @@ struct item {
   std::string body;
 };
 
-std::string setting(const std::string& option, const config& cfg, std::string_view section, std::string_view key,
-                    std::string_view fallback) {
-  if (!option.empty()) return option;
-  if (auto v = cfg.get(section, key)) return *v;
-  return std::string(fallback);
-}
-
-std::string credential(const char* env_name, const config& cfg, std::string_view section, std::string_view key) {
-  if (const char* v = std::getenv(env_name); v != nullptr && *v != '\0') return v;
-  if (auto v = cfg.get(section, key)) return *v;
-  throw error(cli::exit_code::usage,
-              fmt::format("no credentials: set {} or `{}` in section [{}] of the config file", env_name, key, section));
-}
-
 std::chrono::milliseconds ms(double seconds) {
   return std::chrono::milliseconds(static_cast<long long>(seconds * 1000.0 + 0.5));
 }
@@ -350,17 +337,18 @@ std::chrono::milliseconds ms(double seconds) {
 int run_submit(cli::context& ctx, const submit_options& o) {
   const csv::input_format format_in = csv::parse_input_format(o.format_in);
   const csv::column_map columns = csv::parse_columns(o.columns);
-  config cfg = config::load_default(o.config_path);
+  const cli::config cfg = cli::config::load_default(o.config_path);
+  auth::credential_source creds(cfg);
   const std::string section(api_name(o.api));
   if (o.sandbox && o.api != api_flavour::optum) {
     throw error(cli::exit_code::usage, "--sandbox: only --api optum has sandbox hosts (Stedi's test mode is the API key's)");
   }
-  std::string url = setting(o.url, cfg, section, "url",
+  std::string url = cfg.setting(o.url, section, "url",
                             o.api == api_flavour::stedi ? kStediUrl : o.sandbox ? kOptumSandboxUrl : kOptumUrl);
   http::check_url(url, "--url");
   std::string token_url;
   if (o.api == api_flavour::optum) {
-    token_url = setting(o.token_url, cfg, section, "token_url", o.sandbox ? kOptumSandboxTokenUrl : kOptumTokenUrl);
+    token_url = cfg.setting(o.token_url, section, "token_url", o.sandbox ? kOptumSandboxTokenUrl : kOptumTokenUrl);
     http::check_url(token_url, "--token-url");
   }
   if (!o.cacert.empty() && ::access(o.cacert.c_str(), R_OK) != 0) {
@@ -391,15 +379,15 @@ int run_submit(cli::context& ctx, const submit_options& o) {
   if (o.api == api_flavour::optum) {
     auth::oauth2_config ac;
     ac.token_url = token_url;
-    ac.client_id = credential("CLAIMKIT_OPTUM_CLIENT_ID", cfg, section, "client_id");
-    ac.client_secret = credential("CLAIMKIT_OPTUM_CLIENT_SECRET", cfg, section, "client_secret");
+    ac.client_id = creds.require("CLAIMKIT_OPTUM_CLIENT_ID", section, "client_id");
+    ac.client_secret = creds.require("CLAIMKIT_OPTUM_CLIENT_SECRET", section, "client_secret");
     auto p = std::make_unique<auth::oauth2_client_credentials>(
         ac, [&client](const http::request& r) { return client.perform(r); }, policy);
     oauth = p.get();
     provider = std::move(p);
   } else {
     provider = std::make_unique<auth::api_key_provider>("Authorization",
-                                                        credential("CLAIMKIT_STEDI_API_KEY", cfg, section, "api_key"));
+                                                        creds.require("CLAIMKIT_STEDI_API_KEY", section, "api_key"));
   }
 
   // Read every claim first: requests are built (and bad claims rejected)

@@ -8,9 +8,9 @@
 
 #include <fmt/format.h>
 
+#include "cli/config.hpp"
 #include "core/error.hpp"
 #include "json/writer.hpp"
-#include "query/config.hpp"
 #include "sftp/client.hpp"
 #include "sftp/inbox.hpp"
 
@@ -34,11 +34,11 @@ std::string base_name(const std::string& path) {
 }
 
 /// Resolves what options leave open from the config file and environment.
-connect_options connection(const transfer_options& o, const query::config& cfg) {
+connect_options connection(const transfer_options& o, const cli::config& cfg) {
   connect_options c;
-  c.identity = query::expand_home(!o.identity.empty() ? o.identity : cfg.get_or("sftp", "identity", ""));
+  c.identity = cli::expand_home(cfg.setting(o.identity, "sftp", "identity"));
   c.known_hosts =
-      query::expand_home(!o.known_hosts.empty() ? o.known_hosts : cfg.get_or("sftp", "known_hosts", "~/.ssh/known_hosts"));
+      cli::expand_home(cfg.setting(o.known_hosts, "sftp", "known_hosts", "~/.ssh/known_hosts"));
   if (const char* pw = std::getenv("CLAIMKIT_SFTP_PASSWORD"); pw != nullptr) c.password = pw;
   if (c.identity.empty() && c.password.empty()) {
     throw error(cli::exit_code::usage,
@@ -67,8 +67,8 @@ void write_transfer(io::output& out, std::string_view direction, const std::stri
 }
 
 int run_send(cli::context& ctx, const transfer_options& o) {
-  query::config cfg = query::config::load_default(o.config_path);
-  std::string url = !o.url.empty() ? o.url : cfg.get_or("sftp", "send_to", "");
+  cli::config cfg = cli::config::load_default(o.config_path);
+  std::string url = cfg.setting(o.url, "sftp", "send_to");
   if (url.empty()) throw error(cli::exit_code::usage, "no destination: give --to sftp://user@host/dir/ ([sftp] send_to)");
   location where = parse_location(url);
   if (ctx.common.files.empty()) throw error(cli::exit_code::usage, "send needs the files to upload");
@@ -99,14 +99,14 @@ int run_send(cli::context& ctx, const transfer_options& o) {
 }
 
 int run_fetch(cli::context& ctx, const transfer_options& o) {
-  query::config cfg = query::config::load_default(o.config_path);
-  std::string url = !o.url.empty() ? o.url : cfg.get_or("sftp", "fetch_from", "");
+  cli::config cfg = cli::config::load_default(o.config_path);
+  std::string url = cfg.setting(o.url, "sftp", "fetch_from");
   if (url.empty()) throw error(cli::exit_code::usage, "no source: give sftp://user@host/dir/ ([sftp] fetch_from)");
   location where = parse_location(url);
-  std::string into = query::expand_home(!o.into.empty() ? o.into : cfg.get_or("sftp", "inbox", ""));
+  std::string into = cli::expand_home(cfg.setting(o.into, "sftp", "inbox"));
   if (into.empty()) throw error(cli::exit_code::usage, "no inbox: give --into DIR ([sftp] inbox)");
   connect_options conn = connection(o, cfg);
-  inbox box(into, query::expand_home(!o.record.empty() ? o.record : cfg.get_or("sftp", "record", "")));
+  inbox box(into, cli::expand_home(cfg.setting(o.record, "sftp", "record")));
   client sftp(where, conn);
   std::vector<remote_file> files = sftp.list();
   std::size_t fetched = 0, skipped = 0, quarantined = 0;

@@ -180,7 +180,7 @@ chmod 644 config/claimkit/claimkit.conf
 ( unset CLAIMKIT_ATHENA_CLIENT_ID CLAIMKIT_ATHENA_CLIENT_SECRET
   athena --config config/claimkit/claimkit.conf --journal j4.db in.ndjson >/dev/null 2>err7 ); code=$?
 [ "$code" = 2 ] || fail "readable config exit $code"
-grep -q 'accessible by group or others' err7 || fail "readable config message: $(cat err7)"
+grep -q 'readable or writable by group or others' err7 || fail "readable config message: $(cat err7)"
 chmod 600 config/claimkit/claimkit.conf
 ( unset CLAIMKIT_ATHENA_CLIENT_ID CLAIMKIT_ATHENA_CLIENT_SECRET
   athena -q --config config/claimkit/claimkit.conf --journal j4.db in.ndjson >out8 ); code=$?

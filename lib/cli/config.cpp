@@ -1,4 +1,4 @@
-#include "query/config.hpp"
+#include "cli/config.hpp"
 
 #include <cerrno>
 #include <cstdlib>
@@ -11,7 +11,7 @@
 
 #include "core/error.hpp"
 
-namespace claimkit::query {
+namespace claimkit::cli {
 namespace {
 
 std::string_view trim(std::string_view s) {
@@ -30,7 +30,7 @@ bool is_name(std::string_view s) {
 }
 
 [[noreturn]] void bad_line(const std::string& name, std::size_t line, std::string_view what) {
-  throw error(cli::exit_code::usage, fmt::format("{}:{}: {}", name, line, what));
+  throw error(exit_code::usage, fmt::format("{}:{}: {}", name, line, what));
 }
 
 }  // namespace
@@ -47,7 +47,7 @@ std::string default_config_path() {
   const char* env = std::getenv("CLAIMKIT_CONFIG");
   if (env != nullptr && *env != '\0') return env;
   const char* xdg = std::getenv("XDG_CONFIG_HOME");
-  if (xdg != nullptr && *xdg != '\0') return std::string(xdg) + "/claimkit/config";
+  if (xdg != nullptr && *xdg == '/') return std::string(xdg) + "/claimkit/config";
   const char* home = std::getenv("HOME");
   if (home == nullptr || *home == '\0') return {};
   return std::string(home) + "/.config/claimkit/config";
@@ -88,18 +88,22 @@ config config::parse(std::string_view text, const std::string& name) {
 
 config config::load(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw error(cli::exit_code::io, fmt::format("{}: cannot open config: {}", path, std::strerror(errno)));
+  if (fd < 0) throw error(exit_code::io, fmt::format("{}: cannot open config: {}", path, std::strerror(errno)));
   struct stat st {};
   if (::fstat(fd, &st) != 0) {
     int e = errno;
     ::close(fd);
-    throw error(cli::exit_code::io, fmt::format("{}: cannot stat config: {}", path, std::strerror(e)));
+    throw error(exit_code::io, fmt::format("{}: cannot stat config: {}", path, std::strerror(e)));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw error(exit_code::io, fmt::format("{}: config file is not a regular file", path));
   }
   // The file may hold API secrets and SFTP settings: like ssh, refuse it when
   // anyone but the owner can read or change it.
   if ((st.st_mode & 0066) != 0) {
     ::close(fd);
-    throw error(cli::exit_code::usage,
+    throw error(exit_code::usage,
                 fmt::format("{}: config file is readable or writable by group or others (mode {:04o}); "
                             "run chmod 600 on it",
                             path, st.st_mode & 07777));
@@ -112,13 +116,13 @@ config config::load(const std::string& path) {
       if (errno == EINTR) continue;
       int e = errno;
       ::close(fd);
-      throw error(cli::exit_code::io, fmt::format("{}: cannot read config: {}", path, std::strerror(e)));
+      throw error(exit_code::io, fmt::format("{}: cannot read config: {}", path, std::strerror(e)));
     }
     if (n == 0) break;
     text.append(buf, static_cast<std::size_t>(n));
     if (text.size() > (1u << 20)) {
       ::close(fd);
-      throw error(cli::exit_code::usage, fmt::format("{}: config file larger than 1 MiB", path));
+      throw error(exit_code::usage, fmt::format("{}: config file larger than 1 MiB", path));
     }
   }
   ::close(fd);
@@ -149,4 +153,9 @@ std::string config::get_or(std::string_view section, std::string_view key, std::
   return v ? *v : std::string(fallback);
 }
 
-}  // namespace claimkit::query
+std::string config::setting(const std::string& option, std::string_view section, std::string_view key,
+                            std::string_view fallback) const {
+  return option.empty() ? get_or(section, key, fallback) : option;
+}
+
+}  // namespace claimkit::cli
