@@ -8,7 +8,7 @@
 namespace claimkit::cli {
 
 /// The claimkit configuration file, read by every tool that takes --config
-/// (claim-query, claimkit-sftp, pm-push): identities, SFTP settings and API
+/// (claim-query and its send/fetch, pm-push): identities, SFTP settings and API
 /// credentials. INI-style text, `#` or `;` comments:
 ///
 ///   [sender]            id, qualifier, name, application_code, etin
