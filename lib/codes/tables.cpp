@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "csv/reader.hpp"
 #include "json/writer.hpp"
 
 namespace claimkit::codes {
@@ -26,41 +27,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
   return s;
-}
-
-// RFC 4180 fields: quotes around a field, "" inside for a quote, newlines
-// inside quotes allowed. Returns false at end of text.
-bool next_row(std::string_view text, std::size_t& pos, std::vector<std::string>& row) {
-  row.clear();
-  if (pos >= text.size()) return false;
-  std::string field;
-  bool quoted = false;
-  while (pos < text.size()) {
-    char c = text[pos++];
-    if (quoted) {
-      if (c == '"') {
-        if (pos < text.size() && text[pos] == '"') {
-          field.push_back('"');
-          ++pos;
-        } else {
-          quoted = false;
-        }
-      } else {
-        field.push_back(c);
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      row.push_back(std::move(field));
-      field.clear();
-    } else if (c == '\n') {
-      break;
-    } else {
-      field.push_back(c);
-    }
-  }
-  row.push_back(std::move(field));
-  return true;
 }
 
 }  // namespace
@@ -135,13 +101,17 @@ void tables::set(list l, std::string_view code, std::string_view label) {
 }
 
 std::size_t tables::load_csv(list l, std::string_view text) {
-  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  std::size_t pos = 0;
+  std::istringstream in{std::string(text)};
+  return load_csv(l, in);
+}
+
+std::size_t tables::load_csv(list l, std::istream& in) {
+  csv::reader rd(in);
   std::vector<std::string> row;
   std::size_t code_col = 0, text_col = 1;
   std::size_t loaded = 0;
   bool first = true;
-  while (next_row(text, pos, row)) {
+  while (rd.next(row)) {
     if (first) {
       first = false;
       bool header = false;
@@ -196,9 +166,12 @@ std::size_t tables::load_dir(const std::string& dir) {
     std::string path = dir + "/" + name;
     std::ifstream in(path, std::ios::binary);
     if (!in) throw error(cli::exit_code::io, fmt::format("{}: cannot read code list", path));
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    loaded += load_csv(l, ss.str());
+    try {
+      loaded += load_csv(l, in);
+    } catch (const error& e) {
+      throw error(cli::exit_code::usage, csv::at_file(path, e.what()));
+    }
+    if (in.bad()) throw error(cli::exit_code::io, fmt::format("{}: cannot read code list", path));
     ++files;
   }
   if (files == 0) {

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <istream>
 #include <span>
 #include <string>
 #include <string_view>
@@ -50,7 +51,10 @@ class tables {
   /// Loads one CSV export into list l: a header row naming a code column
   /// ("code") and a text column ("description", "name" or "label"),
   /// otherwise the first two columns. Returns the number of labels loaded.
+  /// Throws claimkit::error (exit 1 kind, "line N: ...") for a quoted cell
+  /// left open at the end (csv::reader).
   std::size_t load_csv(list l, std::string_view text);
+  std::size_t load_csv(list l, std::istream& in);
   /// Sets one label (owned copy); a later set wins.
   void set(list l, std::string_view code, std::string_view label);
 

@@ -73,12 +73,6 @@ std::string_view row_text(const marked_buf& buf) {
   return t;
 }
 
-// csv::reader says "line N: message"; tools say "file:N: message".
-std::string at_file(const std::string& name, std::string_view message) {
-  if (message.substr(0, 5) == "line ") return fmt::format("{}:{}", name, message.substr(5));
-  return fmt::format("{}: {}", name, message);
-}
-
 std::string_view without_line(std::string_view message) {
   if (message.substr(0, 5) != "line ") return message;
   auto colon = message.find(": ");

@@ -82,4 +82,9 @@ bool reader::next(std::vector<std::string>& cells) {
   }
 }
 
+std::string at_file(const std::string& name, std::string_view message) {
+  if (message.substr(0, 5) == "line ") return fmt::format("{}:{}", name, message.substr(5));
+  return fmt::format("{}: {}", name, message);
+}
+
 }  // namespace claimkit::csv

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <istream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace claimkit::csv {
@@ -31,5 +32,8 @@ class reader {
   std::size_t record_line_ = 0;
   bool first_ = true;
 };
+
+/// A message of reader::next() ("line N: ...") as tools print it: "name:N: ...".
+std::string at_file(const std::string& name, std::string_view message);
 
 }  // namespace claimkit::csv

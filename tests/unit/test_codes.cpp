@@ -12,6 +12,7 @@
 #include "codes/tables.hpp"
 #include "core/error.hpp"
 #include "csv/reader.hpp"
+#include "scratch_dir.hpp"
 
 using claimkit::codes::list;
 using claimkit::codes::tables;
@@ -107,6 +108,29 @@ TEST_CASE("load_csv without a header takes the first two columns") {
   tables t;
   CHECK(t.load_csv(list::entity, "ZQ,Invented entity\nZR,Another\n") == 2);
   CHECK(t.label(list::entity, "ZR") == "Another");
+}
+
+// Code lists are read by csv::reader, the one CSV reader: the same rules as
+// claim input (a quote inside an unquoted cell is text, an open quote at
+// the end is an error naming the file and line).
+TEST_CASE("load_csv follows csv::reader: stray quotes are text, an open quote is an error") {
+  tables t;
+  CHECK(t.load_csv(list::entity, "ZQ,Dr \"Who\" office\r\nZR,\"multi\nline\"\n") == 2);
+  CHECK(t.label(list::entity, "ZQ") == "Dr \"Who\" office");
+  CHECK(t.label(list::entity, "ZR") == "multi\nline");
+  CHECK_THROWS_WITH_AS(t.load_csv(list::entity, "ZS,ok\nZT,\"never closed\n"),
+                       "line 2: a quoted cell is not closed at the end of the input", claimkit::error);
+
+  std::string dir = claimkit_test::scratch_dir("claimkit-codes");
+  std::ofstream(dir + "/entity.csv") << "code,description\nZU,fine\nZV,\"open\n";
+  try {
+    tables u;
+    u.load_dir(dir);
+    FAIL("expected an error");
+  } catch (const claimkit::error& e) {
+    CHECK(e.code() == claimkit::cli::exit_code::usage);
+    CHECK(std::string(e.what()) == dir + "/entity.csv:3: a quoted cell is not closed at the end of the input");
+  }
 }
 
 TEST_CASE("list_for_file picks the list from the file name") {
