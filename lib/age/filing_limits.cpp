@@ -1,10 +1,12 @@
 #include "age/filing_limits.hpp"
 
 #include <charconv>
+#include <sstream>
 
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "csv/reader.hpp"
 #include "io/input.hpp"
 #include "json/scan.hpp"
 
@@ -22,12 +24,6 @@ std::string upper(std::string_view s) {
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
-std::string_view unquote(std::string_view s) {
-  s = trim(s);
-  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
   return s;
 }
 
@@ -120,31 +116,26 @@ filing_limits filing_limits::parse(std::string_view text, const std::string& nam
     }
     return t;
   }
-  std::size_t line_no = 0;
-  std::size_t pos = 0;
+  std::istringstream in{std::string(text)};
+  csv::reader rd(in);
+  std::vector<std::string> cells;
   bool first_row = true;
-  while (pos < text.size()) {
-    std::size_t nl = text.find('\n', pos);
-    if (nl == std::string_view::npos) nl = text.size();
-    std::string_view ln = trim(text.substr(pos, nl - pos));
-    pos = nl + 1;
-    ++line_no;
-    if (ln.empty() || ln.front() == '#') continue;
+  for (;;) {
+    try {
+      if (!rd.next(cells)) break;
+    } catch (const error& e) {
+      throw error(cli::exit_code::usage, csv::at_file(name, e.what()));
+    }
+    const std::size_t line_no = rd.line();
+    std::string_view key = trim(cells[0]);
+    if ((cells.size() == 1 && key.empty()) || (!key.empty() && key.front() == '#')) continue;
     bool may_be_header = first_row;
     first_row = false;
-    std::size_t comma = ln.rfind(',');
-    if (comma == std::string_view::npos) malformed(name, line_no, "expected payer_id,days");
-    std::string_view key = unquote(ln.substr(0, comma));
+    if (cells.size() != 2) malformed(name, line_no, "expected payer_id,days");
     int d = 0;
-    if (!parse_days(unquote(ln.substr(comma + 1)), d)) {
-      if (may_be_header) {
-        // A header line such as "payer_id,days": no digits at all.
-        bool header = true;
-        for (char c : ln) {
-          if (c >= '0' && c <= '9') header = false;
-        }
-        if (header) continue;
-      }
+    if (!parse_days(cells[1], d)) {
+      // A header line such as "payer_id,days": no digits at all.
+      if (may_be_header && (cells[0] + cells[1]).find_first_of("0123456789") == std::string::npos) continue;
       malformed(name, line_no, "days must be a positive whole number");
     }
     if (key.empty()) malformed(name, line_no, "empty payer_id");

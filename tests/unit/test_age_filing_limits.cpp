@@ -43,6 +43,11 @@ TEST_CASE("CSV tables") {
   CHECK(parse_error(",30\n") == "limits:1: empty payer_id");
   // Only the first row may be a header (a bug once took a bad row for one).
   CHECK(parse_error("payer_id,days\nPAYA,ninety\n") == "limits:2: days must be a positive whole number");
+  // Cells as csv::reader reads them: a quoted id may hold a comma, an open quote names its line.
+  t = filing_limits::parse("\"A,B\",30\n", "limits.csv");
+  CHECK(t.lookup("A,B", "").days == 30);
+  CHECK(parse_error("a,30\n\"b,30\n") == "limits:2: a quoted cell is not closed at the end of the input");
+  CHECK(parse_error("a,30,x\n") == "limits:1: expected payer_id,days");
 }
 
 TEST_CASE("JSON tables") {
