@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "dates/civil.hpp"
 #include "json/writer.hpp"
 
 namespace claimkit::csv {
@@ -48,19 +49,6 @@ bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// "1/5/2026" and "01/05/2026" (the US order PM systems export) as YYYY-MM-DD;
-// anything else is kept for the reader to judge.
-std::string iso_date(std::string_view s) {
-  auto a = s.find('/');
-  auto b = a == std::string_view::npos ? a : s.find('/', a + 1);
-  if (b == std::string_view::npos) return std::string(s);
-  auto m = s.substr(0, a), d = s.substr(a + 1, b - a - 1), y = s.substr(b + 1);
-  if (!all_digits(m) || !all_digits(d) || !all_digits(y) || m.size() > 2 || d.size() > 2 || y.size() != 4) {
-    return std::string(s);
-  }
-  return fmt::format("{}-{:0>2}-{:0>2}", y, m, d);
-}
-
 void append_value(std::string& out, std::string_view field, std::string_view v) {
   if (is_amount_field(field)) {
     std::string digits;
@@ -72,7 +60,7 @@ void append_value(std::string& out, std::string_view field, std::string_view v) 
     return;
   }
   if (is_date_field(field)) {
-    json::append_string(out, iso_date(v));
+    json::append_string(out, dates::us_to_iso(v));
     return;
   }
   json::append_string(out, v);

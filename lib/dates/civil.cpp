@@ -1,42 +1,36 @@
 #include "dates/civil.hpp"
 
+#include <chrono>
 #include <ctime>
 
 namespace claimkit::dates {
 
-bool is_leap_year(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+namespace {
 
-int days_in_month(int year, int month) {
-  static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month == 2 && is_leap_year(year)) return 29;
-  return kDays[month - 1];
+// std::chrono's civil calendar (C++20): proleptic Gregorian, the same day
+// count from 1970-01-01 as sys_days.
+std::chrono::year_month_day ymd_of(const civil& c) {
+  return std::chrono::year{c.year} / std::chrono::month{static_cast<unsigned>(c.month)} /
+         std::chrono::day{static_cast<unsigned>(c.day)};
 }
 
-// Counts in 400-year eras (146097 days each) with the year starting on
-// March 1st, so the leap day is the last day of its year and month lengths
-// follow a fixed pattern.
+}  // namespace
+
+bool is_leap_year(int year) { return std::chrono::year{year}.is_leap(); }
+
+int days_in_month(int year, int month) {
+  auto last = std::chrono::year{year} / std::chrono::month{static_cast<unsigned>(month)} / std::chrono::last;
+  return static_cast<int>(static_cast<unsigned>(last.day()));
+}
+
 day_number to_days(const civil& c) {
-  const int y = c.month <= 2 ? c.year - 1 : c.year;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const int year_of_era = y - era * 400;                              // [0, 399]
-  const int shifted_month = c.month > 2 ? c.month - 3 : c.month + 9;  // March = 0
-  const int day_of_year = (153 * shifted_month + 2) / 5 + c.day - 1;  // [0, 365]
-  const int day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  return era * 146097 + day_of_era - 719468;  // 719468: 0000-03-01 to 1970-01-01
+  return static_cast<day_number>(std::chrono::sys_days{ymd_of(c)}.time_since_epoch().count());
 }
 
 civil from_days(day_number d) {
-  const int z = d + 719468;
-  const int era = (z >= 0 ? z : z - 146096) / 146097;
-  const int day_of_era = z - era * 146097;
-  const int year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const int day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-  const int shifted_month = (5 * day_of_year + 2) / 153;
-  civil c;
-  c.day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-  c.month = shifted_month < 10 ? shifted_month + 3 : shifted_month - 9;
-  c.year = year_of_era + era * 400 + (c.month <= 2 ? 1 : 0);
-  return c;
+  std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{d}}};
+  return civil{static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month())),
+               static_cast<int>(static_cast<unsigned>(ymd.day()))};
 }
 
 namespace {
@@ -52,15 +46,41 @@ inline bool digits(std::string_view s, std::size_t at, std::size_t n, int& out) 
 }
 }  // namespace
 
+namespace {
+// Years 0001-9999, and a day that exists (ymd.ok() knows the leap years).
+bool checked(const civil& c, day_number& out) {
+  if (c.year < 1 || c.month < 1 || c.month > 12 || c.day < 1 || !ymd_of(c).ok()) return false;
+  out = to_days(c);
+  return true;
+}
+}  // namespace
+
 bool parse(std::string_view text, day_number& out) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
   civil c;
   if (!digits(text, 0, 4, c.year) || !digits(text, 5, 2, c.month) || !digits(text, 8, 2, c.day)) return false;
-  if (c.year < 1 || c.month < 1 || c.month > 12 || c.day < 1 || c.day > days_in_month(c.year, c.month)) {
-    return false;
+  return checked(c, out);
+}
+
+bool parse_d8(std::string_view text, day_number& out) {
+  if (text.size() != 8) return false;
+  civil c;
+  if (!digits(text, 0, 4, c.year) || !digits(text, 4, 2, c.month) || !digits(text, 6, 2, c.day)) return false;
+  return checked(c, out);
+}
+
+std::string us_to_iso(std::string_view s) {
+  auto all_digits = [](std::string_view v) { return !v.empty() && v.find_first_not_of("0123456789") == v.npos; };
+  auto a = s.find('/');
+  auto b = a == std::string_view::npos ? a : s.find('/', a + 1);
+  if (b == std::string_view::npos) return std::string(s);
+  auto m = s.substr(0, a), d = s.substr(a + 1, b - a - 1), y = s.substr(b + 1);
+  if (!all_digits(m) || !all_digits(d) || !all_digits(y) || m.size() > 2 || d.size() > 2 || y.size() != 4) {
+    return std::string(s);
   }
-  out = to_days(c);
-  return true;
+  std::string out(y);
+  out.append(m.size() == 1 ? "-0" : "-").append(m).append(d.size() == 1 ? "-0" : "-").append(d);
+  return out;
 }
 
 bool parse_timestamp_date(std::string_view text, day_number& out) {
@@ -91,8 +111,23 @@ std::string format(day_number d) {
   return s;
 }
 
+std::string format_d8(day_number d) {
+  std::string s;
+  append(s, d);
+  s.erase(7, 1);
+  s.erase(4, 1);
+  return s;
+}
+
+std::string iso_to_d8(std::string_view iso) {
+  day_number d;
+  return parse(iso, d) ? format_d8(d) : std::string();
+}
+
+// The local calendar day needs the time zone: the C library's, since
+// libstdc++ 12 has no std::chrono::current_zone().
 day_number today_local() {
-  std::time_t now = std::time(nullptr);
+  std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm tm{};
   ::localtime_r(&now, &tm);
   return to_days(civil{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday});

@@ -1,5 +1,9 @@
 #include "dates/instant.hpp"
 
+#include <chrono>
+
+#include <fmt/format.h>
+
 namespace claimkit::dates {
 
 bool parse_instant(std::string_view t, instant& out) {
@@ -53,10 +57,32 @@ bool parse_instant(std::string_view t, instant& out) {
   return true;
 }
 
-day_number utc_day(const instant& t) {
-  std::int64_t s = t.seconds;
-  std::int64_t d = s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
-  return static_cast<day_number>(d);
+day_number utc_day(const instant& t) { return utc_of(t).day; }
+
+utc_time utc_of(const instant& t) {
+  using namespace std::chrono;
+  const sys_seconds at{seconds{t.seconds}};
+  const sys_days day = floor<days>(at);
+  const hh_mm_ss<seconds> tod{at - day};
+  return {static_cast<day_number>(day.time_since_epoch().count()), static_cast<int>(tod.hours().count()),
+          static_cast<int>(tod.minutes().count()), static_cast<int>(tod.seconds().count())};
+}
+
+instant now() {
+  using namespace std::chrono;
+  const auto since = system_clock::now().time_since_epoch();
+  const auto s = floor<seconds>(since);
+  return {s.count(), static_cast<std::int32_t>(duration_cast<nanoseconds>(since - s).count())};
+}
+
+std::string format_rfc3339(const instant& t) {
+  const utc_time u = utc_of(t);
+  return fmt::format("{}T{:02}:{:02}:{:02}Z", format(u.day), u.hour, u.minute, u.second);
+}
+
+std::string format_basic(const instant& t) {
+  const utc_time u = utc_of(t);
+  return fmt::format("{}T{:02}{:02}{:02}Z", format_d8(u.day), u.hour, u.minute, u.second);
 }
 
 }  // namespace claimkit::dates

@@ -2,6 +2,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "dates/civil.hpp"
@@ -23,5 +24,22 @@ bool parse_instant(std::string_view text, instant& out);
 
 /// The UTC calendar day of an instant.
 day_number utc_day(const instant& t);
+
+/// The UTC day and time of day of an instant (seconds; the fraction dropped).
+struct utc_time {
+  day_number day = 0;
+  int hour = 0;
+  int minute = 0;
+  int second = 0;
+};
+utc_time utc_of(const instant& t);
+
+/// Now, on the system clock.
+instant now();
+
+/// "YYYY-MM-DDTHH:MM:SSZ" (UTC, whole seconds).
+std::string format_rfc3339(const instant& t);
+/// "YYYYMMDDTHHMMSSZ", the ISO 8601 basic form (UTC, whole seconds), for names.
+std::string format_basic(const instant& t);
 
 }  // namespace claimkit::dates

@@ -2,7 +2,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,6 +11,7 @@
 
 #include "cli/warn.hpp"
 #include "core/error.hpp"
+#include "dates/instant.hpp"
 
 namespace claimkit::ledger {
 namespace {
@@ -135,13 +135,6 @@ std::int64_t database::user_version() {
   return st.column_int(0);
 }
 
-std::string now_rfc3339() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm {};
-  ::gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string now_rfc3339() { return dates::format_rfc3339(dates::now()); }
 
 }  // namespace claimkit::ledger

@@ -4,6 +4,9 @@
 
 #include <fmt/format.h>
 
+#include "dates/civil.hpp"
+#include "dates/instant.hpp"
+
 namespace claimkit::query {
 namespace {
 
@@ -160,13 +163,7 @@ class claim_reader {
   }
 };
 
-std::string x12_date(std::string_view iso) {
-  std::string d;
-  d.reserve(8);
-  for (char c : iso) {
-    if (c != '-') d.push_back(c);
-  }
-  return d;
+ return d;
 }
 
 /// Builds segments, dropping trailing empty elements as X12 requires, and
@@ -258,9 +255,9 @@ void write_claim(segment_writer& w, const claim_276& c) {
   if (!c.billed_amount.empty()) w.write({"AMT", "T3", c.billed_amount});
   if (!c.service_from.empty()) {
     if (c.service_to.empty() || c.service_to == c.service_from) {
-      w.write({"DTP", "472", "D8", x12_date(c.service_from)});
+      w.write({"DTP", "472", "D8", dates::iso_to_d8(c.service_from)});
     } else {
-      w.write({"DTP", "472", "RD8", x12_date(c.service_from) + "-" + x12_date(c.service_to)});
+      w.write({"DTP", "472", "RD8", dates::iso_to_d8(c.service_from) + "-" + dates::iso_to_d8(c.service_to)});
     }
   }
   for (const auto& l : c.lines) {
@@ -278,27 +275,19 @@ void write_claim(segment_writer& w, const claim_276& c) {
     }
     w.write({"SVC", composite(proc), l.billed_amount, "", revenue, "", "", l.units});
     if (!l.line_id.empty()) w.write({"REF", "FJ", l.line_id});
-    if (!l.service_date.empty()) w.write({"DTP", "472", "D8", x12_date(l.service_date)});
+    if (!l.service_date.empty()) w.write({"DTP", "472", "D8", dates::iso_to_d8(l.service_date)});
   }
 }
 
 void write_dmg(segment_writer& w, const person_276& p) {
-  w.write({"DMG", "D8", x12_date(p.dob), p.gender});
+  w.write({"DMG", "D8", dates::iso_to_d8(p.dob), p.gender});
 }
 
 }  // namespace
 
 bool is_date(std::string_view s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  if (!all_digits(s.substr(0, 4)) || !all_digits(s.substr(5, 2)) || !all_digits(s.substr(8, 2))) return false;
-  int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-  int m = (s[5] - '0') * 10 + (s[6] - '0');
-  int d = (s[8] - '0') * 10 + (s[9] - '0');
-  if (y < 1 || m < 1 || m > 12 || d < 1) return false;
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  int max = kDays[m - 1];
-  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) max = 29;
-  return d <= max;
+  dates::day_number d;
+  return dates::parse(s, d);
 }
 
 bool npi_valid(std::string_view npi) {
@@ -482,11 +471,9 @@ std::string read_claim(const std::vector<json::member>& ms, std::string_view tra
 
 void write_interchange(std::string& out, const envelope_settings& env, std::uint64_t control,
                        const std::vector<claim_276>& claims) {
-  std::tm tm{};
-  std::time_t t = env.timestamp;
-  ::gmtime_r(&t, &tm);
-  std::string date8 = fmt::format("{:04}{:02}{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-  std::string time4 = fmt::format("{:02}{:02}", tm.tm_hour, tm.tm_min);
+  const dates::utc_time at = dates::utc_of(dates::instant{env.timestamp, 0});
+  std::string date8 = dates::format_d8(at.day);
+  std::string time4 = fmt::format("{:02}{:02}", at.hour, at.minute);
   std::string isa13 = fmt::format("{:09}", control);
   std::string gs06 = fmt::format("{}", control);
   std::string st02 = fmt::format("{:04}", control);

@@ -83,15 +83,6 @@ bool npi_check_digit_ok(std::string_view npi) {
   return sum % 10 == 0;
 }
 
-// YYYY-MM-DD (a calendar date) -> CCYYMMDD, the format both schemas give.
-std::string to_x12_date(std::string_view d) {
-  dates::day_number n;
-  if (d.size() != 10 || !dates::parse(d, n)) return {};
-  std::string out;
-  out.append(d.substr(0, 4)).append(d.substr(5, 2)).append(d.substr(8, 2));
-  return out;
-}
-
 // The clearinghouse turns the JSON into X12: these characters would be
 // delimiters there (Stedi refuses them with a 400).
 void check_chars(std::string_view v, std::string_view field) {
@@ -116,7 +107,7 @@ std::string need(std::string v, std::string_view field, std::size_t min, std::si
 
 std::string need_date(const std::string& v, std::string_view field) {
   if (v.empty()) throw claim_problem{"missing_field", fmt::format("missing {}", field)};
-  std::string d = to_x12_date(v);
+  std::string d = dates::iso_to_d8(v);  // CCYYMMDD, the format both schemas give
   if (d.empty()) throw claim_problem{"bad_date", fmt::format("{} is not a YYYY-MM-DD date", field)};
   return d;
 }

@@ -2,7 +2,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 #include <fcntl.h>
 #include <limits>
 #include <sys/file.h>
@@ -14,6 +13,7 @@
 
 #include "cli/tool.hpp"
 #include "core/error.hpp"
+#include "dates/instant.hpp"
 #include "sftp/client.hpp"
 #include "sftp/location.hpp"
 #include "json/scan.hpp"
@@ -30,15 +30,6 @@ constexpr std::uint64_t kAnySize = std::numeric_limits<std::uint64_t>::max();
 
 [[noreturn]] void unsafe(const std::string& path, std::string_view why) {
   throw error(cli::exit_code::usage, fmt::format("{}: {}; refusing to use it", path, why));
-}
-
-std::string utc_stamp(std::string_view fmt_date) {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, std::string(fmt_date).c_str(), &tm);
-  return buf;
 }
 
 /// The checks every directory the fetch writes into passes: a directory
@@ -204,7 +195,7 @@ int inbox::begin(const std::string& name, bool quarantine) {
   pending p;
   if (quarantine) {
     p.dir_fd = quarantine_fd();
-    p.id = fmt::format("q-{}-{}-{}", utc_stamp("%Y%m%dT%H%M%SZ"), ::getpid(), ++serial_);
+    p.id = fmt::format("q-{}-{}-{}", dates::format_basic(dates::now()), ::getpid(), ++serial_);
     p.tmp = "." + p.id + ".part";
     p.tmp_path = dir_ + "/quarantine/" + p.tmp;
   } else {
@@ -302,7 +293,7 @@ std::string inbox::commit(const std::string& name, int fd, std::uint64_t size, c
   w.key("name"); w.string(name);
   w.key("size"); w.integer(static_cast<std::int64_t>(size));
   w.key("remote"); w.string(remote);
-  w.key("fetched_at"); w.string(utc_stamp("%Y-%m-%dT%H:%M:%SZ"));
+  w.key("fetched_at"); w.string(dates::format_rfc3339(dates::now()));
   if (quarantined) {
     w.key("file"); w.string(final_path);
     w.key("quarantined"); w.string(quarantine_reason);

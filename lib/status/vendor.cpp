@@ -61,15 +61,9 @@ class object {
 // CCYYMMDD (Optum) or YYYY-MM-DD (Stedi) -> YYYY-MM-DD; empty when it is
 // neither or not a calendar date.
 std::string iso_date(std::string_view d) {
-  std::string iso;
-  if (d.size() == 8 && d.find_first_not_of("0123456789") == std::string_view::npos) {
-    iso = fmt::format("{}-{}-{}", d.substr(0, 4), d.substr(4, 2), d.substr(6, 2));
-  } else if (d.size() == 10) {
-    iso.assign(d);
-  }
   dates::day_number n;
-  if (iso.empty() || !dates::parse(iso, n)) return {};
-  return iso;
+  if (dates::parse_d8(d, n) || dates::parse(d, n)) return dates::format(n);
+  return {};
 }
 
 void amount(json::writer& w, std::string_view key, const object& o, std::string_view name) {

@@ -70,3 +70,54 @@ TEST_CASE("timestamps give their calendar date") {
   CHECK_FALSE(parse_timestamp_date("2026-11-20X", d));
   CHECK_FALSE(parse_timestamp_date("2026-11", d));
 }
+
+TEST_CASE("X12 D8 dates (CCYYMMDD)") {
+  day_number d, e;
+  REQUIRE(parse_d8("20240229", d));
+  REQUIRE(parse("2024-02-29", e));
+  CHECK(d == e);
+  CHECK(format_d8(d) == "20240229");
+  CHECK(format_d8(to_days({1, 1, 1})) == "00010101");
+  CHECK_FALSE(parse_d8("20230229", d));
+  CHECK_FALSE(parse_d8("2024-02-29", d));
+  CHECK_FALSE(parse_d8("2024022", d));
+  CHECK_FALSE(parse_d8("00000101", d));
+  CHECK_FALSE(parse_d8("2024o229", d));
+  CHECK(iso_to_d8("2026-11-20") == "20261120");
+  CHECK(iso_to_d8("2026-11-31").empty());
+  CHECK(iso_to_d8("").empty());
+}
+
+TEST_CASE("US month/day/year dates are rearranged, not judged") {
+  CHECK(us_to_iso("1/5/2026") == "2026-01-05");
+  CHECK(us_to_iso("12/31/2025") == "2025-12-31");
+  CHECK(us_to_iso("2/30/2026") == "2026-02-30");  // parse() refuses it later, with the field named
+  CHECK(us_to_iso("2026-01-05") == "2026-01-05");
+  CHECK(us_to_iso("1/5/26") == "1/5/26");
+  CHECK(us_to_iso("123/5/2026") == "123/5/2026");
+  CHECK(us_to_iso("a/5/2026") == "a/5/2026");
+  CHECK(us_to_iso("") == "");
+}
+
+// A reference model written here: the civil-from-days count by walking the
+// calendar a day at a time, against the std::chrono based conversions.
+TEST_CASE("day numbers agree with a day-by-day walk of the calendar") {
+  civil c{1900, 1, 1};
+  day_number n = to_days(c);
+  CHECK(n == -25567);
+  for (int i = 0; i < 200 * 366; ++i, ++n) {
+    REQUIRE(to_days(c) == n);
+    civil back = from_days(n);
+    REQUIRE((back.year == c.year && back.month == c.month && back.day == c.day));
+    int len = c.month == 2 ? ((c.year % 4 == 0 && c.year % 100 != 0) || c.year % 400 == 0 ? 29 : 28)
+              : (c.month == 4 || c.month == 6 || c.month == 9 || c.month == 11) ? 30 : 31;
+    REQUIRE(days_in_month(c.year, c.month) == len);
+    if (++c.day > len) {
+      c.day = 1;
+      if (++c.month > 12) {
+        c.month = 1;
+        ++c.year;
+      }
+    }
+  }
+}

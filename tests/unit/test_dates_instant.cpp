@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <ctime>
+
 #include "dates/instant.hpp"
 
 using namespace claimkit::dates;
@@ -34,4 +36,23 @@ TEST_CASE("anything but a whole RFC 3339 time or date is refused") {
     CAPTURE(bad);
     CHECK_FALSE(parse_instant(bad, t));
   }
+}
+
+TEST_CASE("instants are written in UTC, whole seconds") {
+  instant t;
+  REQUIRE(parse_instant("2026-11-20T09:03:07.9-05:00", t));
+  CHECK(format_rfc3339(t) == "2026-11-20T14:03:07Z");
+  CHECK(format_basic(t) == "20261120T140307Z");
+  utc_time u = utc_of(t);
+  CHECK((u.hour == 14 && u.minute == 3 && u.second == 7));
+  REQUIRE(parse_instant("1969-12-31T23:59:59Z", t));
+  CHECK(format_rfc3339(t) == "1969-12-31T23:59:59Z");
+  CHECK(utc_day(t) == -1);
+  CHECK(format_rfc3339(instant{0, 0}) == "1970-01-01T00:00:00Z");
+  // now() is the system clock: the same second as time(nullptr), give or take one.
+  long long before = static_cast<long long>(std::time(nullptr));
+  instant n = now();
+  CHECK(n.seconds >= before);
+  CHECK(n.seconds <= static_cast<long long>(std::time(nullptr)));
+  CHECK((n.nanos >= 0 && n.nanos < 1000000000));
 }
