@@ -6,6 +6,7 @@
 
 #include "dates/civil.hpp"
 #include "dates/instant.hpp"
+#include "x12/values.hpp"
 
 namespace claimkit::query {
 namespace {
@@ -290,22 +291,6 @@ bool is_date(std::string_view s) {
   return dates::parse(s, d);
 }
 
-bool npi_valid(std::string_view npi) {
-  if (npi.size() != 10 || !all_digits(npi)) return false;
-  // Luhn over "80840" + the first nine digits; the prefix contributes 24.
-  int sum = 24;
-  for (int i = 8; i >= 0; --i) {
-    int d = npi[static_cast<std::size_t>(i)] - '0';
-    if ((8 - i) % 2 == 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  int check = (10 - sum % 10) % 10;
-  return check == npi[9] - '0';
-}
-
 std::vector<std::string> check_envelope(const envelope_settings& env) {
   std::vector<std::string> out;
   auto check = [&](std::string_view v, std::string_view what, std::string_view where, std::size_t min_len,
@@ -352,7 +337,7 @@ std::string read_claim(const std::vector<json::member>& ms, std::string_view tra
   if (r.object(ms, "provider", sub)) {
     std::size_t before = r.problems.size();
     r.required_text(sub, "name", "provider.name", 1, 60, c.provider_name);
-    if (r.text(sub, "npi", "provider.npi", 1, 10, c.provider_npi) && !npi_valid(c.provider_npi)) {
+    if (r.text(sub, "npi", "provider.npi", 1, 10, c.provider_npi) && !x12::valid_npi(c.provider_npi)) {
       r.problem("provider.npi", all_digits(c.provider_npi) && c.provider_npi.size() == 10
                                     ? "check digit is wrong"
                                     : "must be 10 digits");

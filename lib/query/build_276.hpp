@@ -77,10 +77,6 @@ std::string read_claim(std::string_view object_text, std::string_view trace_fiel
 void write_interchange(std::string& out, const envelope_settings& env, std::uint64_t control,
                        const std::vector<claim_276>& claims);
 
-/// NPI check: ten digits whose Luhn check digit, computed with the 80840
-/// prefix, is right.
-bool npi_valid(std::string_view npi);
-
 /// "YYYY-MM-DD" naming a real calendar day.
 bool is_date(std::string_view s);
 

@@ -22,6 +22,7 @@
 #include "json/scan.hpp"
 #include "json/writer.hpp"
 #include "status/vendor.hpp"
+#include "x12/values.hpp"
 
 namespace claimkit::query {
 namespace {
@@ -63,24 +64,6 @@ bool is_digits(std::string_view s) {
     if (c < '0' || c > '9') return false;
   }
   return true;
-}
-
-// The NPI check digit: Luhn over "80840" and the first nine digits (the
-// NPI standard, 45 CFR 162.406; Stedi's schema asks for ^\d{10}$).
-bool npi_check_digit_ok(std::string_view npi) {
-  std::string digits = "80840" + std::string(npi);
-  int sum = 0;
-  bool twice = false;
-  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
-    int d = *it - '0';
-    if (twice) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    twice = !twice;
-  }
-  return sum % 10 == 0;
 }
 
 // The clearinghouse turns the JSON into X12: these characters would be
@@ -164,7 +147,8 @@ std::string build_request(const ndjson::record& rec, std::string_view control_nu
   if (!npi.empty() && (npi.size() != 10 || !is_digits(npi))) {
     throw claim_problem{"bad_npi", "provider.npi is not 10 digits"};
   }
-  if (!npi.empty() && !npi_check_digit_ok(npi)) {
+  // The check digit: Luhn with the 80840 prefix (45 CFR 162.406).
+  if (!npi.empty() && !x12::valid_npi(npi)) {
     throw claim_problem{"bad_npi", "provider.npi fails the NPI check digit"};
   }
   if (!tax_id.empty()) {

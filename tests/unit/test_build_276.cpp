@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "query/build_276.hpp"
+#include "x12/values.hpp"
 
 using namespace claimkit::query;
 
@@ -41,13 +42,14 @@ std::size_t count(const std::string& text, const std::string& what) {
 
 }  // namespace
 
-TEST_CASE("build_276: NPI check digit uses the 80840 prefix") {
-  CHECK(npi_valid("1234567893"));
-  CHECK(npi_valid("1500000009"));
-  CHECK_FALSE(npi_valid("1234567890"));
-  CHECK_FALSE(npi_valid("123456789"));
-  CHECK_FALSE(npi_valid("12345678A3"));
-  CHECK_FALSE(npi_valid(""));
+TEST_CASE("NPI check digit uses the 80840 prefix (x12::valid_npi, used by build and submit)") {
+  using claimkit::x12::valid_npi;
+  CHECK(valid_npi("1234567893"));
+  CHECK(valid_npi("1500000009"));
+  CHECK_FALSE(valid_npi("1234567890"));
+  CHECK_FALSE(valid_npi("123456789"));
+  CHECK_FALSE(valid_npi("12345678A3"));
+  CHECK_FALSE(valid_npi(""));
 }
 
 TEST_CASE("build_276: dates must be real calendar days") {
