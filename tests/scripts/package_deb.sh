@@ -31,7 +31,7 @@ dpkg-deb -I "$deb" >"$work/info" || fail "dpkg-deb -I"
 grep -q '^ Package: claimkit$' "$work/info" || fail "package name"
 depends=$(sed -n 's/^ Depends: //p' "$work/info")
 names=$(sed 's/ *([^)]*)//g; s/, */\n/g' <<<"$depends")
-for pkg in libc6 libstdc++6 libcurl4 libsqlite3-0 libfmt9 libsimdjson14; do
+for pkg in libc6 libstdc++6 libcurl4 libssl3 libsqlite3-0 libfmt9 libsimdjson14; do
   grep -Fxq -- "$pkg" <<<"$names" || fail "Depends lacks $pkg: $depends"
 done
 
