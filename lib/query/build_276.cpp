@@ -164,9 +164,6 @@ class claim_reader {
   }
 };
 
- return d;
-}
-
 /// Builds segments, dropping trailing empty elements as X12 requires, and
 /// counts them for SE01.
 class segment_writer {

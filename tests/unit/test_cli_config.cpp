@@ -147,8 +147,8 @@ TEST_CASE("config: credentials come from the environment first, then the file") 
   // The same file syntax and messages as every other reader of it.
   temp_file bad("[athena]\nclient_id\n", 0600);
   auth::credential_source bad_creds(bad.path);
-  CHECK_THROWS_WITH_AS(bad_creds.get("CLAIMKIT_TEST_NOPE", "athena", "client_id"), (bad.path + ":2: expected 'key = value'").c_str(),
-                       claimkit::error);
+  const std::string want = bad.path + ":2: expected 'key = value'";
+  CHECK_THROWS_WITH_AS(bad_creds.get("CLAIMKIT_TEST_NOPE", "athena", "client_id"), want.c_str(), claimkit::error);
   // Nothing is read while the environment has the answer.
   ::setenv("CLAIMKIT_TEST_CLIENT_ID", "from-env", 1);
   auth::credential_source lazy("/nonexistent/claimkit/config");
