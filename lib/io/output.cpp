@@ -1,7 +1,6 @@
 #include "io/output.hpp"
 
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -13,19 +12,8 @@
 
 namespace claimkit::io {
 
-namespace {
-// MEASUREMENT ONLY (removed before merge): CLAIMKIT_PIPE_SZ=BYTES widens a pipe on stdout.
-void widen_pipe(int fd) {
-  const char* v = std::getenv("CLAIMKIT_PIPE_SZ");
-  if (v == nullptr) return;
-  struct stat st;
-  if (::fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) (void)::fcntl(fd, F_SETPIPE_SZ, std::atoi(v));
-}
-}  // namespace
-
 output::output(int fd, std::string name) : fd_(fd), owned_(false), name_(std::move(name)) {
   buf_.reserve(kHighWater + kHighWater / 4);
-  widen_pipe(fd);
 }
 
 output output::create_private(const std::string& path) {
