@@ -317,8 +317,9 @@ void http_target::push(std::vector<item*>& batch, journal::journal& j, stop_reas
 
   // A target that dedupes takes a resend of a maybe-sent record as a no-op,
   // so its intents are committed a window ahead of the sends: many records
-  // per fsync instead of one (webhook, 8 jobs, loopback sink: ~125 records/s
-  // with a commit per request, 2,000+ with the window; scripts/bench-push-inbox).
+  // per fsync instead of one (webhook, --jobs 8, loopback sink: ~125 records/s
+  // with a commit per request, ~2,500/s with the window on a busy 2-core
+  // machine; scripts/bench-push-inbox).
   // A kill leaves at most a window of intents for records never sent, which
   // the next run resends. A target that cannot dedupe keeps the window at
   // the requests in flight: its maybe-sent records come back unknown.
