@@ -3,6 +3,8 @@
 // NextGen, or a webhook; acks and batch statuses to the ledger or webhook.
 // Exactly once per status, with a journal; one push_result per record on
 // stdout, failures into --rejects for a rerun.
+#include <unistd.h>
+
 #include "cli/tool.hpp"
 #include "http/client.hpp"
 #include "push/runner.hpp"
@@ -76,6 +78,12 @@ int main(int argc, char** argv) {
   app->callback([&] { h.total_timeout = std::chrono::milliseconds(static_cast<long long>(timeout * 1000)); });
   return cli::run(*app, common, argc, argv, [&](cli::context& ctx) {
     if (!max_response.empty()) h.max_response_size = http::parse_size(max_response, "--max-response-size");
+    if (!common.quiet && cli::stderr_is_terminal()) {
+      o.progress = [](const std::string& line) {
+        std::string s = line.empty() ? "\r\x1b[K" : "\r\x1b[Kpm-push: " + line;
+        (void)!::write(2, s.data(), s.size());
+      };
+    }
     return push::run(ctx, o);
   });
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <random>
 #include <regex>
@@ -58,6 +59,13 @@ class http_target : public target {
   std::unique_ptr<http::client> client_;
   auth::credential_source creds_;
   std::unique_ptr<std::regex> pattern_;
+
+ private:
+  // Intents committed ahead of the sends (targets that dedupe), adapted
+  // between runs of push() to the target's speed against the fsync's.
+  static constexpr std::size_t kMaxWindow = 1024;
+  std::size_t window_ = 0;
+  std::chrono::steady_clock::time_point last_commit_{};
 };
 
 /// A base URL without its trailing slashes.

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -68,6 +69,7 @@ class run_state {
 
   void finish() {
     flush();
+    if (shown_) opts_.progress("");
     if (rejects_) rejects_->close();
     // The skipped count only when there is one, so the usual line keeps its
     // shape for scripts that read it.
@@ -184,6 +186,10 @@ class run_state {
       write_result(it);
       if (it.outcome == result::failed || it.outcome == result::unknown) {
         if (!reported_[i]) {
+          if (shown_) {
+            opts_.progress("");  // the message starts on a clean line
+            shown_ = false;
+          }
           cli::position pos{it.input, it.line};
           ctx_.report.error(pos, it.kind.empty() ? "push_failed" : it.kind, it.message,
                             cli::details{it.status.record, {}, {}});
@@ -192,6 +198,20 @@ class run_state {
       }
       ctx_.out.maybe_flush();
     }
+    show_progress();
+  }
+
+  // Counts and the rate only: a record value never reaches the terminal.
+  void show_progress() {
+    if (!opts_.progress) return;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_shown_ < std::chrono::milliseconds(200)) return;
+    last_shown_ = now;
+    double secs = std::chrono::duration<double>(now - started_).count();
+    std::string line = fmt::format("{} records, {:.0f}/s, {} failed, {} unknown", c_.records,
+                                   secs > 0 ? static_cast<double>(c_.records) / secs : 0.0, c_.failed, c_.unknown);
+    opts_.progress(line);
+    shown_ = true;
   }
 
   // An ack or batch_status has no claim_id; subject says what the result
@@ -293,6 +313,9 @@ class run_state {
   std::unordered_map<std::string, std::pair<result, std::string>> seen_;
   stop_reason stop_;
   counts c_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_shown_ = started_;
+  bool shown_ = false;
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -39,6 +40,10 @@ struct options {
   bool resend_unknown = false; // --resend-unknown
   std::size_t batch_size = 500;
   http_options http;
+  /// Called with a progress line (counts and rate only, never record
+  /// values) at most every 200 ms, and with "" to clear it before a message
+  /// or at the end. The command sets it only when stderr is a terminal.
+  std::function<void(const std::string& line)> progress;
 };
 
 /// Builds the target named by o.to; claimkit::error (usage) when it is not one.

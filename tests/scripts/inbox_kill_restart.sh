@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # claimkit-inbox as cron runs it (env -i, a minimal PATH, no terminal): 277,
 # 277CA and 999 files are processed into done/; a run killed with SIGKILL
-# again and again midway, then restarted, leaves every file in done/ or
+# (the script and every process it started, as a crash would) again and
+# again midway through moving its files into done/, then restarted, leaves every file in done/ or
 # failed/ exactly once, nothing in the inbox or work/, and each claim once in
 # the ledger with one history row; two runs started together never overlap;
 # a broken file goes to failed/ with its error output and makes the run say
@@ -56,11 +57,21 @@ state_dir() { ls -d "$work"/home/.local/state/claimkit/inbox/*/ | head -1; }
 only_rejections() { ! grep -v '^claimkit-inbox: [^ ]*: payer rejections: ' "$1" | grep -q .; }
 done_count() { find "$work/inbox/done" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
 
-# 1. Kill the run with SIGKILL three times, at different points.
+# 1. Kill the run with SIGKILL three times, at different points. The run
+# claims and moves its files in batches (one perl renames them all); a
+# rename slowed to 50 ms here (perl's own override of the rename built-in)
+# lets each kill land midway through a batch of moves.
+mkdir -p "$work/perl"
+cat >"$work/perl/SlowRename.pm" <<'PM'
+package SlowRename;
+BEGIN { *CORE::GLOBAL::rename = sub { select(undef, undef, undef, 0.05); CORE::rename($_[0], $_[1]) }; }
+1;
+PM
 kills=0
 for at in 3 12 24; do
   # timeout (the job, by exec) runs the script as its only child.
-  (exec env -i PATH=/usr/bin:/bin HOME="$work/home" timeout -k 5 50 setsid "$script" --to "sqlite:$ledger" --wait 30 "$work/inbox" \
+  (exec env -i PATH=/usr/bin:/bin HOME="$work/home" PERL5LIB="$work/perl" PERL5OPT=-MSlowRename \
+    timeout -k 5 50 setsid "$script" --to "sqlite:$ledger" --wait 30 "$work/inbox" \
     </dev/null >"$work/out-kill-$at" 2>&1) 2>/dev/null &
   job=$!
   bg_pids+=("$job")
@@ -72,13 +83,15 @@ for at in 3 12 24; do
   done
   for _ in $(seq 600); do [ "$(done_count)" -ge "$at" ] && break; sleep 0.02; done
   [ -n "$victim" ] && tr '\0' ' ' <"/proc/$victim/cmdline" | grep -q claimkit-inbox || fail "the script's process not found"
-  kill -9 "$victim" 2>/dev/null && kills=$((kills + 1))
+  # The whole session: the renames in flight die with the script.
+  kill -9 -- "-$victim" 2>/dev/null && kills=$((kills + 1))
   [ -n "${CLAIMKIT_TEST_VERBOSE:-}" ] && echo "kill at $at: victim ${victim:-none}, $(done_count) done"
   { wait "$job"; } 2>/dev/null
 done
 [ "$kills" -eq 3 ] || fail "$kills runs killed, want 3"
 left_in_work=$(find "$work/inbox/work" -mindepth 1 -maxdepth 1 | wc -l)
 echo "killed $kills runs; $(done_count) files done, $left_in_work left in work/ before the restart"
+[ "$left_in_work" -gt 0 ] || fail "no kill landed midway: nothing left in work/"
 
 # 2. Restart: a clean run says nothing but the payer rejections, and
 #    finishes everything.
