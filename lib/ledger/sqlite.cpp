@@ -348,9 +348,13 @@ write_outcome sqlite_ledger::write(const entry& e, std::string_view now) {
     c.step();
     c.reset();
     // A new current status: the line follow-ups of the one before are done.
-    clear_followups_.bind(1, e.claim_id);
-    clear_followups_.step();
-    clear_followups_.reset();
+    // A claim without a row has none: the UPDATE (which builds an ephemeral
+    // table, as it changes a column of the index it searches) is skipped.
+    if (exists) {
+      clear_followups_.bind(1, e.claim_id);
+      clear_followups_.step();
+      clear_followups_.reset();
+    }
   }
   if (!e.line_followups.empty()) {
     insert_followups_.bind(1, e.key).bind(2, e.claim_id).bind_int(3, applies ? 1 : 0).bind(4, e.line_followups);
