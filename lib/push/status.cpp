@@ -124,8 +124,8 @@ void parse_event(const members& top, claim_status& out) {
 
 void parse_record(const ndjson::record& rec, claim_status& out) {
   out = claim_status{};
-  // The reader's members as they are (no copy per record); a reject line's
-  // inner record is parsed into a vector of its own.
+  // The reader's members as they are (a copy was one malloc and ~30 member
+  // copies per record); a reject line's inner record gets a vector of its own.
   const members* topp = &rec.members;
   members inner_members;
   std::string_view text = rec.text;
