@@ -166,10 +166,12 @@ sqlite_ledger::sqlite_ledger(const std::string& path, std::string tool_version)
     : tool_version_(std::move(tool_version)) {
   db_ = std::make_unique<database>(path, fmt::format("ledger {}", path), true);
   db_->exec("PRAGMA journal_mode=WAL");
-  // NORMAL in WAL mode keeps every commit atomic and the database consistent
-  // after a crash; a power cut may lose the last batch, which the journal
-  // resends and the unique key dedupes.
-  db_->exec("PRAGMA synchronous=NORMAL");
+  // FULL: pm-push keeps its exactly-once marks in the ledger (push_journal),
+  // committed with the rows, and reports a batch applied only after its
+  // commit is on disk (one fsync of the WAL per batch). NORMAL would let a
+  // power cut take back a batch already reported applied (and an inbox file
+  // already moved to done/).
+  db_->exec("PRAGMA synchronous=FULL");
   migrate();
   find_key_ = db_->prepare("SELECT 1 FROM status_history WHERE key = ?1");
   find_claim_ = db_->prepare("SELECT state, effective_date, category, incomplete FROM claims WHERE claim_id = ?1");
@@ -346,9 +348,13 @@ write_outcome sqlite_ledger::write(const entry& e, std::string_view now) {
     c.step();
     c.reset();
     // A new current status: the line follow-ups of the one before are done.
-    clear_followups_.bind(1, e.claim_id);
-    clear_followups_.step();
-    clear_followups_.reset();
+    // A claim without a row has none: the UPDATE (which builds an ephemeral
+    // table, as it changes a column of the index it searches) is skipped.
+    if (exists) {
+      clear_followups_.bind(1, e.claim_id);
+      clear_followups_.step();
+      clear_followups_.reset();
+    }
   }
   if (!e.line_followups.empty()) {
     insert_followups_.bind(1, e.key).bind(2, e.claim_id).bind_int(3, applies ? 1 : 0).bind(4, e.line_followups);

@@ -66,6 +66,9 @@ class sqlite_ledger {
   /// at the same path gets a new id, so journal entries of the old one do not
   /// hide writes to the new one.
   const std::string& ledger_id() const { return ledger_id_; }
+  /// The ledger's connection, for tables a writer keeps beside the ledger's
+  /// own in the same transactions (pm-push's push_journal).
+  database& db() { return *db_; }
 
   void begin();
   void commit();

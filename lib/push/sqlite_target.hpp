@@ -1,17 +1,57 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 
+#include "journal/journal.hpp"
 #include "ledger/sqlite.hpp"
 #include "push/target.hpp"
 
 namespace claimkit::push {
 
-/// --to sqlite:PATH: the status ledger. A batch is one transaction; the
-/// ledger's unique key makes a resend after a crash a no-op, so intents
-/// are marked per batch rather than per record. Acks and batch statuses go
-/// to their own table.
+/// The sqlite target's exactly-once marks, kept in the ledger itself: table
+/// push_journal, the same columns as a journal file's journal table,
+/// created on open (CREATE TABLE IF NOT EXISTS; it is not part of the
+/// ledger's schema version, readers of the ledger tables never see it).
+/// A mark made while the ledger has a transaction open joins it, so a batch's
+/// rows and its done marks commit together: one commit, one fsync, and no
+/// state in which one is on disk without the other.
+class ledger_journal final : public journal::journal {
+ public:
+  /// Over the open ledger's connection; creates the table.
+  ledger_journal(ledger::database& db, std::string path);
+  /// A read-only view of the ledger at path (a dry run): empty when the file
+  /// or the table does not exist; marks are refused.
+  explicit ledger_journal(const std::string& path);
+  ~ledger_journal() override;
+
+  claimkit::journal::state get(std::string_view target, std::string_view key) override;
+  void mark_intent(std::string_view target, const std::vector<std::string>& keys) override;
+  void mark_done(std::string_view target, const std::vector<std::string>& keys, int http_status = 0) override;
+  void mark_failed(std::string_view target, const std::vector<std::string>& keys, int http_status = 0) override;
+  void mark(std::string_view target, std::string_view key, claimkit::journal::state s, int http_status = 0) override;
+  void mark_all(std::string_view target, const std::vector<entry>& marks) override;
+  const std::string& path() const override { return path_; }
+
+  /// Done marks for the batch's applied or duplicate items, in the
+  /// transaction the caller has open (no copies of the keys).
+  void mark_done_in_transaction(std::string_view target, const std::vector<item*>& batch, std::string_view now);
+
+ private:
+  void set_one(std::string_view target, std::string_view key, claimkit::journal::state s, int http_status,
+               std::string_view now);
+  std::mutex mu_;
+  std::string path_;
+  std::unique_ptr<ledger::database> own_db_;  // the read-only view's connection
+  ledger::database* db_ = nullptr;
+  std::unique_ptr<ledger::statement> get_, set_;
+};
+
+/// --to sqlite:PATH: the status ledger. A batch is one transaction holding
+/// the ledger rows and, unless --journal names a file, the batch's done
+/// marks (ledger_journal); the ledger's unique key makes a resend after a
+/// crash a no-op. Acks and batch statuses go to their own table.
 class sqlite_target : public target {
  public:
   explicit sqlite_target(std::string path) : path_(std::move(path)) {}
@@ -24,15 +64,24 @@ class sqlite_target : public target {
   bool dedupes() const override { return true; }
   bool takes_events() const override { return true; }
   void open() override;
+  /// The marks in the ledger (push_journal). After open(): over the ledger's
+  /// connection. Unopened (a dry run): a read-only view of the ledger file.
+  /// After a failed open(): nullptr.
+  journal::journal* own_journal() override;
   void push(std::vector<item*>& batch, journal::journal& j, stop_reason& stop) override;
   void describe(const item& it, json::writer& w) const override;
 
  private:
   std::string path_;
+  bool open_tried_ = false;
   std::unique_ptr<ledger::sqlite_ledger> ledger_;
+  std::unique_ptr<ledger_journal> journal_;
+  ledger::entry entry_;  // push()'s scratch
 };
 
 ledger::entry to_entry(const item& it);
+/// The same into an existing entry (every field assigned).
+void fill_entry(const item& it, ledger::entry& e);
 ledger::event_entry to_event_entry(const item& it);
 /// The push_result message of a status the precedence rule kept out of the
 /// claim's current row (no record values); empty when it replaced it.

@@ -52,6 +52,12 @@ struct claim_status {
   std::string billed_amount, paid_amount, submitted_date;
   bool incomplete = false;  // `incomplete: true`: from a cut-off transaction
   std::string record;  // the record's JSON text as read (unwrapped from a reject)
+  // Where record's line_followups array is, found while parse_record has the
+  // members at hand (offset, length; length 0: none or empty), so the ledger
+  // write does not parse the record a second time. Unset (scanned false) in
+  // a claim_status not made by parse_record: line_followups_json parses.
+  bool line_followups_scanned = false;
+  std::size_t line_followups_at = 0, line_followups_size = 0;
   batch_event event;   // ack and batch_status only
 
   /// The entry that decides the state: the first one (the current STC).
