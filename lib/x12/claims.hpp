@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "json/fast_writer.hpp"
+#include "json/writer.hpp"
 #include "x12/parser.hpp"
 #include "x12/values.hpp"
 
@@ -219,11 +219,11 @@ class claims_handler : public transaction_handler {
   segment_position st_where_;
   claim claim_;
   service_line* line_ = nullptr;
-  json::fast_writer w_;
+  json::writer w_;
   // Parts of a claim record that stay the same from claim to claim, rendered
   // once: the payer/receiver/provider objects, and the source object less
   // its segment number.
-  json::fast_writer part_;
+  json::writer part_;
   std::string context_json_, source_json_;
   bool context_valid_ = false;
   std::uint64_t source_for_ = 0;  // parser transaction count source_json_ was made for
