@@ -182,7 +182,7 @@ class claims_handler : public transaction_handler {
   void write_request();
   void write_party_org(std::string_view key, const party& p);
   // The claim record through either writer: json::plain_cursor when every
-  // value is known to need no escaping, else the checking fast_writer.
+  // value is known to need no escaping, else the checking json::writer.
   template <typename W>
   void write_claim_to(W& w, const party* subscriber, const party* patient);
   template <typename W>
