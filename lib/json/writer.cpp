@@ -1,5 +1,6 @@
 #include "json/writer.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 
@@ -112,11 +113,56 @@ bool append_decimal(std::string& out, std::string_view s) {
   return true;
 }
 
-void writer::integer(std::int64_t v) {
-  sep();
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out_->append(buf, static_cast<std::size_t>(r.ptr - buf));
+void writer::grow(std::size_t n) {
+  const std::size_t used = size();
+  const std::size_t cap = static_cast<std::size_t>(end_ - buf_.get());
+  // writer(out) keeps only the text of one call; writer() gathers records.
+  const std::size_t first = out_ != nullptr ? 1024 : 64 * 1024;
+  const std::size_t want = std::max({cap * 2, used + n + 1024, first});
+  std::unique_ptr<char[]> nb(new char[want]);
+  if (used > 0) std::memcpy(nb.get(), buf_.get(), used);
+  buf_ = std::move(nb);
+  cur_ = buf_.get() + used;
+  end_ = buf_.get() + want;
+}
+
+void writer::flush() {
+  out_->append(buf_.get(), size());
+  cur_ = buf_.get();
+}
+
+void writer::string_slow(std::string_view v) {
+  if (simd::json_plain(v)) {
+    need(v.size() + 2);
+    *cur_++ = '"';
+    std::memcpy(cur_, v.data(), v.size());
+    cur_ += v.size();
+    *cur_++ = '"';
+    return;
+  }
+  // Rare: the general escaper (control characters, non-ASCII).
+  std::string tmp;
+  append_string(tmp, v);
+  need(tmp.size());
+  std::memcpy(cur_, tmp.data(), tmp.size());
+  cur_ += tmp.size();
+}
+
+void writer::decimal_value(std::string_view v) {
+  if (is_plain_decimal(v)) {
+    need(v.size());
+    std::memcpy(cur_, v.data(), v.size());
+    cur_ += v.size();
+    return;
+  }
+  std::string tmp;
+  if (!append_decimal(tmp, v)) {
+    string_value(v);
+    return;
+  }
+  need(tmp.size());
+  std::memcpy(cur_, tmp.data(), tmp.size());
+  cur_ += tmp.size();
 }
 
 }  // namespace claimkit::json

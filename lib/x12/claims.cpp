@@ -44,9 +44,8 @@ bool same_text(std::string_view a, std::string_view b) {
 }  // namespace
 
 void party::set_name(const segment& seg) {
-  // Room past the text: the writer copies short values in 16-byte moves.
-  nm1.reserve(seg.text.size() + 32);
-  nm1.assign(seg.text);
+  // Padded: the views into it are written through json::plain_cursor.
+  simd::padded_assign(nm1, seg.text);
   nm1_plain = seg.plain;
   last = moved_element(seg, 3, nm1);
   first = moved_element(seg, 4, nm1);
@@ -58,8 +57,7 @@ void party::set_name(const segment& seg) {
 }
 
 void party::set_demographics(const segment& seg) {
-  dmg.reserve(seg.text.size() + 32);
-  dmg.assign(seg.text);
+  simd::padded_assign(dmg, seg.text);
   dmg_plain = seg.plain;
   dob = equals(seg[1], "D8") ? moved_element(seg, 2, dmg) : std::string_view();
   gender = moved_element(seg, 3, dmg);
@@ -628,7 +626,7 @@ template <typename W>
 void claims_handler::write_claim_to(W& w, const party* subscriber, const party* patient) {
   auto o = w.open_object();
   w.key("type");
-  w.literal("\"claim_status\"");
+  w.raw("\"claim_status\"");
   w.field("claim_id", claim_.id);
   w.field("payer_claim_id", claim_.payer_claim_id);
   w.field("patient_account_number", claim_.patient_account);
@@ -649,7 +647,7 @@ void claims_handler::write_claim_to(W& w, const party* subscriber, const party* 
   write_lines(w, false);
   if (incomplete_) {
     w.key("incomplete");
-    w.literal("true");
+    w.raw("true");
   }
   w.members(source_json_);
   w.key("segment");
@@ -678,7 +676,7 @@ void claims_handler::write_request() {
   w_.begin_record();
   w_.begin_object();
   w_.key("type");
-  w_.literal("\"claim_status_request\"");
+  w_.raw("\"claim_status_request\"");
   w_.field("claim_id", claim_.id);
   if (const party* p = find_party(level_kind::source)) {
     w_.field("payer_id", p->id);
@@ -733,9 +731,9 @@ void claims_handler::flush_batch(level& l) {
   w_.begin_record();
   w_.begin_object();
   w_.key("type");
-  w_.literal("\"batch_status\"");
+  w_.raw("\"batch_status\"");
   w_.key("level");
-  w_.literal(l.kind == level_kind::receiver   ? "\"information_receiver\""
+  w_.raw(l.kind == level_kind::receiver   ? "\"information_receiver\""
              : l.kind == level_kind::provider ? "\"provider\""
              : l.kind == level_kind::source   ? "\"information_source\""
                                               : "\"other\"");

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "json/fast_writer.hpp"
+#include "json/writer.hpp"
 #include "x12/parser.hpp"
 #include "x12/values.hpp"
 
@@ -182,7 +182,7 @@ class claims_handler : public transaction_handler {
   void write_request();
   void write_party_org(std::string_view key, const party& p);
   // The claim record through either writer: json::plain_cursor when every
-  // value is known to need no escaping, else the checking fast_writer.
+  // value is known to need no escaping, else the checking json::writer.
   template <typename W>
   void write_claim_to(W& w, const party* subscriber, const party* patient);
   template <typename W>
@@ -219,11 +219,11 @@ class claims_handler : public transaction_handler {
   segment_position st_where_;
   claim claim_;
   service_line* line_ = nullptr;
-  json::fast_writer w_;
+  json::writer w_;
   // Parts of a claim record that stay the same from claim to claim, rendered
   // once: the payer/receiver/provider objects, and the source object less
   // its segment number.
-  json::fast_writer part_;
+  json::writer part_;
   std::string context_json_, source_json_;
   bool context_valid_ = false;
   std::uint64_t source_for_ = 0;  // parser transaction count source_json_ was made for

@@ -74,7 +74,7 @@ class parser {
   /// The buffer records are appended to; call record_done() after each.
   std::string& out() { return strict_ ? stage_->buffer() : out_.buffer(); }
   void record_done();
-  /// For handlers that render records into a json::fast_writer and call
+  /// For handlers that render records into a json::writer and call
   /// this after each one: the records gather in the writer and leave in
   /// large writes (straight from it, no copy), or go to the stage at once
   /// under --strict. A handler calls flush_records() before its records

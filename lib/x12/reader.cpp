@@ -1,7 +1,5 @@
 #include "x12/reader.hpp"
 
-#include <emmintrin.h>
-#include <immintrin.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -16,105 +14,21 @@
 namespace claimkit::x12 {
 namespace {
 
-// Bytes readable past end_: the 16-byte block scan may look beyond the data.
-constexpr std::size_t kPad = 64;
+// Bytes readable past end_ in every buffer: the block scan loads 64 bytes
+// from any position before end_, and segment values handed out (views into
+// the buffer) may be loaded 16 or 32 bytes at a time (simd.hpp).
+constexpr std::size_t kPad = simd::padding;
 
 inline bool is_gap(char c) {
   // Between segments: line ends, indentation, NUL padding, DOS end-of-file.
   return c == '\n' || c == '\r' || c == ' ' || c == '\t' || c == '\0' || c == '\x1a';
 }
 
-inline std::uint64_t bits16(__m128i m) { return static_cast<std::uint32_t>(_mm_movemask_epi8(m)); }
-
-void scan_sse2(const char* p, const block_bytes& b, block_masks& m) {
-  const __m128i vt = _mm_set1_epi8(b.term), ve = _mm_set1_epi8(b.element), vb1 = _mm_set1_epi8(b.break1),
-                vb2 = _mm_set1_epi8(b.break2), space = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f),
-                quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
-  std::uint64_t term = 0, element = 0, line_break = 0, special = 0;
-#pragma GCC unroll 4
-  for (unsigned k = 0; k < 64; k += 16) {
-    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + k));
-    term |= bits16(_mm_cmpeq_epi8(x, vt)) << k;
-    element |= bits16(_mm_cmpeq_epi8(x, ve)) << k;
-    line_break |= bits16(_mm_or_si128(_mm_cmpeq_epi8(x, vb1), _mm_cmpeq_epi8(x, vb2))) << k;
-    // As signed bytes, below 0x20 takes in the controls and all of 0x80-0xff.
-    special |= bits16(_mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(x, space), _mm_cmpeq_epi8(x, del)),
-                                   _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash))))
-               << k;
-  }
-  m.term = term;
-  m.element = element;
-  m.line_break = line_break;
-  m.special = special;
-}
-
-#if defined(__x86_64__) && defined(__GNUC__)
-#define CLAIMKIT_X12_AVX2 __attribute__((target("avx2")))
-#define CLAIMKIT_X12_AVX512 __attribute__((target("avx512f,avx512bw")))
-
-CLAIMKIT_X12_AVX2 inline std::uint64_t bits32(__m256i m) {
-  return static_cast<std::uint32_t>(_mm256_movemask_epi8(m));
-}
-
-CLAIMKIT_X12_AVX2 void scan_avx2(const char* p, const block_bytes& b, block_masks& m) {
-  const __m256i vt = _mm256_set1_epi8(b.term), ve = _mm256_set1_epi8(b.element), vb1 = _mm256_set1_epi8(b.break1),
-                vb2 = _mm256_set1_epi8(b.break2), space = _mm256_set1_epi8(0x20), del = _mm256_set1_epi8(0x7f),
-                quote = _mm256_set1_epi8('"'), backslash = _mm256_set1_epi8('\\');
-  std::uint64_t term = 0, element = 0, line_break = 0, special = 0;
-  for (unsigned k = 0; k < 64; k += 32) {
-    __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + k));
-    term |= bits32(_mm256_cmpeq_epi8(x, vt)) << k;
-    element |= bits32(_mm256_cmpeq_epi8(x, ve)) << k;
-    line_break |= bits32(_mm256_or_si256(_mm256_cmpeq_epi8(x, vb1), _mm256_cmpeq_epi8(x, vb2))) << k;
-    special |= bits32(_mm256_or_si256(_mm256_or_si256(_mm256_cmpgt_epi8(space, x), _mm256_cmpeq_epi8(x, del)),
-                                      _mm256_or_si256(_mm256_cmpeq_epi8(x, quote), _mm256_cmpeq_epi8(x, backslash))))
-               << k;
-  }
-  m.term = term;
-  m.element = element;
-  m.line_break = line_break;
-  m.special = special;
-}
-
-CLAIMKIT_X12_AVX512 void scan_avx512(const char* p, const block_bytes& b, block_masks& m) {
-  const __m512i x = _mm512_loadu_si512(p);
-  m.term = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(b.term));
-  m.element = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(b.element));
-  m.line_break = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(b.break1)) |
-                 _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(b.break2));
-  m.special = _mm512_cmplt_epu8_mask(x, _mm512_set1_epi8(0x20)) | _mm512_cmpge_epu8_mask(x, _mm512_set1_epi8(0x7f)) |
-              _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('"')) | _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('\\'));
-}
-
-#endif
-
-using scan_fn = void (*)(const char*, const block_bytes&, block_masks&);
-
-scan_fn pick(cpu::vector_isa isa) {
-#if defined(__x86_64__) && defined(__GNUC__)
-  if (isa == cpu::vector_isa::best) {
-    if (cpu::has(cpu::vector_isa::avx512)) return scan_avx512;
-    if (cpu::has(cpu::vector_isa::avx2)) return scan_avx2;
-    return scan_sse2;
-  }
-  if (isa == cpu::vector_isa::avx512) return scan_avx512;
-  if (isa == cpu::vector_isa::avx2) return scan_avx2;
-#endif
-  (void)isa;
-  return scan_sse2;
-}
-
-scan_fn g_scan = pick(cpu::vector_isa::best);
-
 }  // namespace
 
-bool use_scan_isa(cpu::vector_isa isa) {
-  if (!cpu::has(isa)) return false;
-  g_scan = pick(isa);
-  return true;
-}
+bool use_scan_isa(cpu::vector_isa isa) { return simd::use_block_isa(isa); }
 
-void scan_block_at(const char* p, const block_bytes& b, block_masks& m) { g_scan(p, b, m); }
+void scan_block_at(const char* p, const block_bytes& b, block_masks& m) { simd::scan64(p, b, m); }
 
 reader::reader(io::input& in, std::size_t buffer_size, std::size_t max_segment)
     : in_(in), max_segment_(max_segment) {
@@ -355,6 +269,8 @@ void reader::split(const char* b, const char* e, segment& seg) {
   last_split_ = true;
   std::string& s = *side_[side_used_++];
   s.clear();
+  // Padded like the buffer: the elements are views into s.
+  s.reserve(static_cast<std::size_t>(e - b) + kPad);
   for (const char* p = b; p < e; ++p) {
     if (*p == '\n') ++line_;
     if (*p != '\n' && *p != '\r') s.push_back(*p);

@@ -2,6 +2,7 @@
 
 #include "core/buffers.hpp"
 #include "core/cpu.hpp"
+#include "core/simd.hpp"
 
 #include <array>
 #include <cstdint>
@@ -35,12 +36,8 @@ bool use_scan_isa(cpu::vector_isa isa);
 /// Where the terminators, element separators, line breaks (other than the
 /// terminator) and bytes a JSON string would escape are in 64 bytes of text
 /// (bit k: byte k).
-struct block_masks {
-  std::uint64_t term = 0, element = 0, line_break = 0, special = 0;
-};
-struct block_bytes {
-  char term = '~', element = '*', break1 = '\n', break2 = '\r';
-};
+using block_masks = simd::block_masks;
+using block_bytes = simd::block_bytes;
 /// Fills m for the 64 bytes at p (all readable), with the widest vectors
 /// chosen by use_scan_isa.
 void scan_block_at(const char* p, const block_bytes& b, block_masks& m);

@@ -1,12 +1,12 @@
 #pragma once
 
-#include <emmintrin.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string_view>
 #include <vector>
+
+#include "core/simd.hpp"
 
 namespace claimkit::x12 {
 
@@ -122,20 +122,18 @@ inline std::string_view component(std::string_view element, std::size_t i, char 
 }
 
 /// Splits a composite into its first n components (missing ones empty).
+/// element lies in a padded buffer (simd::padding readable bytes after it):
+/// a segment's element, or a view into a simd::padded_assign string.
 inline void split_components(std::string_view element, char sep, std::string_view* out, std::size_t n) {
   std::size_t k = 0;
   const char* b = element.data();
   const char* e = b + element.size();
   const char* start = b;
-#ifndef CLAIMKIT_NO_OVERREAD
-  // Most composites are short: find every separator with one 16-byte compare.
-  // The load may read past the element, never past its page.
-  if (element.size() <= 16 && (reinterpret_cast<std::uintptr_t>(b) & 4095) <= 4096 - 16) {
-    const char* src = b;
-    asm("" : "+r"(src));  // not traceable to an object of known size
-    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src));
-    unsigned m = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(sep)))) &
-                 ((1u << element.size()) - 1);
+  // Most composites are short: every separator found with one 16-byte
+  // compare instead of a byte loop (the element lies in a padded buffer, so
+  // the load may run past it but not past the allocation).
+  if (element.size() - 1 < 16) {
+    unsigned m = simd::eq_mask16(b, sep) & ((1u << element.size()) - 1);
     while (m != 0 && k + 1 < n) {
       const char* p = b + __builtin_ctz(m);
       out[k++] = std::string_view(start, static_cast<std::size_t>(p - start));
@@ -147,7 +145,6 @@ inline void split_components(std::string_view element, char sep, std::string_vie
     for (; k < n; ++k) out[k] = {};
     return;
   }
-#endif
   for (const char* p = b; p < e && k + 1 < n; ++p) {
     if (*p == sep) {
       out[k++] = std::string_view(start, static_cast<std::size_t>(p - start));

@@ -20,14 +20,14 @@ void segment_records::write_element(std::string_view e) {
     return;
   }
   if (e.find(d.component) == std::string_view::npos) {
-    w_.string(e);
+    w_.padded_string(e);
     return;
   }
   w_.begin_array();
   std::size_t start = 0;
   for (;;) {
     std::size_t p = e.find(d.component, start);
-    w_.string(e.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start));
+    w_.padded_string(e.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start));
     if (p == std::string_view::npos) break;
     start = p + 1;
   }
@@ -51,15 +51,15 @@ void segment_records::on_segment(const segment& seg) {
   w_.begin_record();
   w_.begin_object();
   w_.key("type");
-  w_.literal("\"segment\"");
+  w_.raw("\"segment\"");
   w_.key("tag");
-  w_.string(tag);
+  w_.padded_string(tag);
   w_.key("elements");
   w_.begin_array();
   // ISA carries the delimiters themselves as values: never split it.
   const bool raw = tag == "ISA";
   for (std::size_t i = 1; i < seg.elements.size(); ++i) {
-    if (raw) w_.string(seg.elements[i]); else write_element(seg.elements[i]);
+    if (raw) w_.padded_string(seg.elements[i]); else write_element(seg.elements[i]);
   }
   w_.end_array();
   w_.key("line");

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "json/fast_writer.hpp"
+#include "json/writer.hpp"
 #include "x12/parser.hpp"
 
 namespace claimkit::x12 {
@@ -21,8 +21,8 @@ class segment_records : public transaction_handler {
  private:
   void write_element(std::string_view e);
   parser& p_;
-  json::fast_writer w_;
-  json::fast_writer part_;
+  json::writer w_;
+  json::writer part_;
   // The source object less its segment number; the envelope only changes
   // around envelope segments, so it is rendered again only there.
   std::string source_json_;

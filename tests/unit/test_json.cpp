@@ -1,10 +1,10 @@
-// Unit tests for the JSON writers and the validating scanner.
+// Unit tests for the JSON writer and the validating scanner.
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
-#include "json/fast_writer.hpp"
+#include "core/simd.hpp"
 #include "json/scan.hpp"
 #include "json/writer.hpp"
 
@@ -60,8 +60,8 @@ TEST_CASE("writer leaves absent values out and places commas") {
   CHECK(out == R"({"a":"x","n":1.50,"list":["p",-3],"text":"N/A"})");
 }
 
-TEST_CASE("fast writer matches the plain writer") {
-  json::fast_writer f;
+TEST_CASE("writer into its own buffer writes what writer(out) writes") {
+  json::writer f;
   f.clear();
   f.begin_object();
   f.field("id", "AB\"1");
@@ -76,6 +76,62 @@ TEST_CASE("fast writer matches the plain writer") {
   CHECK(f.view() == R"({"id":"AB\"1","d":"2026-11-16","amt":0.25,"pre":1,"arr":[7]})");
 }
 
+TEST_CASE("writer(out): the text is in out after every call") {
+  // Callers add to out between calls (a line end after each record).
+  std::string out = "x";
+  json::writer w(out);
+  w.begin_object();
+  CHECK(out == "x{");
+  w.field("a", "1");
+  CHECK(out == R"(x{"a":"1")");
+  w.end_object();
+  out.push_back('\n');
+  w.begin_record();
+  w.begin_object();
+  w.key("big");
+  w.string(std::string(5000, 'q'));
+  w.end_object();
+  CHECK(out == "x{\"a\":\"1\"}\n{\"big\":\"" + std::string(5000, 'q') + "\"}");
+}
+
+TEST_CASE("short values of every length are copied and escape-checked without reading past them") {
+  // Each value sits at the very end of its own allocation: a read past it
+  // is a heap overflow under ASan. Reference: json::append_string.
+  const std::string alphabet = std::string("abcXYZ019 -.~*:") + "\"\\\x01\x1f\x7f\xc3\xa9\xff";
+  std::uint32_t seed = 77;
+  auto next = [&seed] { return seed = seed * 1103515245u + 12345u, seed >> 8; };
+  int escaped = 0;
+  for (int round = 0; round < 20000; ++round) {
+    const std::size_t n = next() % 40;
+    std::unique_ptr<char[]> v(new char[n == 0 ? 1 : n]);
+    for (std::size_t i = 0; i < n; ++i) v[i] = alphabet[next() % alphabet.size()];
+    const std::string_view sv(v.get(), n);
+    std::string want = R"({"k":)";
+    json::append_string(want, sv);
+    want += "}";
+    bool plain = true;  // by bytes: a valid UTF-8 pair is written as is, yet goes the checked way
+    for (char ch : sv) {
+      const auto c = static_cast<unsigned char>(ch);
+      plain &= !(c < 0x20 || c >= 0x7f || c == '"' || c == '\\');
+    }
+    if (!plain) ++escaped;
+    json::writer w;
+    w.clear();
+    w.begin_object();
+    w.field("k", sv);
+    w.end_object();
+    INFO(round);
+    REQUIRE(w.view() == (n == 0 ? std::string("{}") : want));
+    std::string out;
+    json::writer o(out);
+    o.string(sv);
+    REQUIRE(out == want.substr(5, want.size() - 6));
+    REQUIRE(simd::json_plain(sv) == plain);
+  }
+  CHECK(escaped > 1000);  // both sides are reached
+  CHECK(escaped < 19000);
+}
+
 namespace {
 
 // One record through either writer (the shape of an x12-parse claim: nested
@@ -83,11 +139,19 @@ namespace {
 // fields, rendered members, amounts that need converting).
 template <typename W>
 void sample_record(W& w, const std::string& big, int n) {
+  // The values a plain_cursor is given lie in padded buffers.
+  auto pad = [](std::string_view v) {
+    std::string s;
+    simd::padded_assign(s, v);
+    return s;
+  };
+  const std::string id = pad("PCN0001"), one = pad("1"), m25 = pad("25"), m59 = pad("59"), billed = pad("150.00"),
+                    half = pad(".5"), d8 = pad("20261001");
   auto o = w.open_object();
   w.key("type");
-  w.literal("\"claim_status\"");
+  w.raw("\"claim_status\"");
   w.field("absent", "");
-  w.field("id", "PCN0001");
+  w.field("id", id);
   w.field("long", big);
   w.members(R"("payer":{"name":"ACME"})");
   w.key("empty");
@@ -102,16 +166,16 @@ void sample_record(W& w, const std::string& big, int n) {
   for (int i = 0; i < n; ++i) {
     w.array_element();
     auto l = w.open_object();
-    w.field("line_id", i % 2 == 0 ? "1" : "");
+    w.field("line_id", i % 2 == 0 ? std::string_view(one) : std::string_view());
     w.key("modifiers");
     auto m = w.open_array();
-    w.array_string("25");
-    w.array_string("59");
+    w.array_string(m25);
+    w.array_string(m59);
     w.close_array(m);
-    w.amount_field("billed_amount", "150.00", true);
-    w.amount_field("paid_amount", ".5", false);
+    w.amount_field("billed_amount", billed, true);
+    w.amount_field("paid_amount", half, false);
     w.amount_field("units", "", false);
-    w.date_field("service_date", "20261001");
+    w.date_field("service_date", d8);
     w.date_field("absent_date", "");
     w.close_object(l);
   }
@@ -125,16 +189,15 @@ void sample_record(W& w, const std::string& big, int n) {
 
 }  // namespace
 
-TEST_CASE("plain cursor writes what the fast writer writes for escape-free values") {
-  // Values are read 32 bytes at a time: keep room after each.
-  std::string big(40, 'X');
-  big.reserve(big.size() + 64);
+TEST_CASE("plain cursor writes what the checking writer writes for escape-free values") {
+  std::string big;
+  simd::padded_assign(big, std::string(40, 'X'));
   for (int n : {0, 1, 3, 2000}) {  // 2000 lines outgrow the writers' first buffer midway
-    json::fast_writer checked;
+    json::writer checked;
     checked.clear();
     checked.begin_record();
     sample_record(checked, big, n);
-    json::fast_writer plain;
+    json::writer plain;
     plain.clear();
     plain.begin_record();
     json::plain_cursor c(plain);
