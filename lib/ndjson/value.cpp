@@ -84,6 +84,16 @@ void locate_stage1(simdjson::error_code code, const char* text, std::size_t n, p
 // not converted: their raw text is what the tools keep, and checking the
 // grammar on it accepts what RFC 8259 accepts (1e999, 100 digits), where a
 // conversion would refuse numbers a double cannot hold.
+//
+// Speed: one iterate() per line, in place. Measured on 100,000 status
+// records (107 MB, scripts/bench-status-normalize's generator), user CPU on
+// the shared 2-core machine: this walk and index 0.38-0.40 s; simdjson-floor
+// (iterate_many, every value decoded or converted) 0.37-0.39 s; the floor
+// with one iterate() per line 0.36-0.46 s. iterate_many gains nothing on
+// records of ~1 KB and cannot go on past a bad line, so lines are parsed one
+// by one. The index (children of every container, found by a binary search
+// on the opening byte) is what lets the normalizer, claim-age and pm-push
+// read nested statuses, lines and payer objects without a second parse.
 class walker {
  public:
   walker(document::impl& d, od::document& doc, const char* b, const char* e, parse_error& err)
@@ -344,7 +354,8 @@ bool document::parse(std::string_view text, parse_error& err, bool padded, bool 
   const char* base = text.data();
   if (!padded) {
     // Configuration files and response bodies come without simdjson's
-    // padding; records from the line reader have it and are not copied.
+    // padding; records from the line reader have it and are parsed in
+    // place, with no copy of the line.
     d.copy.resize(n + kPadding);
     std::memcpy(d.copy.data(), text.data(), n);
     std::memset(d.copy.data() + n, 0, kPadding);
