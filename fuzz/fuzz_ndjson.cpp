@@ -1,7 +1,7 @@
-// Fuzzes the NDJSON side: the line reader (tiny line limit too), the JSON
-// scanner on each line (status-normalize's fast validator must agree with
-// it), and status-normalize over the whole input, which goes through
-// ndjson::for_each_record and the normalizer.
+// Fuzzes the NDJSON side: the line reader (tiny line limit too), the record
+// parser on each line (parsing in place, with the reader's padding, must
+// agree with parsing a copy), and status-normalize over the whole input,
+// which goes through ndjson::for_each_record and the normalizer.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -14,10 +14,9 @@
 #include "fuzz_input.hpp"
 #include "io/input.hpp"
 #include "io/output.hpp"
-#include "json/scan.hpp"
 #include "ndjson/reader.hpp"
+#include "ndjson/value.hpp"
 #include "status/command.hpp"
-#include "status/fast_scan.hpp"
 #include "status/normalizer.hpp"
 #include "status/rules.hpp"
 
@@ -29,8 +28,9 @@ void lines(const std::string& path, std::size_t max_line) {
   io::input in(path);
   ndjson::line_reader lr(in, max_line);
   ndjson::line ln;
-  std::vector<json::member> members;
-  json::scan_error err;
+  std::vector<ndjson::member> members;
+  ndjson::document doc;
+  ndjson::parse_error err;
   std::string scratch;
   std::uint64_t last = 0;
   while (lr.next(ln)) {
@@ -40,29 +40,34 @@ void lines(const std::string& path, std::size_t max_line) {
     // The reader promises padding after the text for simdjson: touch it.
     volatile char pad = ln.text.data() == nullptr ? 0 : ln.text.data()[ln.text.size() + ndjson::line_reader::kPadding - 1];
     (void)pad;
-    members.clear();
-    // status-normalize's own validator must give the same verdict and members.
-    std::vector<json::member> fast_members;
-    const bool fast_ok = status::fast::scan_object(ln.text, fast_members);
-    const bool slow_ok = json::scan_object(ln.text, members, err);
-    if (fast_ok != slow_ok || (slow_ok && fast_members.size() != members.size())) std::abort();
-    for (std::size_t i = 0; slow_ok && i < members.size(); ++i) {
-      if (fast_members[i].key != members[i].key || fast_members[i].value != members[i].value ||
-          fast_members[i].kind != members[i].kind) {
+    // In place (the reader's padding) and from a copy: the same verdict,
+    // message and members.
+    const bool in_place = doc.parse_object(ln.text, err, true);
+    ndjson::parse_error copy_err;
+    const bool copied = ndjson::parse_object(ln.text, members, copy_err);
+    if (in_place != copied) std::abort();
+    if (!in_place && (err.offset != copy_err.offset || err.message != copy_err.message)) std::abort();
+    auto ms = doc.members();
+    if (in_place && ms.size() != members.size()) std::abort();
+    for (std::size_t i = 0; in_place && i < members.size(); ++i) {
+      if (ms[i].key != members[i].key || ms[i].value != members[i].value || ms[i].kind != members[i].kind) {
         std::abort();
       }
     }
-    if (slow_ok) {
-      for (const auto& m : members) {
-        if (m.kind == json::kind::string) {
+    if (in_place) {
+      for (const auto& m : ms) {
+        if (m.kind == ndjson::kind::string) {
           scratch.clear();
-          json::unescape(m.value.substr(1, m.value.size() - 2), scratch);
-        } else if (m.kind == json::kind::object) {
-          std::vector<json::member> inner;
-          json::members_of(m.value, inner);
-        } else if (m.kind == json::kind::array) {
+          ndjson::unescape(m.value.substr(1, m.value.size() - 2), scratch);
+        } else if (m.kind == ndjson::kind::object) {
+          // The index and a fresh parse of the value list the same members.
+          std::vector<ndjson::member> inner;
+          ndjson::members_of(m.value, inner);
+          if (inner.size() != doc.members_of(m.value).size()) std::abort();
+        } else if (m.kind == ndjson::kind::array) {
           std::vector<std::string_view> elements;
-          json::elements_of(m.value, elements);
+          ndjson::elements_of(m.value, elements);
+          if (elements.size() != doc.elements_of(m.value).size()) std::abort();
         }
       }
     } else if (err.offset > ln.text.size()) {

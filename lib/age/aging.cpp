@@ -5,23 +5,23 @@
 #include <fmt/format.h>
 
 #include "dates/instant.hpp"
-#include "json/scan.hpp"
+#include "ndjson/value.hpp"
 
 namespace claimkit::age {
 namespace {
 
-std::string_view inner(const json::member& m) { return m.value.substr(1, m.value.size() - 2); }
+std::string_view inner(const ndjson::member& m) { return m.value.substr(1, m.value.size() - 2); }
 
 // The string value of a member (escapes decoded into scratch when needed).
-std::string_view text_of(const json::member& m, std::string& scratch) {
+std::string_view text_of(const ndjson::member& m, std::string& scratch) {
   std::string_view in = inner(m);
   if (in.find('\\') == std::string_view::npos) return in;
   scratch.clear();
-  json::unescape(in, scratch);
+  ndjson::unescape(in, scratch);
   return scratch;
 }
 
-bool present(const json::member* m) { return m != nullptr && m->kind != json::kind::null; }
+bool present(const ndjson::member* m) { return m != nullptr && m->kind != ndjson::kind::null; }
 
 bool is_added_key(std::string_view k) {
   switch (k.size()) {
@@ -38,10 +38,10 @@ bool is_added_key(std::string_view k) {
 
 bool finalized_state(std::string_view s) { return s == "paid" || s == "denied" || s == "finalized"; }
 
-void check_amount(const json::member* m, const char* field, money& out) {
+void check_amount(const ndjson::member* m, const char* field, money& out) {
   amount_status st = amount_status::not_a_number;
-  if (m->kind == json::kind::number) st = parse_amount(m->value, out);
-  else if (m->kind == json::kind::string) st = parse_amount(inner(*m), out);
+  if (m->kind == ndjson::kind::number) st = parse_amount(m->value, out);
+  else if (m->kind == ndjson::kind::string) st = parse_amount(inner(*m), out);
   switch (st) {
     case amount_status::ok: return;
     case amount_status::negative: throw ndjson::bad_record{"negative_amount", fmt::format("{} is negative", field)};
@@ -53,8 +53,8 @@ void check_amount(const json::member* m, const char* field, money& out) {
   }
 }
 
-void date_of(const json::member* m, const char* field, dates::day_number& d) {
-  if (m->kind != json::kind::string || !dates::parse(inner(*m), d)) {
+void date_of(const ndjson::member* m, const char* field, dates::day_number& d) {
+  if (m->kind != ndjson::kind::string || !dates::parse(inner(*m), d)) {
     throw ndjson::bad_record{"bad_date", fmt::format("{} is not a valid date (YYYY-MM-DD)", field)};
   }
 }
@@ -72,7 +72,7 @@ const char* basis_name(basis b) {
 ager::ager(const settings& s, cli::reporter& rep, ledger* led) : s_(s), rep_(rep), ledger_(led) {}
 
 bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
-  const json::member *type = nullptr, *claim_id = nullptr, *payer_id = nullptr, *payer = nullptr,
+  const ndjson::member *type = nullptr, *claim_id = nullptr, *payer_id = nullptr, *payer = nullptr,
                      *payer_name = nullptr, *submitted = nullptr, *from = nullptr, *to = nullptr,
                      *billed = nullptr, *paid = nullptr, *last_checked = nullptr, *state = nullptr,
                      *statuses = nullptr, *incomplete = nullptr, *followups = nullptr;
@@ -97,7 +97,7 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
     if (is_added_key(k)) c.rebuild = true;
   }
   bool status_record = false;
-  if (type != nullptr && type->kind == json::kind::string) {
+  if (type != nullptr && type->kind == ndjson::kind::string) {
     std::string_view t = inner(*type);
     if (t != "claim" && t != "claim_status" && t != "claim_status_request") {
       ++skipped_;
@@ -107,20 +107,20 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
   }
 
   if (!present(claim_id)) throw ndjson::bad_record{"missing_field", "missing claim_id"};
-  if (claim_id->kind != json::kind::string) throw ndjson::bad_record{"bad_field", "claim_id is not a string"};
+  if (claim_id->kind != ndjson::kind::string) throw ndjson::bad_record{"bad_field", "claim_id is not a string"};
   if (claim_id->value.size() <= 2) throw ndjson::bad_record{"missing_field", "missing claim_id"};
   c.claim_id = text_of(*claim_id, id_scratch_);
 
   std::string_view payer_name_text;
   c.payer_id = {};
-  if (present(payer_id) && payer_id->kind == json::kind::string) c.payer_id = text_of(*payer_id, payer_scratch_);
-  if (present(payer_name) && payer_name->kind == json::kind::string) payer_name_text = text_of(*payer_name, name_scratch_);
-  if (present(payer) && payer->kind == json::kind::object && (c.payer_id.empty() || payer_name_text.empty())) {
-    json::members_of(payer->value, sub_);
-    const json::member* id = json::find(sub_, "id");
-    const json::member* name = json::find(sub_, "name");
-    if (c.payer_id.empty() && present(id) && id->kind == json::kind::string) c.payer_id = text_of(*id, payer_scratch_);
-    if (payer_name_text.empty() && present(name) && name->kind == json::kind::string) {
+  if (present(payer_id) && payer_id->kind == ndjson::kind::string) c.payer_id = text_of(*payer_id, payer_scratch_);
+  if (present(payer_name) && payer_name->kind == ndjson::kind::string) payer_name_text = text_of(*payer_name, name_scratch_);
+  if (present(payer) && payer->kind == ndjson::kind::object && (c.payer_id.empty() || payer_name_text.empty())) {
+    rec.members_of(payer->value, sub_);
+    const ndjson::member* id = ndjson::find(sub_, "id");
+    const ndjson::member* name = ndjson::find(sub_, "name");
+    if (c.payer_id.empty() && present(id) && id->kind == ndjson::kind::string) c.payer_id = text_of(*id, payer_scratch_);
+    if (payer_name_text.empty() && present(name) && name->kind == ndjson::kind::string) {
       payer_name_text = text_of(*name, name_scratch_);
     }
   }
@@ -147,7 +147,7 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
     has_to = true;
   }
   if (present(last_checked)) {
-    if (last_checked->kind != json::kind::string || !dates::parse_instant(inner(*last_checked), checked_at)) {
+    if (last_checked->kind != ndjson::kind::string || !dates::parse_instant(inner(*last_checked), checked_at)) {
       throw ndjson::bad_record{"bad_date", "last_checked is not a valid RFC 3339 time or date"};
     }
     checked_day = dates::utc_day(checked_at);
@@ -160,13 +160,13 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
   bool has_status_day = false, first_final = false, coded = false;
   auto read_statuses = [&] {
     if (!present(statuses)) return;
-    if (statuses->kind != json::kind::array) throw ndjson::bad_record{"bad_field", "statuses is not an array"};
-    json::elements_of(statuses->value, elems_);
+    if (statuses->kind != ndjson::kind::array) throw ndjson::bad_record{"bad_field", "statuses is not an array"};
+    rec.elements_of(statuses->value, elems_);
     bool first = true;
     for (auto e : elems_) {
       if (e.empty() || e.front() != '{') throw ndjson::bad_record{"bad_field", "statuses entry is not an object"};
-      json::members_of(e, sub_);
-      const json::member* eff = json::find(sub_, "effective_date");
+      rec.members_of(e, sub_);
+      const ndjson::member* eff = ndjson::find(sub_, "effective_date");
       if (present(eff)) {
         dates::day_number d;
         date_of(eff, "statuses[].effective_date", d);
@@ -174,16 +174,16 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
         has_status_day = true;
       }
       if (first) {
-        const json::member* cat = json::find(sub_, "category");
-        if (present(cat) && cat->kind == json::kind::string) {
+        const ndjson::member* cat = ndjson::find(sub_, "category");
+        if (present(cat) && cat->kind == ndjson::kind::string) {
           std::string_view v = inner(*cat);
           first_final = !v.empty() && v.front() == 'F';
         }
         first = false;
       }
       if (!coded) {
-        const json::member* cat = json::find(sub_, "category");
-        coded = present(cat) && cat->kind == json::kind::string && cat->value.size() > 2;
+        const ndjson::member* cat = ndjson::find(sub_, "category");
+        coded = present(cat) && cat->kind == ndjson::kind::string && cat->value.size() > 2;
       }
     }
   };
@@ -194,10 +194,10 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
   // record without a coded status, incomplete: true) never overrides a
   // strong one; otherwise the later check wins, the record on a tie.
   c.state = {};
-  if (present(state) && state->kind == json::kind::string) c.state = text_of(*state, state_scratch_);
+  if (present(state) && state->kind == ndjson::kind::string) c.state = text_of(*state, state_scratch_);
   if (in_ledger) {
     bool rec_weak = c.state.empty() || c.state == "unknown" || (status_record && !coded) ||
-                    (incomplete != nullptr && incomplete->kind == json::kind::boolean && incomplete->value == "true");
+                    (incomplete != nullptr && incomplete->kind == ndjson::kind::boolean && incomplete->value == "true");
     bool led_weak = row_.state.empty() || row_.state == "unknown";
     dates::instant led_at;
     bool led_checked =
@@ -289,12 +289,12 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
   // Service lines that need work of their own keep a finalized claim on the list.
   c.line_followups = {};
   c.followups_from_ledger = false;
-  if (present(followups) && followups->kind == json::kind::array && followups->value.size() > 2) {
+  if (present(followups) && followups->kind == ndjson::kind::array && followups->value.size() > 2) {
     c.line_followups = followups->value;
   } else if (in_ledger && row_.line_followups.size() > 2 && row_.line_followups.front() == '[') {
     // Copied into the output: only when the ledger holds valid JSON.
-    json::scan_error err;
-    if (json::scan_value(row_.line_followups, err)) {
+    ndjson::parse_error err;
+    if (ndjson::validate(row_.line_followups, err)) {
       c.line_followups = row_.line_followups;
       c.followups_from_ledger = true;
     }

@@ -68,7 +68,7 @@ class ager {
   ledger* ledger_;
   ledger_claim row_;
   std::string id_scratch_, payer_scratch_, name_scratch_, state_scratch_;
-  std::vector<json::member> sub_;
+  std::vector<ndjson::member> sub_;
   std::vector<std::string_view> elems_;
   read_claims* seen_ = nullptr;
   bool warned_unlisted_ = false;

@@ -8,7 +8,7 @@
 #include "core/error.hpp"
 #include "csv/reader.hpp"
 #include "io/input.hpp"
-#include "json/scan.hpp"
+#include "ndjson/value.hpp"
 
 namespace claimkit::age {
 namespace {
@@ -78,39 +78,39 @@ filing_limits filing_limits::parse(std::string_view text, const std::string& nam
     while (!body.empty() && (body.back() == '\n' || body.back() == '\r' || body.back() == ' ' || body.back() == '\t')) {
       body.remove_suffix(1);
     }
-    json::scan_error err;
-    if (!json::scan_value(body, err)) malformed(name, 0, fmt::format("invalid JSON at byte {}: {}", first + err.offset + 1, err.message));
+    ndjson::parse_error err;
+    if (!ndjson::validate(body, err)) malformed(name, 0, fmt::format("invalid JSON at byte {}: {}", first + err.offset + 1, err.message));
     std::string key;
-    auto days_of = [&](const json::member& m, int& d) {
-      if (m.kind != json::kind::number || !parse_days(m.value, d)) {
+    auto days_of = [&](const ndjson::member& m, int& d) {
+      if (m.kind != ndjson::kind::number || !parse_days(m.value, d)) {
         malformed(name, 0, "days must be a positive whole number");
       }
     };
-    std::vector<json::member> members;
+    std::vector<ndjson::member> members;
     if (body.front() == '{') {
-      json::members_of(body, members);
+      ndjson::members_of(body, members);
       for (const auto& m : members) {
         int d = 0;
         days_of(m, d);
         key.clear();
-        json::unescape(m.key, key);
+        ndjson::unescape(m.key, key);
         t.add(key, d);
       }
     } else {
       std::vector<std::string_view> elems;
-      json::elements_of(body, elems);
+      ndjson::elements_of(body, elems);
       for (auto e : elems) {
         if (e.empty() || e.front() != '{') malformed(name, 0, "array elements must be objects with payer_id and days");
-        json::members_of(e, members);
-        const json::member* id = json::find(members, "payer_id");
-        const json::member* days = json::find(members, "days");
-        if (id == nullptr || id->kind != json::kind::string || days == nullptr) {
+        ndjson::members_of(e, members);
+        const ndjson::member* id = ndjson::find(members, "payer_id");
+        const ndjson::member* days = ndjson::find(members, "days");
+        if (id == nullptr || id->kind != ndjson::kind::string || days == nullptr) {
           malformed(name, 0, "array elements must be objects with payer_id and days");
         }
         int d = 0;
         days_of(*days, d);
         key.clear();
-        json::unescape(id->value.substr(1, id->value.size() - 2), key);
+        ndjson::unescape(id->value.substr(1, id->value.size() - 2), key);
         t.add(key, d);
       }
     }

@@ -13,7 +13,7 @@
 #include "core/error.hpp"
 #include "csv/reader.hpp"
 #include "io/input.hpp"
-#include "json/scan.hpp"
+#include "ndjson/value.hpp"
 
 namespace claimkit::csv {
 
@@ -142,8 +142,9 @@ void for_each_csv_record(const std::string& path, const column_map& columns, cli
 
   std::vector<std::string> cells;
   std::string text;
-  json::scan_error err;
+  ndjson::parse_error err;
   ndjson::record rec;
+  ndjson::document doc;
   for (;;) {
     src.buf.mark();
     try {
@@ -156,12 +157,11 @@ void for_each_csv_record(const std::string& path, const column_map& columns, cli
     }
     if (all_blank(cells)) continue;
     text = mapper->to_ndjson(cells);
-    if (!json::scan_object(text, rec.members, err)) {
+    if (!ndjson::parse_record(text, doc, rec, err, false)) {
       throw error(cli::exit_code::internal,
                   fmt::format("{}:{}: a CSV row made invalid JSON at column {}: {}", name, src.reader.line(),
                               err.offset + 1, err.message));
     }
-    rec.text = text;
     rec.pos = cli::position{name, src.reader.line()};
     try {
       handle(rec);

@@ -160,21 +160,35 @@ bool line_reader::next(line& out) {
 }
 
 std::string_view record::string(std::string_view key, std::string& scratch) const {
-  const json::member* m = get(key);
-  if (m == nullptr || m->kind != json::kind::string) return {};
+  const ndjson::member* m = get(key);
+  if (m == nullptr || m->kind != ndjson::kind::string) return {};
   std::string_view inner = m->value.substr(1, m->value.size() - 2);
   if (inner.find('\\') == std::string_view::npos) return inner;
-  json::unescape(inner, scratch);
+  ndjson::unescape(inner, scratch);
   return scratch;
 }
 
+bool parse_record(std::string_view text, document& doc, record& rec, parse_error& err, bool padded) {
+  if (!doc.parse_object(text, err, padded)) return false;
+  auto ms = doc.members();
+  rec.members.assign(ms.begin(), ms.end());
+  rec.text = text;
+  rec.doc = &doc;
+  return true;
+}
+
+std::string invalid_json_message(const parse_error& err) {
+  return fmt::format("invalid JSON at column {}: {}", err.offset + 1, err.message);
+}
+
 void for_each_record(const std::vector<std::string>& inputs, cli::reporter& rep,
-                     const std::function<void(record&)>& handle) {
+                     const std::function<void(record&)>& handle, file_access access) {
   record rec;
-  json::scan_error err;
+  document doc;
+  parse_error err;
   for (const auto& path : inputs) {
     io::input in(path);
-    line_reader reader(in);
+    line_reader reader(in, 64u << 20, access);
     line ln;
     while (reader.next(ln)) {
       cli::position pos{in.name(), ln.number};
@@ -186,12 +200,10 @@ void for_each_record(const std::vector<std::string>& inputs, cli::reporter& rep,
       std::size_t i = 0;
       while (i < t.size() && (t[i] == ' ' || t[i] == '\t' || t[i] == '\r')) ++i;
       if (i == t.size()) continue;
-      if (!json::scan_object(t, rec.members, err)) {
-        rep.error(pos, "invalid_json", fmt::format("invalid JSON at column {}: {}", err.offset + 1, err.message),
-                  cli::details{{}, t, {}});
+      if (!parse_record(t, doc, rec, err)) {
+        rep.error(pos, "invalid_json", invalid_json_message(err), cli::details{{}, t, {}});
         continue;
       }
-      rec.text = t;
       rec.pos = pos;
       try {
         handle(rec);

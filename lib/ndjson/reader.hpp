@@ -8,13 +8,13 @@
 
 #include "cli/reporter.hpp"
 #include "io/input.hpp"
-#include "json/scan.hpp"
+#include "ndjson/value.hpp"
 
 namespace claimkit::ndjson {
 
 /// One line of input. text excludes the newline and a trailing CR. At least
 /// kPadding readable bytes follow text.data() + text.size() (simdjson's
-/// padding), so the line can be handed to simdjson without a copy.
+/// padding), so the line is handed to simdjson without a copy.
 struct line {
   std::string_view text;
   std::uint64_t number = 0;
@@ -34,7 +34,7 @@ enum class file_access { read, map };
 
 class line_reader {
  public:
-  static constexpr std::size_t kPadding = 64;
+  static constexpr std::size_t kPadding = ndjson::kPadding;
   explicit line_reader(io::input& in, std::size_t max_line = 64u << 20, file_access access = file_access::read);
   line_reader(const line_reader&) = delete;
   line_reader& operator=(const line_reader&) = delete;
@@ -66,16 +66,32 @@ class line_reader {
 };
 
 /// A record as a tool sees it: the line, its validated top-level members,
-/// and where it came from.
+/// and where it came from. doc, when set, is the parsed line: it lists the
+/// members of any object or array inside the record without parsing again
+/// (pass it to members_of / elements_of).
 struct record {
   std::string_view text;
-  std::vector<json::member> members;
+  std::vector<ndjson::member> members;
   cli::position pos;
+  const document* doc = nullptr;
 
-  const json::member* get(std::string_view key) const { return json::find(members, key); }
+  const ndjson::member* get(std::string_view key) const { return ndjson::find(members, key); }
   /// The decoded string value of key; empty when absent or not a string.
   std::string_view string(std::string_view key, std::string& scratch) const;
+  /// The members of an object value / elements of an array value of this record.
+  void members_of(std::string_view raw, std::vector<ndjson::member>& out) const { ndjson::members_of(raw, out, doc); }
+  void elements_of(std::string_view raw, std::vector<std::string_view>& out) const {
+    ndjson::elements_of(raw, out, doc);
+  }
 };
+
+/// Parses one record line (padding after it, as the line reader gives) into
+/// rec: validates every value, lists its members, points rec.doc at doc.
+/// On failure err holds the column (offset + 1) and today's wording.
+bool parse_record(std::string_view text, document& doc, record& rec, parse_error& err, bool padded = true);
+
+/// The message a tool prints for a line that is not a valid record.
+std::string invalid_json_message(const parse_error& err);
 
 /// Thrown by a record handler to reject the record: the loop reports it
 /// (`tool: file:line: message`), copies the record into --errors, and goes on.
@@ -87,7 +103,8 @@ struct bad_record {
 /// Reads every input as NDJSON and calls handle for each record that is a
 /// valid JSON object. Blank lines are skipped; invalid JSON, non-objects and
 /// over-long lines are reported and go to --errors with the raw line.
+/// access: file_access::map for a tool that has asked for mapped reading.
 void for_each_record(const std::vector<std::string>& inputs, cli::reporter& rep,
-                     const std::function<void(record&)>& handle);
+                     const std::function<void(record&)>& handle, file_access access = file_access::read);
 
 }  // namespace claimkit::ndjson

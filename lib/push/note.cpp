@@ -3,7 +3,7 @@
 #include <functional>
 #include <vector>
 
-#include "json/scan.hpp"
+#include "ndjson/value.hpp"
 #include "push/key.hpp"
 
 namespace claimkit::push {
@@ -84,17 +84,17 @@ void followup_parts(const claim_status& s, const std::function<void(std::string_
   std::string_view arr = line_followups_json(s);
   if (arr.empty()) return;
   std::vector<std::string_view> elems;
-  json::elements_of(arr, elems);
-  std::vector<json::member> ms;
+  ndjson::elements_of(arr, elems);
+  std::vector<ndjson::member> ms;
   for (auto e : elems) {
     if (e.empty() || e.front() != '{') continue;
-    json::members_of(e, ms);
+    ndjson::members_of(e, ms);
     auto text = [&](const char* k) {
-      const json::member* m = json::find(ms, k);
+      const ndjson::member* m = ndjson::find(ms, k);
       if (m == nullptr) return std::string();
       std::string v;
-      if (m->kind == json::kind::string) json::unescape(m->value.substr(1, m->value.size() - 2), v);
-      else if (m->kind == json::kind::number) v = m->value;
+      if (m->kind == ndjson::kind::string) ndjson::unescape(m->value.substr(1, m->value.size() - 2), v);
+      else if (m->kind == ndjson::kind::number) v = m->value;
       return v;
     };
     std::string line = "line " + clean(text("line_id"), 12);
@@ -113,10 +113,10 @@ std::string_view line_followups_json(const claim_status& s) {
   // ~13,000 instructions: callgrind, pm-push --to sqlite, 5,000 statuses).
   if (s.line_followups_scanned) return std::string_view(s.record).substr(s.line_followups_at, s.line_followups_size);
   if (s.record.find("\"line_followups\"") == std::string::npos) return {};
-  std::vector<json::member> ms;
-  json::members_of(s.record, ms);
-  const json::member* m = json::find(ms, "line_followups");
-  if (m == nullptr || m->kind != json::kind::array || m->value.size() <= 2) return {};
+  std::vector<ndjson::member> ms;
+  ndjson::members_of(s.record, ms);
+  const ndjson::member* m = ndjson::find(ms, "line_followups");
+  if (m == nullptr || m->kind != ndjson::kind::array || m->value.size() <= 2) return {};
   return m->value;
 }
 

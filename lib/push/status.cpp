@@ -1,52 +1,52 @@
 #include "push/status.hpp"
 
-#include "json/scan.hpp"
+#include "ndjson/value.hpp"
 
 namespace claimkit::push {
 namespace {
 
-using members = std::vector<json::member>;
+using members = std::vector<ndjson::member>;
 
 std::string text_of(const members& ms, std::string_view key) {
-  const json::member* m = json::find(ms, key);
-  if (m == nullptr || m->kind != json::kind::string) return {};
+  const ndjson::member* m = ndjson::find(ms, key);
+  if (m == nullptr || m->kind != ndjson::kind::string) return {};
   std::string out;
-  json::unescape(m->value.substr(1, m->value.size() - 2), out);
+  ndjson::unescape(m->value.substr(1, m->value.size() - 2), out);
   return out;
 }
 
 // Amounts are numbers by contract, but a string amount is kept rather than lost.
 std::string amount_of(const members& ms, std::string_view key) {
-  const json::member* m = json::find(ms, key);
+  const ndjson::member* m = ndjson::find(ms, key);
   if (m == nullptr) return {};
-  if (m->kind == json::kind::number) return std::string(m->value);
-  if (m->kind == json::kind::string) return text_of(ms, key);
+  if (m->kind == ndjson::kind::number) return std::string(m->value);
+  if (m->kind == ndjson::kind::string) return text_of(ms, key);
   return {};
 }
 
-members object_of(const members& ms, std::string_view key) {
+members object_of(const members& ms, std::string_view key, const ndjson::document* doc) {
   members out;
-  const json::member* m = json::find(ms, key);
-  if (m != nullptr && m->kind == json::kind::object) json::members_of(m->value, out);
+  const ndjson::member* m = ndjson::find(ms, key);
+  if (m != nullptr && m->kind == ndjson::kind::object) ndjson::members_of(m->value, out, doc);
   return out;
 }
 
-std::vector<std::string_view> elements(const members& ms, std::string_view key) {
+std::vector<std::string_view> elements(const members& ms, std::string_view key, const ndjson::document* doc) {
   std::vector<std::string_view> out;
-  const json::member* m = json::find(ms, key);
-  if (m != nullptr && m->kind == json::kind::array) json::elements_of(m->value, out);
+  const ndjson::member* m = ndjson::find(ms, key);
+  if (m != nullptr && m->kind == ndjson::kind::array) ndjson::elements_of(m->value, out, doc);
   return out;
 }
 
 // Counts and positions are numbers by contract; a string is kept as well.
 std::string number_of(const members& ms, std::string_view key) { return amount_of(ms, key); }
 
-void parse_statuses(const members& top, claim_status& out) {
+void parse_statuses(const members& top, claim_status& out, const ndjson::document* doc) {
   members em;
-  for (std::string_view e : elements(top, "statuses")) {
+  for (std::string_view e : elements(top, "statuses", doc)) {
     if (e.empty() || e.front() != '{') continue;
     em.clear();
-    json::members_of(e, em);
+    ndjson::members_of(e, em, doc);
     status_entry s;
     s.category = text_of(em, "category");
     s.code = text_of(em, "code");
@@ -63,8 +63,8 @@ void parse_statuses(const members& top, claim_status& out) {
   if (out.effective_date.empty()) out.effective_date = text_of(top, "effective_date");
 }
 
-void parse_source(const members& top, claim_status& out) {
-  members src = object_of(top, "source");
+void parse_source(const members& top, claim_status& out, const ndjson::document* doc) {
+  members src = object_of(top, "source", doc);
   out.channel = text_of(src, "channel");
   out.source_file = text_of(src, "file");
   out.interchange = text_of(src, "interchange");
@@ -74,7 +74,7 @@ void parse_source(const members& top, claim_status& out) {
   out.event.segment = number_of(src, "segment");
 }
 
-void parse_event(const members& top, claim_status& out) {
+void parse_event(const members& top, claim_status& out, const ndjson::document* doc) {
   batch_event& ev = out.event;
   ev.level = text_of(top, "level");
   if (ev.level.empty()) {
@@ -84,40 +84,40 @@ void parse_event(const members& top, claim_status& out) {
   out.action = text_of(top, "action");
   out.queue = text_of(top, "queue");
   out.reason = text_of(top, "reason");
-  out.payer_id = text_of(object_of(top, "payer"), "id");
-  if (const json::member* a = json::find(top, "accepted"); a != nullptr && a->kind == json::kind::boolean) {
+  out.payer_id = text_of(object_of(top, "payer", doc), "id");
+  if (const ndjson::member* a = ndjson::find(top, "accepted"); a != nullptr && a->kind == ndjson::kind::boolean) {
     ev.accepted.assign(1, a->value == "true" ? '1' : '0');
   }
   ev.code = text_of(top, "code");
   ev.note_code = text_of(top, "note_code");
-  members ack = object_of(top, "acknowledged");
+  members ack = object_of(top, "acknowledged", doc);
   ev.acknowledged_interchange = text_of(ack, "interchange");
   ev.acknowledged_group = text_of(ack, "group");
   ev.acknowledged_transaction = text_of(ack, "transaction");
   ev.acknowledged_type = text_of(ack, "transaction_type");
   members em;
-  for (std::string_view e : elements(top, "errors")) {
+  for (std::string_view e : elements(top, "errors", doc)) {
     if (e.empty() || e.front() != '{') continue;
     em.clear();
-    json::members_of(e, em);
+    ndjson::members_of(e, em, doc);
     ev.errors.push_back({text_of(em, "segment_id"), number_of(em, "segment_position"),
                          number_of(em, "element_position"), text_of(em, "code")});
   }
-  for (std::string_view e : elements(top, "syntax_errors")) {
+  for (std::string_view e : elements(top, "syntax_errors", doc)) {
     if (e.size() < 2 || e.front() != '"') continue;
     std::string code;
-    json::unescape(e.substr(1, e.size() - 2), code);
+    ndjson::unescape(e.substr(1, e.size() - 2), code);
     ev.syntax_errors.push_back(std::move(code));
   }
   ev.trace = text_of(top, "trace");
-  ev.receiver_id = text_of(object_of(top, "receiver"), "id");
-  ev.provider_id = text_of(object_of(top, "provider"), "id");
+  ev.receiver_id = text_of(object_of(top, "receiver", doc), "id");
+  ev.provider_id = text_of(object_of(top, "provider", doc), "id");
   ev.accepted_count = number_of(top, "accepted_count");
   ev.rejected_count = number_of(top, "rejected_count");
   ev.accepted_amount = amount_of(top, "accepted_amount");
   ev.rejected_amount = amount_of(top, "rejected_amount");
-  parse_statuses(top, out);
-  parse_source(top, out);
+  parse_statuses(top, out, doc);
+  parse_source(top, out, doc);
 }
 
 }  // namespace
@@ -126,17 +126,19 @@ void parse_record(const ndjson::record& rec, claim_status& out) {
   out = claim_status{};
   // The reader's members as they are (a copy was one malloc and ~30 member
   // copies per record); a reject line's inner record gets a vector of its own.
+  // The record's index lists nested objects and arrays without parsing again.
+  const ndjson::document* doc = rec.doc;
   const members* topp = &rec.members;
   members inner_members;
   std::string_view text = rec.text;
   std::string type = text_of(*topp, "type");
   if (type == "error") {
-    const json::member* inner = json::find(*topp, "record");
-    if (inner == nullptr || inner->kind != json::kind::object) {
+    const ndjson::member* inner = ndjson::find(*topp, "record");
+    if (inner == nullptr || inner->kind != ndjson::kind::object) {
       throw ndjson::bad_record{"not_a_status", "reject line without the original record"};
     }
     text = inner->value;
-    json::members_of(text, inner_members);
+    ndjson::members_of(text, inner_members, doc);
     topp = &inner_members;
     type = text_of(*topp, "type");
   }
@@ -144,7 +146,7 @@ void parse_record(const ndjson::record& rec, claim_status& out) {
   if (type == "ack" || type == "batch_status") {
     out.type = std::move(type);
     out.record = std::string(text);
-    parse_event(top, out);
+    parse_event(top, out, doc);
     return;
   }
   if (type != "claim_status") {
@@ -154,8 +156,8 @@ void parse_record(const ndjson::record& rec, claim_status& out) {
   out.type = std::move(type);
   out.record = std::string(text);
   out.line_followups_scanned = true;
-  if (const json::member* m = json::find(top, "line_followups");
-      m != nullptr && m->kind == json::kind::array && m->value.size() > 2) {
+  if (const ndjson::member* m = ndjson::find(top, "line_followups");
+      m != nullptr && m->kind == ndjson::kind::array && m->value.size() > 2) {
     out.line_followups_at = static_cast<std::size_t>(m->value.data() - text.data());
     out.line_followups_size = m->value.size();
   }
@@ -166,7 +168,7 @@ void parse_record(const ndjson::record& rec, claim_status& out) {
     throw ndjson::bad_record{"missing_field", "claim_status without state (run status-normalize first)"};
   }
   out.payer_claim_id = text_of(top, "payer_claim_id");
-  out.payer_id = text_of(object_of(top, "payer"), "id");
+  out.payer_id = text_of(object_of(top, "payer", doc), "id");
   if (out.payer_id.empty()) out.payer_id = text_of(top, "payer_id");
   out.action = text_of(top, "action");
   out.queue = text_of(top, "queue");
@@ -176,11 +178,11 @@ void parse_record(const ndjson::record& rec, claim_status& out) {
   out.billed_amount = amount_of(top, "billed_amount");
   out.paid_amount = amount_of(top, "paid_amount");
   out.submitted_date = text_of(top, "submitted_date");
-  if (const json::member* m = json::find(top, "incomplete"); m != nullptr && m->kind == json::kind::boolean) {
+  if (const ndjson::member* m = ndjson::find(top, "incomplete"); m != nullptr && m->kind == ndjson::kind::boolean) {
     out.incomplete = m->value == "true";
   }
-  parse_source(top, out);
-  parse_statuses(top, out);
+  parse_source(top, out, doc);
+  parse_statuses(top, out, doc);
 }
 
 }  // namespace claimkit::push

@@ -45,16 +45,16 @@ class claim_reader {
 
   /// A string member; false when absent (or empty). A present value of the
   /// wrong kind or with bad characters is a problem.
-  bool text(const std::vector<json::member>& ms, std::string_view key, std::string_view path, std::size_t min_len,
+  bool text(const std::vector<ndjson::member>& ms, std::string_view key, std::string_view path, std::size_t min_len,
             std::size_t max_len, std::string& out) {
     out.clear();
-    const json::member* m = json::find(ms, key);
-    if (m == nullptr || m->kind == json::kind::null) return false;
-    if (m->kind != json::kind::string) {
+    const ndjson::member* m = ndjson::find(ms, key);
+    if (m == nullptr || m->kind == ndjson::kind::null) return false;
+    if (m->kind != ndjson::kind::string) {
       problem(path, "must be a string");
       return false;
     }
-    json::unescape(m->value.substr(1, m->value.size() - 2), out);
+    ndjson::unescape(m->value.substr(1, m->value.size() - 2), out);
     if (out.empty()) return false;
     if (const char* p = text_problem(out, min_len)) {
       problem(path, p);
@@ -69,7 +69,7 @@ class claim_reader {
     return true;
   }
 
-  bool required_text(const std::vector<json::member>& ms, std::string_view key, std::string_view path,
+  bool required_text(const std::vector<ndjson::member>& ms, std::string_view key, std::string_view path,
                      std::size_t min_len, std::size_t max_len, std::string& out) {
     std::size_t before = problems.size();
     if (text(ms, key, path, min_len, max_len, out)) return true;
@@ -77,7 +77,7 @@ class claim_reader {
     return false;
   }
 
-  void date(const std::vector<json::member>& ms, std::string_view key, std::string_view path, std::string& out) {
+  void date(const std::vector<ndjson::member>& ms, std::string_view key, std::string_view path, std::string& out) {
     if (!text(ms, key, path, 1, 10, out)) return;
     if (!is_date(out)) {
       problem(path, "not a valid date (want YYYY-MM-DD)");
@@ -87,12 +87,12 @@ class claim_reader {
 
   /// An amount or count: a JSON number written as an X12 decimal (its digits
   /// copied as they are).
-  bool decimal(const std::vector<json::member>& ms, std::string_view key, std::string_view path, bool positive,
+  bool decimal(const std::vector<ndjson::member>& ms, std::string_view key, std::string_view path, bool positive,
                std::string& out) {
     out.clear();
-    const json::member* m = json::find(ms, key);
-    if (m == nullptr || m->kind == json::kind::null) return false;
-    if (m->kind != json::kind::number) {
+    const ndjson::member* m = ndjson::find(ms, key);
+    if (m == nullptr || m->kind == ndjson::kind::null) return false;
+    if (m->kind != ndjson::kind::number) {
       problem(path, "must be a number");
       return false;
     }
@@ -126,19 +126,19 @@ class claim_reader {
   }
 
   /// A nested object; false when absent.
-  bool object(const std::vector<json::member>& ms, std::string_view key, std::vector<json::member>& out) {
+  bool object(const std::vector<ndjson::member>& ms, std::string_view key, std::vector<ndjson::member>& out) {
     out.clear();
-    const json::member* m = json::find(ms, key);
-    if (m == nullptr || m->kind == json::kind::null) return false;
-    if (m->kind != json::kind::object) {
+    const ndjson::member* m = ndjson::find(ms, key);
+    if (m == nullptr || m->kind == ndjson::kind::null) return false;
+    if (m->kind != ndjson::kind::object) {
       problem(key, "must be an object");
       return false;
     }
-    json::members_of(m->value, out);
+    ndjson::members_of(m->value, out);
     return true;
   }
 
-  void person(const std::vector<json::member>& ms, std::string_view prefix, bool needs_member_id, bool needs_dmg,
+  void person(const std::vector<ndjson::member>& ms, std::string_view prefix, bool needs_member_id, bool needs_dmg,
               person_276& p) {
     std::string path;
     auto at = [&](std::string_view k) -> const std::string& {
@@ -316,16 +316,16 @@ std::vector<std::string> check_envelope(const envelope_settings& env) {
 }
 
 std::string read_claim(std::string_view object_text, std::string_view trace_field, claim_276& out) {
-  std::vector<json::member> ms;
-  json::scan_error err;
-  if (!json::scan_object(object_text, ms, err)) return "not a JSON object";
+  std::vector<ndjson::member> ms;
+  ndjson::parse_error err;
+  if (!ndjson::parse_object(object_text, ms, err)) return "not a JSON object";
   return read_claim(ms, trace_field, out);
 }
 
-std::string read_claim(const std::vector<json::member>& ms, std::string_view trace_field, claim_276& c) {
+std::string read_claim(const std::vector<ndjson::member>& ms, std::string_view trace_field, claim_276& c) {
   c = claim_276{};
   claim_reader r;
-  std::vector<json::member> sub;
+  std::vector<ndjson::member> sub;
 
   r.required_text(ms, trace_field, trace_field, 1, 50, c.trace);
   r.required_text(ms, "payer_id", "payer_id", 2, 80, c.payer_id);
@@ -350,15 +350,15 @@ std::string read_claim(const std::vector<json::member>& ms, std::string_view tra
       id_problem = id_problem || r.problems[i].starts_with("provider.npi") || r.problems[i].starts_with("provider.tax_id");
     }
     if (c.provider_npi.empty() && c.provider_tax_id.empty() && !id_problem) r.problem("provider", "needs npi or tax_id");
-  } else if (json::find(ms, "provider") == nullptr) {
+  } else if (ndjson::find(ms, "provider") == nullptr) {
     r.problem("provider", "missing");
   }
 
-  std::vector<json::member> pat;
+  std::vector<ndjson::member> pat;
   c.has_patient = r.object(ms, "patient", pat);
   if (r.object(ms, "subscriber", sub)) {
     r.person(sub, "subscriber", true, !c.has_patient, c.subscriber);
-  } else if (json::find(ms, "subscriber") == nullptr) {
+  } else if (ndjson::find(ms, "subscriber") == nullptr) {
     r.problem("subscriber", "missing");
   }
   if (c.has_patient) r.person(pat, "patient", false, true, c.patient);
@@ -367,7 +367,7 @@ std::string read_claim(const std::vector<json::member>& ms, std::string_view tra
   r.date(ms, "service_to", "service_to", c.service_to);
   if (!c.service_to.empty()) {
     if (c.service_from.empty()) {
-      if (json::find(ms, "service_from") == nullptr) r.problem("service_to", "given without service_from");
+      if (ndjson::find(ms, "service_from") == nullptr) r.problem("service_to", "given without service_from");
     } else if (c.service_to < c.service_from) {
       r.problem("service_to", "before service_from");
     }
@@ -381,20 +381,20 @@ std::string read_claim(const std::vector<json::member>& ms, std::string_view tra
   r.text(ms, "patient_account_number", "patient_account_number", 1, 50, c.patient_account_number);
 
   bool every_line_dated = true;
-  if (const json::member* lm = json::find(ms, "lines"); lm != nullptr && lm->kind != json::kind::null) {
-    if (lm->kind != json::kind::array) {
+  if (const ndjson::member* lm = ndjson::find(ms, "lines"); lm != nullptr && lm->kind != ndjson::kind::null) {
+    if (lm->kind != ndjson::kind::array) {
       r.problem("lines", "must be an array");
     } else {
       std::vector<std::string_view> elems;
-      json::elements_of(lm->value, elems);
-      std::vector<json::member> lms;
+      ndjson::elements_of(lm->value, elems);
+      std::vector<ndjson::member> lms;
       for (std::size_t i = 0; i < elems.size(); ++i) {
         std::string p = fmt::format("lines[{}]", i);
         if (elems[i].empty() || elems[i].front() != '{') {
           r.problem(p, "must be an object");
           continue;
         }
-        json::members_of(elems[i], lms);
+        ndjson::members_of(elems[i], lms);
         line_276 l;
         auto at = [&](std::string_view k) { return fmt::format("{}.{}", p, k); };
         r.text(lms, "line_id", at("line_id"), 1, 50, l.line_id);
@@ -406,18 +406,18 @@ std::string read_claim(const std::vector<json::member>& ms, std::string_view tra
           if (!known) r.problem(at("procedure_qualifier"), "must be one of AD, ER, HC, HP, IV, N4, NU, WK");
         }
         r.text(lms, "revenue_code", at("revenue_code"), 1, 48, l.revenue_code);
-        if (l.procedure.empty() && l.revenue_code.empty() && json::find(lms, "procedure") == nullptr &&
-            json::find(lms, "revenue_code") == nullptr) {
+        if (l.procedure.empty() && l.revenue_code.empty() && ndjson::find(lms, "procedure") == nullptr &&
+            ndjson::find(lms, "revenue_code") == nullptr) {
           r.problem(p, "needs procedure or revenue_code");
         }
-        if (const json::member* mm = json::find(lms, "modifiers"); mm != nullptr && mm->kind != json::kind::null) {
+        if (const ndjson::member* mm = ndjson::find(lms, "modifiers"); mm != nullptr && mm->kind != ndjson::kind::null) {
           std::vector<std::string_view> mods;
-          if (mm->kind == json::kind::array) json::elements_of(mm->value, mods);
-          bool ok = mm->kind == json::kind::array && mods.size() <= 4;
+          if (mm->kind == ndjson::kind::array) ndjson::elements_of(mm->value, mods);
+          bool ok = mm->kind == ndjson::kind::array && mods.size() <= 4;
           std::string m;
           for (auto e : mods) {
             if (e.size() < 2 || e.front() != '"') { ok = false; break; }
-            json::unescape(e.substr(1, e.size() - 2), m);
+            ndjson::unescape(e.substr(1, e.size() - 2), m);
             if (m.size() != 2 || text_problem(m, 1) != nullptr) { ok = false; break; }
             l.modifiers.push_back(m);
           }
@@ -431,7 +431,7 @@ std::string read_claim(const std::vector<json::member>& ms, std::string_view tra
         }
         r.decimal(lms, "units", at("units"), true, l.units);
         r.date(lms, "service_date", at("service_date"), l.service_date);
-        if (json::find(lms, "service_date") == nullptr) every_line_dated = false;
+        if (ndjson::find(lms, "service_date") == nullptr) every_line_dated = false;
         c.lines.push_back(std::move(l));
       }
       if (elems.empty()) every_line_dated = false;
@@ -439,7 +439,7 @@ std::string read_claim(const std::vector<json::member>& ms, std::string_view tra
   } else {
     every_line_dated = false;
   }
-  if (json::find(ms, "service_from") == nullptr && !every_line_dated) {
+  if (ndjson::find(ms, "service_from") == nullptr && !every_line_dated) {
     r.problem("service_from", "missing (needed unless every line has a service_date)");
   }
 

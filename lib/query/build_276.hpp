@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "json/scan.hpp"
+#include "ndjson/value.hpp"
 
 namespace claimkit::query {
 
@@ -65,7 +65,7 @@ struct claim_276 {
 /// Returns an empty string when the claim can be written, else one message
 /// listing every problem by field name ("provider.npi: check digit is
 /// wrong; service_from: missing"), never quoting a value.
-std::string read_claim(const std::vector<json::member>& members, std::string_view trace_field, claim_276& out);
+std::string read_claim(const std::vector<ndjson::member>& members, std::string_view trace_field, claim_276& out);
 /// Same, from the text of one JSON object; for tests.
 std::string read_claim(std::string_view object_text, std::string_view trace_field, claim_276& out);
 

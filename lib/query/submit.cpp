@@ -19,7 +19,7 @@
 #include "http/client.hpp"
 #include "http/retry.hpp"
 #include "io/output.hpp"
-#include "json/scan.hpp"
+#include "ndjson/value.hpp"
 #include "json/writer.hpp"
 #include "status/vendor.hpp"
 #include "x12/values.hpp"
@@ -31,31 +31,31 @@ namespace {
 class object_view {
  public:
   object_view() = default;
-  explicit object_view(std::string_view text) { json::members_of(text, members_); }
-  static std::optional<object_view> of(const json::member* m) {
-    if (m == nullptr || m->kind != json::kind::object) return std::nullopt;
+  explicit object_view(std::string_view text) { ndjson::members_of(text, members_); }
+  static std::optional<object_view> of(const ndjson::member* m) {
+    if (m == nullptr || m->kind != ndjson::kind::object) return std::nullopt;
     return object_view(m->value);
   }
-  const json::member* get(std::string_view key) const { return json::find(members_, key); }
+  const ndjson::member* get(std::string_view key) const { return ndjson::find(members_, key); }
   /// Decoded string value; empty when absent or not a string.
   std::string str(std::string_view key) const {
-    const json::member* m = get(key);
-    if (m == nullptr || m->kind != json::kind::string) return {};
+    const ndjson::member* m = get(key);
+    if (m == nullptr || m->kind != ndjson::kind::string) return {};
     std::string out;
-    json::unescape(m->value.substr(1, m->value.size() - 2), out);
+    ndjson::unescape(m->value.substr(1, m->value.size() - 2), out);
     return out;
   }
   /// A decimal as raw JSON number text, or the inside of a string holding one.
   std::string amount(std::string_view key) const {
-    const json::member* m = get(key);
+    const ndjson::member* m = get(key);
     if (m == nullptr) return {};
-    if (m->kind == json::kind::number) return std::string(m->value);
+    if (m->kind == ndjson::kind::number) return std::string(m->value);
     return str(key);
   }
   std::optional<object_view> object(std::string_view key) const { return of(get(key)); }
 
  private:
-  std::vector<json::member> members_;
+  std::vector<ndjson::member> members_;
 };
 
 bool is_digits(std::string_view s) {
@@ -225,9 +225,9 @@ answer_result read_answer(long http_status, std::string_view body, const status:
                           std::string& out) {
   answer_result a;
   const bool ok = http_status >= 200 && http_status < 300;
-  std::vector<json::member> top;
-  json::scan_error err;
-  if (!json::scan_object(body, top, err)) {
+  std::vector<ndjson::member> top;
+  ndjson::parse_error err;
+  if (!ndjson::parse_object(body, top, err)) {
     a.failed = true;
     a.kind = ok ? "bad_response" : "api_rejected";
     a.message = ok ? "the api answer is not a JSON object"
@@ -446,8 +446,8 @@ int run_submit(cli::context& ctx, const submit_options& o) {
         w.integer(out.last.resp.status);
         w.key("attempts");
         w.integer(out.last.attempts);
-        json::scan_error err;
-        if (json::scan_value(out.last.resp.body, err)) {
+        ndjson::parse_error err;
+        if (ndjson::validate(out.last.resp.body, err)) {
           w.key("response");
           w.raw(out.last.resp.body);
         } else if (!out.last.resp.body.empty()) {

@@ -16,7 +16,7 @@
 #include "dates/instant.hpp"
 #include "sftp/client.hpp"
 #include "sftp/location.hpp"
-#include "json/scan.hpp"
+#include "ndjson/value.hpp"
 #include "json/writer.hpp"
 
 namespace claimkit::sftp {
@@ -129,8 +129,8 @@ inbox::inbox(std::string dir, std::string record_path) : dir_(std::move(dir)), r
     if (n == 0) break;
     text.append(buf, static_cast<std::size_t>(n));
   }
-  std::vector<json::member> ms;
-  json::scan_error err;
+  std::vector<ndjson::member> ms;
+  ndjson::parse_error err;
   std::string name;
   std::string_view rest = text;
   while (!rest.empty()) {
@@ -138,12 +138,12 @@ inbox::inbox(std::string dir, std::string record_path) : dir_(std::move(dir)), r
     std::string_view line = rest.substr(0, nl);
     rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
     // A line cut short by a crash is ignored: its file is fetched again.
-    if (line.empty() || !json::scan_object(line, ms, err)) continue;
-    const json::member* m = json::find(ms, "name");
-    if (m == nullptr || m->kind != json::kind::string) continue;
-    json::unescape(m->value.substr(1, m->value.size() - 2), name);
+    if (line.empty() || !ndjson::parse_object(line, ms, err)) continue;
+    const ndjson::member* m = ndjson::find(ms, "name");
+    if (m == nullptr || m->kind != ndjson::kind::string) continue;
+    ndjson::unescape(m->value.substr(1, m->value.size() - 2), name);
     std::uint64_t size = kAnySize;
-    if (const json::member* s = json::find(ms, "size"); s != nullptr && s->kind == json::kind::number) {
+    if (const ndjson::member* s = ndjson::find(ms, "size"); s != nullptr && s->kind == ndjson::kind::number) {
       std::uint64_t v = 0;
       bool ok = !s->value.empty();
       for (char c : s->value) {

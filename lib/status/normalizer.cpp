@@ -7,8 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "core/error.hpp"
 #include "json/writer.hpp"
-#include "status/fast_scan.hpp"
 #include "status/phrases.hpp"
 #include "status/vendor.hpp"
 
@@ -24,7 +24,7 @@ template <std::size_t N>
 }
 
 template <std::size_t N>
-[[gnu::always_inline]] inline bool key_is(const json::member& m, const char (&k)[N]) {
+[[gnu::always_inline]] inline bool key_is(const ndjson::member& m, const char (&k)[N]) {
   return is(m.key, k);
 }
 
@@ -50,7 +50,7 @@ template <std::size_t N>
   }
 }
 
-void copy_member(std::string& out, const json::member& m, bool& first) {
+void copy_member(std::string& out, const ndjson::member& m, bool& first) {
   if (!first) out.push_back(',');
   first = false;
   out.push_back('"');
@@ -155,65 +155,44 @@ std::string normalizer::outcome_json(const rule& r) {
 
 // In line: it runs for every field the rules read, and nearly always answers
 // with the bytes between the quotes.
-[[gnu::always_inline]] inline std::string_view normalizer::str(const json::member& m) {
-  if (m.kind != json::kind::string) return {};
+[[gnu::always_inline]] inline std::string_view normalizer::str(const ndjson::member& m) {
+  if (m.kind != ndjson::kind::string) return {};
   std::string_view inner(m.value.data() + 1, m.value.size() - 2);
-  if (fast::escape_free(inner) || inner.find('\\') == std::string_view::npos) return inner;
+  if (inner.find('\\') == std::string_view::npos) return inner;
   return decode(inner);
 }
 
 std::string_view normalizer::decode(std::string_view inner) {
   decoded_.emplace_back();
-  json::unescape(inner, decoded_.back());
+  ndjson::unescape(inner, decoded_.back());
   return decoded_.back();
 }
 
 std::string_view normalizer::str_value(std::string_view raw) {
   if (raw.size() < 2 || raw.front() != '"') return {};
-  return str(json::member{{}, raw, json::kind::string});
+  return str(ndjson::member{{}, raw, ndjson::kind::string});
 }
 
+// The entries come from the record's index (its document lists every
+// object and array it holds): no second pass over the bytes.
 void normalizer::read_statuses(std::string_view array_text, std::vector<status_view>& into) {
-  const char* p = array_text.data();
-  const char* e = p + array_text.size();
-  p = fast::skip_ws(p, e);
-  if (p >= e || *p != '[') return;
-  ++p;
-  for (;;) {
-    p = fast::skip_ws(p, e);
-    if (p >= e || *p == ']') return;
-    const char* start = p;
-    if (*p != '{') {
-      p = fast::skip_value(p, e);
-    } else {
-      status_view s;
-      std::size_t count = 0;
-      const char* end = nullptr;
-      if (const json::member* ms = fast::indexed_members(p, count, end)) {
-        s.indexed = ms;
-        s.last = count;
-        p = end;
-      } else {
-        s.first = members_.size();
-        p = fast::members_at(p, e, members_);
-        s.last = members_.size();
+  for (const auto& el : doc_->elements_of(array_text)) {
+    if (el.kind != ndjson::kind::object) continue;
+    status_view s;
+    auto ms = doc_->members_of(el.value);
+    s.indexed = ms.data();
+    s.last = ms.size();
+    s.raw = el.value;
+    for (const auto& m : ms) {
+      switch (m.key.size()) {
+        case 8: if (key_is(m, "category")) s.category = str(m); break;
+        case 4: if (key_is(m, "code")) s.code = str(m); break;
+        case 6: if (key_is(m, "entity")) s.entity = str(m); break;
+        case 14: if (key_is(m, "effective_date")) s.date = str(m); break;
+        default: break;
       }
-      s.raw = std::string_view(start, static_cast<std::size_t>(p - start));
-      const json::member* ms = s.indexed != nullptr ? s.indexed : members_.data();
-      for (std::size_t i = s.first; i < s.last; ++i) {
-        const json::member& m = ms[i];
-        switch (m.key.size()) {
-          case 8: if (key_is(m, "category")) s.category = str(m); break;
-          case 4: if (key_is(m, "code")) s.code = str(m); break;
-          case 6: if (key_is(m, "entity")) s.entity = str(m); break;
-          case 14: if (key_is(m, "effective_date")) s.date = str(m); break;
-          default: break;
-        }
-      }
-      into.push_back(s);
     }
-    p = fast::skip_ws(p, e);
-    if (p < e && *p == ',') ++p;
+    into.push_back(s);
   }
 }
 
@@ -287,7 +266,7 @@ void normalizer::labels_uncached(std::string& out, std::string_view category, st
 }
 
 void normalizer::write_status(std::string& out, const status_view& s, const cli::position& pos) {
-  const json::member* ms = members_of(s);
+  const ndjson::member* ms = members_of(s);
   bool relabel = false;
   for (std::size_t i = s.first; i < s.last; ++i) relabel = relabel || is_label_key(ms[i].key);
   if (!relabel) {
@@ -317,48 +296,22 @@ void normalizer::write_status(std::string& out, const status_view& s, const cli:
 
 void normalizer::write_lines(std::string& out, std::string_view lines_text, const cli::position& pos,
                              const rule& claim, std::string& followups) {
-  const char* p = lines_text.data();
-  const char* e = p + lines_text.size();
-  p = fast::skip_ws(p, e);
-  if (p >= e || *p != '[') {
-    out.append(lines_text);
-    return;
-  }
-  ++p;
   out.push_back('[');
   bool first_line = true;
-  for (;;) {
-    p = fast::skip_ws(p, e);
-    if (p >= e || *p == ']') break;
+  for (const auto& el : doc_->elements_of(lines_text)) {
     if (!first_line) out.push_back(',');
     first_line = false;
-    const char* start = p;
-    const json::member* st = nullptr;
-    const json::member* line_id = nullptr;
-    const json::member* procedure = nullptr;
-    if (*p == '{') {
-      std::size_t count = 0;
-      const char* end = nullptr;
-      const json::member* ms = fast::indexed_members(p, count, end);
-      if (ms != nullptr) {
-        p = end;
-      } else {
-        line_members_.clear();
-        p = fast::members_at(p, e, line_members_);
-        ms = line_members_.data();
-        count = line_members_.size();
+    const ndjson::member* st = nullptr;
+    const ndjson::member* line_id = nullptr;
+    const ndjson::member* procedure = nullptr;
+    if (el.kind == ndjson::kind::object) {
+      for (const auto& m : doc_->members_of(el.value)) {
+        if (key_is(m, "statuses") && m.kind == ndjson::kind::array) st = &m;
+        else if (key_is(m, "line_id")) line_id = &m;
+        else if (key_is(m, "procedure")) procedure = &m;
       }
-      for (std::size_t i = 0; i < count; ++i) {
-        if (key_is(ms[i], "statuses") && ms[i].kind == json::kind::array) st = &ms[i];
-        else if (key_is(ms[i], "line_id")) line_id = &ms[i];
-        else if (key_is(ms[i], "procedure")) procedure = &ms[i];
-      }
-    } else {
-      p = fast::skip_value(p, e);
     }
-    std::string_view line(start, static_cast<std::size_t>(p - start));
-    p = fast::skip_ws(p, e);
-    if (p < e && *p == ',') ++p;
+    std::string_view line = el.value;
     if (st == nullptr) {
       out.append(line);
       continue;
@@ -366,7 +319,6 @@ void normalizer::write_lines(std::string& out, std::string_view lines_text, cons
     // Only the statuses of the line change; the rest is copied as it came.
     std::size_t head = static_cast<std::size_t>(st->value.data() - line.data());
     out.append(line.substr(0, head));
-    std::size_t mark = members_.size();
     line_statuses_.clear();
     read_statuses(st->value, line_statuses_);
     out.push_back('[');
@@ -376,7 +328,6 @@ void normalizer::write_lines(std::string& out, std::string_view lines_text, cons
     }
     out.push_back(']');
     line_followup(line_id, procedure, claim, followups);
-    members_.resize(mark);
     out.append(line.substr(head + st->value.size()));
   }
   out.push_back(']');
@@ -413,7 +364,7 @@ const normalizer::status_view* normalizer::decide(const std::vector<status_view>
   return decider;
 }
 
-void normalizer::line_followup(const json::member* line_id, const json::member* procedure,
+void normalizer::line_followup(const ndjson::member* line_id, const ndjson::member* procedure,
                                const rule& claim, std::string& followups) {
   // The usual line has one status, the claim's own: nothing to decide.
   if (line_statuses_.size() == 1 && facts_.codes.size() == 1 && facts_.also.empty()) {
@@ -557,28 +508,40 @@ std::string_view normalizer::escalate_for(const rule& r, const facts& f) const {
 }
 
 void normalizer::process(const ndjson::record& rec, std::string* out, std::vector<row>* rows) {
-  const json::member* type = rec.get("type");
+  const ndjson::member* type = rec.get("type");
   if (type == nullptr) {
     if (!is_vendor_response(rec)) throw ndjson::bad_record{"missing_field", "record has no \"type\" field"};
     auto claims = convert_vendor(rec);
     if (claims.empty()) throw ndjson::bad_record{"no_claims", "vendor response has no claims"};
-    std::vector<json::member> ms;
     for (const auto& c : claims) {
       if (!c.has_id) {
         rep_.error(rec.pos, "missing_field", "vendor claim has no trackingNumber or patientAccountNumber",
                    cli::details{rec.text, {}, {}});
         continue;
       }
-      fast::members_of(c.record, ms);
-      normalize(rec, ms, out, rows);
+      // A claim built from the response is a text of its own: its own index.
+      ndjson::parse_error err;
+      if (!vendor_doc_.parse_object(c.record, err)) {
+        throw error(cli::exit_code::internal, "vendor claim conversion wrote invalid JSON");
+      }
+      doc_ = &vendor_doc_;
+      auto ms = vendor_doc_.members();
+      normalize(rec, std::vector<ndjson::member>(ms.begin(), ms.end()), out, rows);
     }
     return;
+  }
+  doc_ = rec.doc;
+  if (doc_ == nullptr) {
+    // A record built without the reader (tests, other callers): index it here.
+    ndjson::parse_error err;
+    if (!own_doc_.parse_object(rec.text, err)) throw ndjson::bad_record{"invalid_json", ndjson::invalid_json_message(err)};
+    doc_ = &own_doc_;
   }
   normalize(rec, rec.members, out, rows, type);
 }
 
-void normalizer::normalize(const ndjson::record& rec, const std::vector<json::member>& members, std::string* out,
-                           std::vector<row>* rows, const json::member* type_m) {
+void normalizer::normalize(const ndjson::record& rec, const std::vector<ndjson::member>& members, std::string* out,
+                           std::vector<row>* rows, const ndjson::member* type_m) {
   decoded_.clear();
   members_.clear();
   statuses_.clear();
@@ -588,8 +551,8 @@ void normalizer::normalize(const ndjson::record& rec, const std::vector<json::me
   f.entities.clear();
   f.also.clear();
 
-  if (type_m == nullptr) type_m = json::find(members, "type");
-  if (type_m == nullptr || type_m->kind != json::kind::string) {
+  if (type_m == nullptr) type_m = ndjson::find(members, "type");
+  if (type_m == nullptr || type_m->kind != ndjson::kind::string) {
     throw ndjson::bad_record{"missing_field", "record has no \"type\" string"};
   }
   f.type = str(*type_m);
@@ -601,17 +564,17 @@ void normalizer::normalize(const ndjson::record& rec, const std::vector<json::me
   }
 
   std::string_view claim_id, text_said, payer_name;
-  const json::member* statuses_m = nullptr;
-  const json::member* ack_code_m = nullptr;
-  const json::member* accepted_m = nullptr;
-  const json::member* billed_m = nullptr;
-  const json::member* paid_m = nullptr;
+  const ndjson::member* statuses_m = nullptr;
+  const ndjson::member* ack_code_m = nullptr;
+  const ndjson::member* accepted_m = nullptr;
+  const ndjson::member* billed_m = nullptr;
+  const ndjson::member* paid_m = nullptr;
   for (const auto& m : members) {
     std::string_view k = m.key;
     switch (k.size()) {
       case 8:
         if (is(k, "claim_id")) claim_id = str(m);
-        else if (is(k, "statuses") && m.kind == json::kind::array) statuses_m = &m;
+        else if (is(k, "statuses") && m.kind == ndjson::kind::array) statuses_m = &m;
         else if (is(k, "accepted")) accepted_m = &m;
         break;
       case 4:
@@ -619,20 +582,23 @@ void normalizer::normalize(const ndjson::record& rec, const std::vector<json::me
         else if (is(k, "code")) ack_code_m = &m;
         break;
       case 13:
-        if (is(k, "billed_amount") && m.kind == json::kind::number) billed_m = &m;
+        if (is(k, "billed_amount") && m.kind == ndjson::kind::number) billed_m = &m;
         break;
       case 11:
-        if (is(k, "paid_amount") && m.kind == json::kind::number) paid_m = &m;
+        if (is(k, "paid_amount") && m.kind == ndjson::kind::number) paid_m = &m;
         break;
       case 5:
-        if (is(k, "payer") && m.kind == json::kind::object) {
-          f.payer = str_value(fast::member_value(m.value, "id"));
-          if (rows != nullptr) payer_name = str_value(fast::member_value(m.value, "name"));
+        if (is(k, "payer") && m.kind == ndjson::kind::object) {
+          auto sub = doc_->members_of(m.value);
+          if (const auto* id = ndjson::find(sub, "id")) f.payer = str_value(id->value);
+          if (rows != nullptr) {
+            if (const auto* name = ndjson::find(sub, "name")) payer_name = str_value(name->value);
+          }
         }
         break;
       case 6:
-        if (is(k, "source") && m.kind == json::kind::object) {
-          f.channel = str_value(fast::member_value(m.value, "channel"));
+        if (is(k, "source") && m.kind == ndjson::kind::object) {
+          if (const auto* ch = ndjson::find(doc_->members_of(m.value), "channel")) f.channel = str_value(ch->value);
         }
         break;
       default: break;
@@ -666,10 +632,10 @@ void normalizer::normalize(const ndjson::record& rec, const std::vector<json::me
     if (billed_m != nullptr) { f.billed = to_double(billed_m->value); f.has_billed = true; }
     if (paid_m != nullptr) { f.paid = to_double(paid_m->value); f.has_paid = true; }
     if (decider != nullptr && (!f.has_billed || !f.has_paid)) {
-      const json::member* ms = members_of(*decider);
+      const ndjson::member* ms = members_of(*decider);
       for (std::size_t i = decider->first; i < decider->last; ++i) {
-        const json::member& m = ms[i];
-        if (m.kind != json::kind::number) continue;
+        const ndjson::member& m = ms[i];
+        if (m.kind != ndjson::kind::number) continue;
         if (!f.has_billed && is(m.key, "amount")) { f.billed = to_double(m.value); f.has_billed = true; }
         if (!f.has_paid && is(m.key, "paid_amount")) { f.paid = to_double(m.value); f.has_paid = true; }
       }
@@ -725,7 +691,7 @@ void normalizer::normalize(const ndjson::record& rec, const std::vector<json::me
   };
   for (const auto& m : members) {
     std::string_view k = m.key;
-    bool lines = k.size() == 5 && is(k, "lines") && m.kind == json::kind::array;
+    bool lines = k.size() == 5 && is(k, "lines") && m.kind == ndjson::kind::array;
     const bool dropped = is_added_key(k) || (said != nullptr && is(k, "statuses"));
     if (dropped || &m == statuses_m || lines) {
       flush();

@@ -10,7 +10,7 @@
 
 #include "cli/reporter.hpp"
 #include "codes/tables.hpp"
-#include "json/scan.hpp"
+#include "ndjson/value.hpp"
 #include "ndjson/reader.hpp"
 #include "status/rules.hpp"
 
@@ -48,7 +48,7 @@ class normalizer {
     // Its members: [first, last) of indexed when it points into the scanned
     // record's index, else of members_ (which may still grow while the
     // statuses are read, so it is not pointed into).
-    const json::member* indexed = nullptr;
+    const ndjson::member* indexed = nullptr;
     std::size_t first = 0, last = 0;
     std::string_view category, code, entity, date;
   };
@@ -63,13 +63,13 @@ class normalizer {
   };
 
   /// type_m: members' "type" member when the caller has found it already.
-  void normalize(const ndjson::record& rec, const std::vector<json::member>& members, std::string* out,
-                 std::vector<row>* rows, const json::member* type_m = nullptr);
-  std::string_view str(const json::member& m);
+  void normalize(const ndjson::record& rec, const std::vector<ndjson::member>& members, std::string* out,
+                 std::vector<row>* rows, const ndjson::member* type_m = nullptr);
+  std::string_view str(const ndjson::member& m);
   std::string_view decode(std::string_view inner);
   std::string_view str_value(std::string_view raw);  // a raw JSON value, decoded when a string
   void read_statuses(std::string_view array_text, std::vector<status_view>& into);
-  const json::member* members_of(const status_view& s) const {
+  const ndjson::member* members_of(const status_view& s) const {
     return s.indexed != nullptr ? s.indexed : members_.data();
   }
   const rule& match(const facts& f) const;
@@ -82,7 +82,7 @@ class normalizer {
   /// in followups (JSON objects, comma-separated).
   void write_lines(std::string& out, std::string_view lines_text, const cli::position& pos,
                    const rule& claim, std::string& followups);
-  void line_followup(const json::member* line_id, const json::member* procedure, const rule& claim,
+  void line_followup(const ndjson::member* line_id, const ndjson::member* procedure, const rule& claim,
                      std::string& followups);
   /// Picks the deciding entry of statuses into f (see WHICH STATUS DECIDES).
   static const status_view* decide(const std::vector<status_view>& statuses, facts& f);
@@ -100,10 +100,14 @@ class normalizer {
   std::vector<std::string> outcome_tail_;  // the same after a comma, closing the record (no escalate)
   std::uint64_t written_ = 0;
 
-  std::vector<json::member> members_;        // members of status entries
+  std::vector<ndjson::member> members_;        // members of status entries
   std::vector<status_view> statuses_;
   std::vector<status_view> line_statuses_;
-  std::vector<json::member> line_members_;
+  // The index of the record being normalized: the reader's, or own_doc_
+  // for a record that came without one, or vendor_doc_ for a claim converted
+  // from a vendor response.
+  const ndjson::document* doc_ = nullptr;
+  ndjson::document own_doc_, vendor_doc_;
   std::string followups_;
   facts line_facts_;
   std::deque<std::string> decoded_;          // unescaped values of this record

@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "json/scan.hpp"
+#include "ndjson/value.hpp"
 #include "json/writer.hpp"
 
 namespace claimkit::status {
@@ -67,46 +67,46 @@ struct locator {
 };
 
 // Where a key starts: its opening quote.
-std::string_view key_at(const json::member& m) { return std::string_view(m.key.data() - 1, m.key.size() + 2); }
+std::string_view key_at(const ndjson::member& m) { return std::string_view(m.key.data() - 1, m.key.size() + 2); }
 
-std::string key_text(const json::member& m) {
+std::string key_text(const ndjson::member& m) {
   std::string out;
-  json::unescape(m.key, out);
+  ndjson::unescape(m.key, out);
   return out;
 }
 
-std::string string_value(const locator& loc, const json::member& m, std::string_view what) {
-  if (m.kind != json::kind::string) loc.fail(m.value, fmt::format("{} must be a string", what));
+std::string string_value(const locator& loc, const ndjson::member& m, std::string_view what) {
+  if (m.kind != ndjson::kind::string) loc.fail(m.value, fmt::format("{} must be a string", what));
   std::string out;
-  json::unescape(m.value.substr(1, m.value.size() - 2), out);
+  ndjson::unescape(m.value.substr(1, m.value.size() - 2), out);
   return out;
 }
 
-list string_list(const locator& loc, const json::member& m, std::string_view what) {
-  if (m.kind == json::kind::string) return {string_value(loc, m, what)};
-  if (m.kind != json::kind::array) loc.fail(m.value, fmt::format("{} must be a string or an array of strings", what));
+list string_list(const locator& loc, const ndjson::member& m, std::string_view what) {
+  if (m.kind == ndjson::kind::string) return {string_value(loc, m, what)};
+  if (m.kind != ndjson::kind::array) loc.fail(m.value, fmt::format("{} must be a string or an array of strings", what));
   std::vector<std::string_view> elems;
-  json::elements_of(m.value, elems);
+  ndjson::elements_of(m.value, elems);
   list out;
   for (auto e : elems) {
     if (e.empty() || e.front() != '"') loc.fail(e, fmt::format("{} must hold only strings", what));
     std::string s;
-    json::unescape(e.substr(1, e.size() - 2), s);
+    ndjson::unescape(e.substr(1, e.size() - 2), s);
     out.push_back(std::move(s));
   }
   return out;
 }
 
-double number_value(const locator& loc, const json::member& m, std::string_view what) {
-  if (m.kind != json::kind::number) loc.fail(m.value, fmt::format("{} must be a number", what));
+double number_value(const locator& loc, const ndjson::member& m, std::string_view what) {
+  if (m.kind != ndjson::kind::number) loc.fail(m.value, fmt::format("{} must be a number", what));
   std::string s(m.value);
   return std::strtod(s.c_str(), nullptr);
 }
 
 rule parse_rule(const locator& loc, std::string_view obj, std::size_t index) {
   if (obj.empty() || obj.front() != '{') loc.fail(obj, "each rule must be an object");
-  std::vector<json::member> ms;
-  json::members_of(obj, ms);
+  std::vector<ndjson::member> ms;
+  ndjson::members_of(obj, ms);
   rule r;
   r.name = fmt::format("rule-{}", index + 1);
   for (const auto& m : ms) {
@@ -148,10 +148,10 @@ rule parse_rule(const locator& loc, std::string_view obj, std::size_t index) {
   return r;
 }
 
-void parse_escalation(const locator& loc, const json::member& em, escalation& esc) {
-  if (em.kind != json::kind::object) loc.fail(em.value, "escalation must be an object");
-  std::vector<json::member> ms;
-  json::members_of(em.value, ms);
+void parse_escalation(const locator& loc, const ndjson::member& em, escalation& esc) {
+  if (em.kind != ndjson::kind::object) loc.fail(em.value, "escalation must be an object");
+  std::vector<ndjson::member> ms;
+  ndjson::members_of(em.value, ms);
   for (const auto& m : ms) {
     std::string k = key_text(m);
     if (k == "phone") esc.phone = string_list(loc, m, k);
@@ -298,28 +298,28 @@ rule_set default_rule_set() {
 
 rule_set parse_rules(std::string_view text, const std::string& name) {
   locator loc{text, name};
-  json::scan_error err;
-  if (!json::scan_value(text, err)) {
+  ndjson::parse_error err;
+  if (!ndjson::validate(text, err)) {
     throw error(cli::exit_code::usage, fmt::format("{}: {}", loc.at(err.offset), err.message));
   }
   std::size_t start = text.find_first_not_of(" \t\r\n");
   if (start == std::string_view::npos || text[start] != '{') loc.fail(text.substr(start == std::string_view::npos ? 0 : start), "a rules file must be a JSON object");
-  std::vector<json::member> top;
-  json::members_of(text.substr(start), top);
+  std::vector<ndjson::member> top;
+  ndjson::members_of(text.substr(start), top);
   rule_set rs;
   bool defaults = true;
   std::vector<rule> user;
   for (const auto& m : top) {
     std::string k = key_text(m);
     if (k == "defaults") {
-      if (m.kind != json::kind::boolean) loc.fail(m.value, "defaults must be true or false");
+      if (m.kind != ndjson::kind::boolean) loc.fail(m.value, "defaults must be true or false");
       defaults = m.value == "true";
     } else if (k == "escalation") {
       parse_escalation(loc, m, rs.esc);
     } else if (k == "rules") {
-      if (m.kind != json::kind::array) loc.fail(m.value, "rules must be an array");
+      if (m.kind != ndjson::kind::array) loc.fail(m.value, "rules must be an array");
       std::vector<std::string_view> elems;
-      json::elements_of(m.value, elems);
+      ndjson::elements_of(m.value, elems);
       for (std::size_t i = 0; i < elems.size(); ++i) user.push_back(parse_rule(loc, elems[i], i));
     } else {
       loc.fail(key_at(m), fmt::format("unknown key \"{}\"", k));

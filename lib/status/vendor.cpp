@@ -19,33 +19,33 @@ class object {
  public:
   object() = default;
   explicit object(std::string_view text) {
-    if (!text.empty() && text.front() == '{') json::members_of(text, ms_);
+    if (!text.empty() && text.front() == '{') ndjson::members_of(text, ms_);
   }
-  explicit object(const std::vector<json::member>& ms) : ms_(ms) {}
-  const json::member* get(std::string_view key) const { return json::find(ms_, key); }
+  explicit object(const std::vector<ndjson::member>& ms) : ms_(ms) {}
+  const ndjson::member* get(std::string_view key) const { return ndjson::find(ms_, key); }
   /// A string value decoded (a number as written); empty otherwise.
   std::string str(std::string_view key) const {
-    const json::member* m = get(key);
+    const ndjson::member* m = get(key);
     std::string out;
     if (m == nullptr) return out;
-    if (m->kind == json::kind::string) json::unescape(m->value.substr(1, m->value.size() - 2), out);
-    else if (m->kind == json::kind::number) out.assign(m->value);
+    if (m->kind == ndjson::kind::string) ndjson::unescape(m->value.substr(1, m->value.size() - 2), out);
+    else if (m->kind == ndjson::kind::number) out.assign(m->value);
     return out;
   }
   object child(std::string_view key) const {
-    const json::member* m = get(key);
-    return m != nullptr && m->kind == json::kind::object ? object(m->value) : object();
+    const ndjson::member* m = get(key);
+    return m != nullptr && m->kind == ndjson::kind::object ? object(m->value) : object();
   }
   /// The objects of an array member (a lone object counts as one).
   std::vector<object> children(std::string_view key) const {
     std::vector<object> out;
-    const json::member* m = get(key);
+    const ndjson::member* m = get(key);
     if (m == nullptr) return out;
-    if (m->kind == json::kind::object) {
+    if (m->kind == ndjson::kind::object) {
       out.emplace_back(m->value);
-    } else if (m->kind == json::kind::array) {
+    } else if (m->kind == ndjson::kind::array) {
       std::vector<std::string_view> el;
-      json::elements_of(m->value, el);
+      ndjson::elements_of(m->value, el);
       for (auto e : el) {
         if (!e.empty() && e.front() == '{') out.emplace_back(e);
       }
@@ -55,7 +55,7 @@ class object {
   bool empty() const { return ms_.empty(); }
 
  private:
-  std::vector<json::member> ms_;
+  std::vector<ndjson::member> ms_;
 };
 
 // CCYYMMDD (Optum) or YYYY-MM-DD (Stedi) -> YYYY-MM-DD; empty when it is
@@ -67,12 +67,12 @@ std::string iso_date(std::string_view d) {
 }
 
 void amount(json::writer& w, std::string_view key, const object& o, std::string_view name) {
-  const json::member* m = o.get(name);
+  const ndjson::member* m = o.get(name);
   if (m == nullptr) return;
-  if (m->kind == json::kind::number) {
+  if (m->kind == ndjson::kind::number) {
     w.key(key);
     w.raw(m->value);
-  } else if (m->kind == json::kind::string) {
+  } else if (m->kind == ndjson::kind::string) {
     w.decimal_field(key, o.str(name));
   }
 }
@@ -211,16 +211,16 @@ void lines(json::writer& w, const object& claim) {
     w.begin_object();
     w.field("procedure", svc.str("procedureId"));
     w.field("procedure_qualifier", svc.str("serviceIdQualifierCode"));
-    const json::member* mods = svc.get("procedureModifiers");
-    if (mods != nullptr && mods->kind == json::kind::array) {
+    const ndjson::member* mods = svc.get("procedureModifiers");
+    if (mods != nullptr && mods->kind == ndjson::kind::array) {
       std::vector<std::string_view> el;
-      json::elements_of(mods->value, el);
+      ndjson::elements_of(mods->value, el);
       w.key("modifiers");
       w.begin_array();
       for (auto m : el) {
         if (m.size() < 2 || m.front() != '"') continue;
         std::string v;
-        json::unescape(m.substr(1, m.size() - 2), v);
+        ndjson::unescape(m.substr(1, m.size() - 2), v);
         w.string(v);
       }
       w.end_array();
@@ -280,7 +280,7 @@ void error_detail(json::writer& w, const object& e, std::string_view shape, std:
 
 }  // namespace
 
-vendor_errors answer_errors(const std::vector<json::member>& top) {
+vendor_errors answer_errors(const std::vector<ndjson::member>& top) {
   vendor_errors out;
   object doc(top);
   std::vector<std::string> parts;
@@ -288,7 +288,7 @@ vendor_errors answer_errors(const std::vector<json::member>& top) {
   std::string items;
   json::writer w(items);
   w.begin_array();
-  if (const json::member* er = doc.get("errorResponse"); er != nullptr && er->kind == json::kind::object) {
+  if (const ndjson::member* er = doc.get("errorResponse"); er != nullptr && er->kind == ndjson::kind::object) {
     object e(er->value);
     std::string code = e.str("code");
     coded_item(w, "errorResponse", code);
@@ -353,7 +353,7 @@ vendor_errors answer_errors(const std::vector<json::member>& top) {
   return out;
 }
 
-std::vector<vendor_claim> convert_answer(const std::vector<json::member>& top, const vendor_request& req) {
+std::vector<vendor_claim> convert_answer(const std::vector<ndjson::member>& top, const vendor_request& req) {
   std::vector<vendor_claim> out;
   object doc(top);
   auto claims = doc.children("claims");
@@ -420,7 +420,7 @@ std::vector<vendor_claim> convert_answer(const std::vector<json::member>& top, c
   return out;
 }
 
-std::string error_record(const std::vector<json::member>& top, const vendor_request& req, const vendor_errors& e) {
+std::string error_record(const std::vector<ndjson::member>& top, const vendor_request& req, const vendor_errors& e) {
   object doc(top);
   shared s = shared_parts(doc, req);
   std::string out;

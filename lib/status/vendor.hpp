@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-#include "json/scan.hpp"
+#include "ndjson/value.hpp"
 #include "ndjson/reader.hpp"
 
 namespace claimkit::status {
@@ -42,17 +42,17 @@ struct vendor_errors {
   std::string warning_members;   // `"api_warnings":[...]`
   bool any() const { return !summary.empty(); }
 };
-vendor_errors answer_errors(const std::vector<json::member>& top);
+vendor_errors answer_errors(const std::vector<ndjson::member>& top);
 
 /// Converts every claims[] entry: each with its own identity (trackingNumber,
 /// else patientAccountNumber, else tradingPartnerClaimNumber); a lone entry
 /// that names none takes the request's claim_id.
-std::vector<vendor_claim> convert_answer(const std::vector<json::member>& top, const vendor_request& req);
+std::vector<vendor_claim> convert_answer(const std::vector<ndjson::member>& top, const vendor_request& req);
 
 /// The claim_status record for the claim asked for when the answer carries
 /// only errors: one status {category "E0"} (response not possible: error on
 /// submitted request data), the codes in api_errors.
-std::string error_record(const std::vector<json::member>& top, const vendor_request& req, const vendor_errors& e);
+std::string error_record(const std::vector<ndjson::member>& top, const vendor_request& req, const vendor_errors& e);
 
 /// status-normalize's vendor input. Throws ndjson::bad_record (kind
 /// "api_error", with the codes) when the answer carries errors and no claims.

@@ -3,7 +3,7 @@
 #include <list>
 
 #include "age/aging.hpp"
-#include "json/scan.hpp"
+#include "ndjson/value.hpp"
 
 using namespace claimkit;
 using namespace claimkit::age;
@@ -28,8 +28,8 @@ struct fixture {
   ndjson::record rec_of(const std::string& text) {
     texts.push_back(text);
     ndjson::record r;
-    json::scan_error err;
-    REQUIRE(json::scan_object(texts.back(), r.members, err));
+    ndjson::parse_error err;
+    REQUIRE(ndjson::parse_object(texts.back(), r.members, err));
     r.text = texts.back();
     r.pos = cli::position{"t.ndjson", 1};
     return r;

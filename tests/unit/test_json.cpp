@@ -1,11 +1,10 @@
-// Unit tests for the JSON writer and the validating scanner.
+// Unit tests for the JSON writer.
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
 #include "core/simd.hpp"
-#include "json/scan.hpp"
 #include "json/writer.hpp"
 
 using namespace claimkit;
@@ -211,37 +210,4 @@ TEST_CASE("plain cursor writes what the checking writer writes for escape-free v
             R"("paid_amount":0.5,"service_date":"2026-10-01"}],"source":{"channel":"x12","segment":1234567}})");
     }
   }
-}
-
-TEST_CASE("scanner validates and lists top-level members with raw values") {
-  std::vector<json::member> m;
-  json::scan_error e;
-  REQUIRE(json::scan_object(R"( {"a": 150.50, "b":{"x":[1,2,{"y":null}]}, "c":"q\"z"} )", m, e));
-  REQUIRE(m.size() == 3);
-  CHECK(m[0].key == "a");
-  CHECK(m[0].value == "150.50");
-  CHECK(m[0].kind == json::kind::number);
-  CHECK(m[1].value == R"({"x":[1,2,{"y":null}]})");
-  CHECK(m[2].value == R"("q\"z")");
-  std::string s;
-  json::unescape("q\\\"z\\u00e9\\ud83d\\ude00", s);
-  CHECK(s == "q\"z\xC3\xA9\xF0\x9F\x98\x80");
-}
-
-TEST_CASE("scanner errors give an offset and a message without data") {
-  std::vector<json::member> m;
-  json::scan_error e;
-  CHECK_FALSE(json::scan_object(R"({"a":1,})", m, e));
-  CHECK(e.message == "expected object key");
-  CHECK(e.offset == 7);
-  CHECK_FALSE(json::scan_object("[1,2]", m, e));
-  CHECK(e.message == "record is not a JSON object");
-  CHECK_FALSE(json::scan_object(R"({"a":01})", m, e));
-  CHECK_FALSE(json::scan_object("{\"a\":\"\xFF\"}", m, e));
-  CHECK(e.message == "invalid UTF-8 in string");
-  CHECK_FALSE(json::scan_object(R"({"a":1} x)", m, e));
-  std::string deep(100, '[');
-  deep = "{\"a\":" + deep + std::string(100, ']') + "}";
-  CHECK_FALSE(json::scan_object(deep, m, e));
-  CHECK(e.message == "nesting too deep");
 }

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "json/scan.hpp"
+#include "ndjson/value.hpp"
 #include "ndjson/reader.hpp"
 #include "push/status.hpp"
 
@@ -11,8 +11,8 @@ namespace {
 claimkit::push::claim_status parse(const std::string& line) {
   claimkit::ndjson::record rec;
   rec.text = line;
-  claimkit::json::scan_error err;
-  REQUIRE(claimkit::json::scan_object(line, rec.members, err));
+  claimkit::ndjson::parse_error err;
+  REQUIRE(claimkit::ndjson::parse_object(line, rec.members, err));
   claimkit::push::claim_status s;
   claimkit::push::parse_record(rec, s);
   return s;

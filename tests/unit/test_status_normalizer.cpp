@@ -5,7 +5,7 @@
 
 #include "cli/reporter.hpp"
 #include "codes/tables.hpp"
-#include "json/scan.hpp"
+#include "ndjson/value.hpp"
 #include "ndjson/reader.hpp"
 #include "status/normalizer.hpp"
 #include "status/rules.hpp"
@@ -24,8 +24,8 @@ struct fixture {
   // Normalizes one line; returns the output lines.
   std::string run(const std::string& line) {
     ndjson::record rec;
-    json::scan_error err;
-    REQUIRE(json::scan_object(line, rec.members, err));
+    ndjson::parse_error err;
+    REQUIRE(ndjson::parse_object(line, rec.members, err));
     rec.text = line;
     rec.pos = cli::position{"t", 1};
     status::normalizer n(rules, tables, rep);
@@ -34,11 +34,11 @@ struct fixture {
     return out;
   }
   std::string field(const std::string& out, const std::string& key) {
-    std::vector<json::member> ms;
-    json::scan_error err;
+    std::vector<ndjson::member> ms;
+    ndjson::parse_error err;
     std::string first = out.substr(0, out.find('\n'));
-    REQUIRE(json::scan_object(first, ms, err));
-    const json::member* m = json::find(ms, key);
+    REQUIRE(ndjson::parse_object(first, ms, err));
+    const ndjson::member* m = ndjson::find(ms, key);
     if (m == nullptr) return "-";
     return std::string(m->value);
   }
@@ -180,8 +180,8 @@ TEST_CASE("unknown codes: one warning per distinct code, label left out") {
   for (int i = 0; i < 3; ++i) {
     std::string line = claim(R"({"category":"F2","code":"9999","entity":"Q9"})");
     ndjson::record rec;
-    json::scan_error err;
-    REQUIRE(json::scan_object(line, rec.members, err));
+    ndjson::parse_error err;
+    REQUIRE(ndjson::parse_object(line, rec.members, err));
     rec.text = line;
     std::string out;
     n.process(rec, &out, nullptr);
@@ -197,8 +197,8 @@ TEST_CASE("labels of repeated code combinations: same text, warnings once per co
   auto one = [&](const std::string& statuses) {
     std::string line = claim(statuses);
     ndjson::record rec;
-    json::scan_error err;
-    REQUIRE(json::scan_object(line, rec.members, err));
+    ndjson::parse_error err;
+    REQUIRE(ndjson::parse_object(line, rec.members, err));
     rec.text = line;
     std::string out;
     n.process(rec, &out, nullptr);
@@ -247,8 +247,8 @@ TEST_CASE("labels of repeated code combinations: same text, warnings once per co
       for (const auto& e : batch) {
         std::string line = claim(e);
         ndjson::record rec;
-        json::scan_error err;
-        REQUIRE(json::scan_object(line, rec.members, err));
+        ndjson::parse_error err;
+        REQUIRE(ndjson::parse_object(line, rec.members, err));
         rec.text = line;
         std::string out;
         k.process(rec, &out, nullptr);
@@ -273,8 +273,8 @@ TEST_CASE("vendor responses: one claim_status per claim, amounts keep their digi
         "status":[{"statusCategoryCode":"F1","statusCode":"65"}]}]},
       {"claimStatus":{"statusCategoryCode":"A4","statusCode":"35","patientAccountNumber":"PA2"}}]})";
   ndjson::record rec;
-  json::scan_error err;
-  REQUIRE(json::scan_object(line, rec.members, err));
+  ndjson::parse_error err;
+  REQUIRE(ndjson::parse_object(line, rec.members, err));
   rec.text = line;
   REQUIRE(status::is_vendor_response(rec));
   auto claims = status::convert_vendor(rec);
@@ -416,18 +416,18 @@ TEST_CASE("phone and portal sentences read the way a biller reads them") {
     std::string state = unquote(f.field(out, "state"));
     std::string action = unquote(f.field(out, "action"));
     std::string status = "-";
-    std::vector<json::member> ms;
-    json::scan_error err;
+    std::vector<ndjson::member> ms;
+    ndjson::parse_error err;
     std::string first = out.substr(0, out.find('\n'));
-    REQUIRE(json::scan_object(first, ms, err));
-    if (const json::member* st = json::find(ms, "statuses")) {
+    REQUIRE(ndjson::parse_object(first, ms, err));
+    if (const ndjson::member* st = ndjson::find(ms, "statuses")) {
       std::vector<std::string_view> entries;
-      json::elements_of(st->value, entries);
+      ndjson::elements_of(st->value, entries);
       REQUIRE(!entries.empty());
-      std::vector<json::member> em;
-      json::members_of(entries.front(), em);
-      status = unquote(std::string(json::find(em, "category")->value));
-      if (const json::member* code = json::find(em, "code")) status += ":" + unquote(std::string(code->value));
+      std::vector<ndjson::member> em;
+      ndjson::members_of(entries.front(), em);
+      status = unquote(std::string(ndjson::find(em, "category")->value));
+      if (const ndjson::member* code = ndjson::find(em, "code")) status += ":" + unquote(std::string(code->value));
     }
     bool ok = state == c.state && status == c.status && action == c.action;
     right += ok ? 1 : 0;

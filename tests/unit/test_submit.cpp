@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "json/scan.hpp"
+#include "ndjson/value.hpp"
 #include "query/submit.hpp"
 
 using namespace claimkit;
@@ -14,8 +14,8 @@ namespace {
 
 ndjson::record rec_of(const std::string& text) {
   ndjson::record r;
-  json::scan_error err;
-  REQUIRE(json::scan_object(text, r.members, err));
+  ndjson::parse_error err;
+  REQUIRE(ndjson::parse_object(text, r.members, err));
   r.text = text;
   return r;
 }
