@@ -10,6 +10,7 @@
 #include "journal/journal.hpp"
 #include "json/writer.hpp"
 #include "ledger/db.hpp"
+#include "dates/civil.hpp"
 #include "push/note.hpp"
 
 namespace claimkit::push {
@@ -40,6 +41,7 @@ ledger::entry to_entry(const item& it) {
   e.paid_amount = s.paid_amount;
   e.submitted_date = s.submitted_date;
   e.line_followups = std::string(line_followups_json(s));
+  e.checked_by = s.checked_by;
   e.incomplete = s.incomplete;
   return e;
 }
@@ -120,7 +122,10 @@ std::string sqlite_target::journal_identity() const {
   return "sqlite:" + path_;
 }
 
-void sqlite_target::open() { ledger_ = std::make_unique<ledger::sqlite_ledger>(path_, CLAIMKIT_VERSION); }
+void sqlite_target::open() {
+  recheck_ = age::recheck_plan::from_config(query::config::load_default(settings_path_));
+  ledger_ = std::make_unique<ledger::sqlite_ledger>(path_, CLAIMKIT_VERSION);
+}
 
 void sqlite_target::push(std::vector<item*>& batch, journal::journal& j, stop_reason& stop) {
   std::vector<std::string> keys;
@@ -128,6 +133,10 @@ void sqlite_target::push(std::vector<item*>& batch, journal::journal& j, stop_re
   const std::string jname = journal_name();
   j.mark_intent(jname, keys);
   std::string now = ledger::now_rfc3339();
+  // The check is dated now (claims.last_checked): the next one is due after
+  // the interval for the new state and the payer (claim-age(1)).
+  dates::day_number today = 0;
+  dates::parse_timestamp_date(now, today);
   try {
     ledger_->begin();
     for (item* it : batch) {
@@ -137,7 +146,9 @@ void sqlite_target::push(std::vector<item*>& batch, journal::journal& j, stop_re
         it->outcome = w == ledger::write_result::applied ? result::applied : result::duplicate;
         continue;
       }
-      ledger::write_outcome w = ledger_->write(to_entry(*it), now);
+      ledger::entry e = to_entry(*it);
+      if (auto next = recheck_.next_check(today, e.state, e.payer_id)) e.next_check = dates::format(*next);
+      ledger::write_outcome w = ledger_->write(e, now);
       it->outcome = w.result == ledger::write_result::applied ? result::applied : result::duplicate;
       if (w.result == ledger::write_result::applied && !w.current()) {
         it->history_only = true;
