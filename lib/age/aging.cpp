@@ -341,6 +341,9 @@ bool ager::keep(const aged_claim& c) const {
     for (const auto& st : s_.states) hit = hit || st == c.state;
     if (!hit) return false;
   }
+  for (const auto& p : s_.skip_payers) {
+    if (p == c.payer_id) return false;
+  }
   if (!s_.payers.empty()) {
     bool hit = false;
     for (const auto& p : s_.payers) hit = hit || p == c.payer_id;

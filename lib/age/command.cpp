@@ -56,6 +56,10 @@ void add_options(CLI::App& app, command_options& o) {
       ->type_name("LIST")
       ->delimiter(',')
       ->allow_extra_args(false);
+  app.add_option("--skip-payer", o.skip_payers, "Leave out claims of these payer ids (comma-separated)")
+      ->type_name("LIST")
+      ->delimiter(',')
+      ->allow_extra_args(false);
   app.add_flag("--due-only", o.due_only, "Keep claims due for a status check");
   app.add_flag("--all", o.all, "Keep paid and finalized claims too (denied claims are always kept)");
   app.add_option("--sort", o.sort, "Order claims by priority, age or amount, highest first")
@@ -102,6 +106,7 @@ settings resolve(const command_options& o, bool stdout_is_terminal, bool no_inpu
   }
   s.states = o.states;
   s.payers = o.payers;
+  s.skip_payers = o.skip_payers;
   s.due_only = o.due_only;
   s.all = o.all;
   s.sort = o.sort == "age" ? sort_key::age

@@ -25,6 +25,7 @@ struct command_options {
   std::string min_amount;
   std::vector<std::string> states;
   std::vector<std::string> payers;
+  std::vector<std::string> skip_payers;
   bool due_only = false;
   bool all = false;
   std::string sort;

@@ -45,6 +45,7 @@ struct settings {
   std::optional<money> min_amount;
   std::vector<std::string> states;
   std::vector<std::string> payers;
+  std::vector<std::string> skip_payers;  // --skip-payer
   bool due_only = false;
   bool all = false;
 
