@@ -116,6 +116,18 @@ std::string unknown_subcommand(CLI::App& app, int argc, char** argv) {
   return {};
 }
 
+// "tool" or "tool subcommand": whose --help a usage error points to.
+std::string command_path(CLI::App& app) {
+  std::string where = app.get_name();
+  for (const CLI::App* sub = &app;;) {
+    auto chosen = sub->get_subcommands();
+    if (chosen.empty()) break;
+    sub = chosen.front();
+    where += " " + sub->get_name();
+  }
+  return where;
+}
+
 }  // namespace
 
 namespace {
@@ -202,14 +214,7 @@ int run(CLI::App& app, common_options& opts, int argc, char** argv,
     if (!msg.empty()) msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
     if (std::string sub = unknown_subcommand(app, argc, argv); !sub.empty()) msg = sub;
     // Point at the help of the subcommand being parsed, when there is one.
-    std::string where = name;
-    for (const CLI::App* sub = &app;;) {
-      auto chosen = sub->get_subcommands();
-      if (chosen.empty()) break;
-      sub = chosen.front();
-      where += " " + sub->get_name();
-    }
-    rep.fatal(fmt::format("{}\nTry '{} --help' for more information.", msg, where));
+    rep.fatal(fmt::format("{}\nTry '{} --help' for more information.", msg, command_path(app)));
     return to_int(exit_code::usage);
   }
   if (!body) {
@@ -232,7 +237,13 @@ int run(CLI::App& app, common_options& opts, int argc, char** argv,
     return 0;
   } catch (const error& e) {
     try { out.flush(); } catch (...) {}
-    rep.fatal(e.what());
+    if (e.code() == exit_code::usage) {
+      // A usage error found once the options were read (a bad value, a
+      // missing setting) ends like a parse error, with the pointer to --help.
+      rep.fatal(fmt::format("{}\nTry '{} --help' for more information.", e.what(), command_path(app)));
+    } else {
+      rep.fatal(e.what());
+    }
     code = to_int(e.code());
   } catch (const std::bad_alloc&) {
     rep.fatal("out of memory");
