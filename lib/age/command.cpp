@@ -196,6 +196,18 @@ int run(cli::context& ctx, const command_options& o) {
       w.field("submitted_date", row.submitted_date);
       w.decimal_field("billed_amount", row.billed_amount);
       w.decimal_field("paid_amount", row.paid_amount);
+      // The current status's date, for a claim the ledger knows no
+      // submission date of (age falls back on it: --basis).
+      dates::day_number day = 0;
+      if (dates::parse_timestamp_date(row.effective_date, day)) {
+        w.key("statuses");
+        w.begin_array();
+        w.begin_object();
+        w.key("effective_date");
+        w.string(dates::format(day));
+        w.end_object();
+        w.end_array();
+      }
       w.end_object();
       if (!json::scan_object(text, rec.members, err)) {
         throw error(cli::exit_code::internal, "a ledger row made invalid JSON");
