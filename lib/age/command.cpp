@@ -196,10 +196,11 @@ int run(cli::context& ctx, const command_options& o) {
       w.field("submitted_date", row.submitted_date);
       w.decimal_field("billed_amount", row.billed_amount);
       w.decimal_field("paid_amount", row.paid_amount);
-      // The current status's date, for a claim the ledger knows no
-      // submission date of (age falls back on it: --basis).
+      // The current status's date (else the day it was recorded), for a
+      // claim the ledger knows no submission date of: age falls back on it
+      // (--basis).
       dates::day_number day = 0;
-      if (dates::parse_timestamp_date(row.effective_date, day)) {
+      if (dates::parse_timestamp_date(row.effective_date, day) || dates::parse_timestamp_date(row.last_checked, day)) {
         w.key("statuses");
         w.begin_array();
         w.begin_object();

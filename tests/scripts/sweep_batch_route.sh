@@ -66,7 +66,10 @@ id = CLEARHOUSE01
 identity = $work/user_key
 known_hosts = $work/known_hosts
 EOF
-columns='claim_id=Claim #,payer_id=Payer ID,payer_name=Payer,provider.npi=Billing NPI,provider.name=Billing Provider,subscriber.member_id=Member ID,subscriber.first_name=Patient First,subscriber.last_name=Patient Last,subscriber.dob=DOB,service_from=DOS,billed_amount=Charges,submitted_date=Submitted,last_checked=Last Checked,state=Status'
+# The sample export, with the subscriber's sex that a 276 carries (DMG03)
+# and the API does not need: appended as the last column.
+awk '{ sub(/\r$/, "") } NR == 1 { print $0 ",Sex"; next } { print $0 ",F" }' "$src/examples/sweep/open-claims.csv" >"$work/export.csv"
+columns='claim_id=Claim #,payer_id=Payer ID,payer_name=Payer,provider.npi=Billing NPI,provider.name=Billing Provider,subscriber.member_id=Member ID,subscriber.first_name=Patient First,subscriber.last_name=Patient Last,subscriber.dob=DOB,subscriber.gender=Sex,service_from=DOS,billed_amount=Charges,submitted_date=Submitted,last_checked=Last Checked,state=Status'
 cat >"$work/etc/sweep.conf" <<EOF
 to = sqlite:$work/ledger.db
 work-dir = $work/state
@@ -83,16 +86,16 @@ cp "$src/scripts/claimkit-sweep" "$work/bin/"
 for t in claim-age claim-query status-normalize pm-push; do ln -s "$bin/$t" "$work/bin/$t"; done
 
 env -i PATH="/usr/bin:/bin" HOME="$work/home" CLAIMKIT_OPTUM_CLIENT_ID=test-client CLAIMKIT_OPTUM_CLIENT_SECRET=test-secret \
-  timeout -k 5 50 "$work/bin/claimkit-sweep" --config "$work/etc/sweep.conf" "$src/examples/sweep/open-claims.csv" \
+  timeout -k 5 50 "$work/bin/claimkit-sweep" --config "$work/etc/sweep.conf" "$work/export.csv" \
   </dev/null >"$work/out" 2>&1
 rc=$?
 [ $rc -eq 0 ] || { cat "$work/out"; cat "$work"/state/runs/*/*.stderr 2>/dev/null | head -20; fail "sweep exit $rc"; }
 
 # The due claims of the export, each payer's, as claim-age sees them alone.
 CLAIMKIT_CONFIG=$work/etc/claimkit.conf "$bin/claim-age" --as-of 2026-11-23 --due-only --format-in csv \
-  --columns "$columns" "$src/examples/sweep/open-claims.csv" 2>/dev/null |
+  --columns "$columns" "$work/export.csv" 2>"$work/age.err" |
   grep -o '"claim_id":"[^"]*","payer_id":"[^"]*"' | sed 's/"claim_id":"//; s/","payer_id":"/ /; s/"$//' | sort >"$work/due"
-[ -s "$work/due" ] || fail "no due claims to compare with"
+[ -s "$work/due" ] || { cat "$work/age.err"; fail "no due claims to compare with"; }
 awk '$2 == "60054" { print $1 }' "$work/due" >"$work/want_batch"
 awk '$2 != "60054" { print $1 }' "$work/due" >"$work/want_api"
 [ -s "$work/want_batch" ] && [ -s "$work/want_api" ] || fail "the export should have due claims of both routes"
@@ -109,7 +112,7 @@ grep -q ' steps=.*age-batch:0/.*build:0/.*send:0/' "$work/state/sweep.log" ||
   { cat "$work/state/sweep.log"; fail "log line lacks the batch steps"; }
 
 # Half a route is a usage error, with the pointer to --help.
-"$work/bin/claimkit-sweep" --to sqlite:"$work/x.db" --batch-payers 60054 "$src/examples/sweep/open-claims.csv" \
+"$work/bin/claimkit-sweep" --to sqlite:"$work/x.db" --batch-payers 60054 "$work/export.csv" \
   </dev/null >"$work/out" 2>&1
 rc=$?
 [ $rc -eq 2 ] || fail "batch-payers without batch-to: exit $rc"
