@@ -229,7 +229,7 @@ TEST_CASE("ledger: a newer schema is refused") {
     claimkit::ledger::sqlite_ledger l(path, "9.9.9");
     FAIL("no error");
   } catch (const claimkit::error& e) {
-    CHECK(std::string(e.what()) == "ledger " + path + ": schema version 7 is newer than this pm-push (version 4)");
+    CHECK(std::string(e.what()) == "ledger " + path + ": schema version 7 is newer than this pm-push (version 5)");
     CHECK(e.code() == claimkit::cli::exit_code::io);
   }
 }
