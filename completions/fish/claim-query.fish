@@ -18,6 +18,8 @@ function __claimkit_claim_query_path
                         set cmd 'build'
                     case 'submit'
                         set cmd 'submit'
+                    case 'record'
+                        set cmd 'record'
                     case 'send'
                         set cmd 'send'
                     case 'fetch'
@@ -31,6 +33,11 @@ function __claimkit_claim_query_path
             case 'submit'
                 switch "$w"
                     case '--errors' '--api' '--url' '--token-url' '--config' '--jobs' '--rate' '--max-attempts' '--breaker' '--connect-timeout' '--timeout' '--retry-delay' '--retry-max-delay' '--cacert' '--raw' '--max-response-size' '--format-in' '--columns'
+                        set skip 1
+                end
+            case 'record'
+                switch "$w"
+                    case '--errors' '--csv' '--channel' '--claim-id' '--payer-id' '--text' '--reference' '--status' '--date' '--by'
                         set skip 1
                 end
             case 'send'
@@ -58,6 +65,7 @@ complete -c claim-query -n '__claimkit_claim_query_at ""' -s h -l help -d 'Print
 complete -c claim-query -n '__claimkit_claim_query_at ""' -l version -d 'Display program version information and exit'
 complete -c claim-query -n '__claimkit_claim_query_at ""' -a 'build' -d 'Write claims (NDJSON) as an X12 276 005010X212 claim status request'
 complete -c claim-query -n '__claimkit_claim_query_at ""' -a 'submit' -d 'Check claim status over a clearinghouse\'s real-time API (claim status v2 JSON): claim records in, claim_status records out'
+complete -c claim-query -n '__claimkit_claim_query_at ""' -a 'record' -d 'Write a status said on the phone or shown on a payer portal as a claim_status record'
 complete -c claim-query -n '__claimkit_claim_query_at ""' -a 'send' -d 'Upload 276 batch files to an SFTP directory'
 complete -c claim-query -n '__claimkit_claim_query_at ""' -a 'fetch' -d 'Download new files (277, 277CA, 999) from an SFTP directory'
 complete -c claim-query -n '__claimkit_claim_query_at "build"' -s h -l help -d 'Print this help message and exit'
@@ -98,6 +106,19 @@ complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l raw -r -F -d 
 complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l max-response-size -x -d 'Largest answer body accepted, decompressed (default 16M, or [http] max_response_size)'
 complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l format-in -x -a 'ndjson csv' -d 'Input format, ndjson or csv; default csv for files named *.csv, else ndjson'
 complete -c claim-query -n '__claimkit_claim_query_at "submit"' -l columns -x -d 'CSV header mapping FIELD=HEADER,..., e.g. claim_id=Claim #,billed_amount=Charges'
+complete -c claim-query -n '__claimkit_claim_query_at "record"' -f
+complete -c claim-query -n '__claimkit_claim_query_at "record"' -s h -l help -d 'Print this help message and exit'
+complete -c claim-query -n '__claimkit_claim_query_at "record"' -l errors -r -F -d 'Write rejected records and findings as NDJSON to FILE (mode 0600)'
+complete -c claim-query -n '__claimkit_claim_query_at "record"' -s q -l quiet -d 'No per-record messages or summary on stderr (the --errors file still gets them)'
+complete -c claim-query -n '__claimkit_claim_query_at "record"' -l csv -r -F -d 'Read one status per row from FILE (- for standard input)'
+complete -c claim-query -n '__claimkit_claim_query_at "record"' -l channel -x -a 'phone portal' -d 'How the status was learned: phone or portal'
+complete -c claim-query -n '__claimkit_claim_query_at "record"' -l claim-id -x -d 'The claim (patient control number)'
+complete -c claim-query -n '__claimkit_claim_query_at "record"' -l payer-id -x -d 'The payer\'s id'
+complete -c claim-query -n '__claimkit_claim_query_at "record"' -l text -x -d 'The status as it was said or shown'
+complete -c claim-query -n '__claimkit_claim_query_at "record"' -l reference -x -d 'The reference number given for the call or look-up'
+complete -c claim-query -n '__claimkit_claim_query_at "record"' -l status -x -d 'The status as codes, CATEGORY:CODE[:ENTITY], e.g. F1:65 or R4:21:PR'
+complete -c claim-query -n '__claimkit_claim_query_at "record"' -l date -x -d 'Day the status was said (YYYY-MM-DD; default today, local date)'
+complete -c claim-query -n '__claimkit_claim_query_at "record"' -l by -x -d 'Who made the call or look-up (default: the user running the tool)'
 complete -c claim-query -n '__claimkit_claim_query_at "send"' -s h -l help -d 'Print this help message and exit'
 complete -c claim-query -n '__claimkit_claim_query_at "send"' -l errors -r -F -d 'Write rejected records and findings as NDJSON to FILE (mode 0600)'
 complete -c claim-query -n '__claimkit_claim_query_at "send"' -s q -l quiet -d 'No per-record messages or summary on stderr (the --errors file still gets them)'

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "dates/instant.hpp"
+#include "json/writer.hpp"
 #include "ndjson/value.hpp"
 
 namespace claimkit::age {
@@ -75,13 +76,14 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
   const ndjson::member *type = nullptr, *claim_id = nullptr, *payer_id = nullptr, *payer = nullptr,
                      *payer_name = nullptr, *submitted = nullptr, *from = nullptr, *to = nullptr,
                      *billed = nullptr, *paid = nullptr, *last_checked = nullptr, *state = nullptr,
-                     *statuses = nullptr, *incomplete = nullptr, *followups = nullptr;
+                     *statuses = nullptr, *incomplete = nullptr, *followups = nullptr, *action = nullptr;
   c.rebuild = false;
   for (const auto& m : rec.members) {
     std::string_view k = m.key;
     switch (k.size()) {
       case 4: if (k == "type") type = &m; break;
       case 5: if (k == "payer") payer = &m; else if (k == "state") state = &m; break;
+      case 6: if (k == "action") action = &m; break;
       case 8: if (k == "claim_id") claim_id = &m; else if (k == "payer_id") payer_id = &m; else if (k == "statuses") statuses = &m; break;
       case 10:
         if (k == "payer_name") payer_name = &m;
@@ -95,6 +97,8 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
       default: break;
     }
     if (is_added_key(k)) c.rebuild = true;
+    // With a ledger, state and action are written as settled here.
+    if (ledger_ != nullptr && (k == "state" || k == "action")) c.rebuild = true;
   }
   bool status_record = false;
   if (type != nullptr && type->kind == ndjson::kind::string) {
@@ -125,6 +129,7 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
     }
   }
 
+  c.payer_name = payer_name_text;
   bool in_ledger = ledger_ != nullptr && ledger_->find(c.claim_id, row_);
   if (in_ledger && c.payer_id.empty()) c.payer_id = row_.payer_id;
 
@@ -157,7 +162,7 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
   // Status entries are always checked (a bad entry is rejected whatever
   // the options): their latest date, whether any is coded, and whether an
   // un-normalized status record is final.
-  bool has_status_day = false, first_final = false, coded = false;
+  bool has_status_day = false, first_final = false, first_denied = false, coded = false;
   auto read_statuses = [&] {
     if (!present(statuses)) return;
     if (statuses->kind != ndjson::kind::array) throw ndjson::bad_record{"bad_field", "statuses is not an array"};
@@ -178,6 +183,7 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
         if (present(cat) && cat->kind == ndjson::kind::string) {
           std::string_view v = inner(*cat);
           first_final = !v.empty() && v.front() == 'F';
+          first_denied = v == "F2";
         }
         first = false;
       }
@@ -194,7 +200,10 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
   // record without a coded status, incomplete: true) never overrides a
   // strong one; otherwise the later check wins, the record on a tie.
   c.state = {};
+  c.action = {};
+  bool checked_from_ledger = false;
   if (present(state) && state->kind == ndjson::kind::string) c.state = text_of(*state, state_scratch_);
+  if (present(action) && action->kind == ndjson::kind::string) c.action = text_of(*action, action_scratch_);
   if (in_ledger) {
     bool rec_weak = c.state.empty() || c.state == "unknown" || (status_record && !coded) ||
                     (incomplete != nullptr && incomplete->kind == ndjson::kind::boolean && incomplete->value == "true");
@@ -204,8 +213,12 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
         dates::parse_instant(row_.last_checked, led_at) || dates::parse_instant(row_.effective_date, led_at);
     bool ledger_wins = rec_weak != led_weak ? rec_weak : led_checked && (!has_checked || led_at > checked_at);
     if (ledger_wins) {
-      if (!row_.state.empty()) c.state = row_.state;
+      if (!row_.state.empty()) {
+        c.state = row_.state;
+        c.action = row_.action;  // the action goes with the state it is for
+      }
       if (led_checked) {
+        checked_from_ledger = true;
         checked_at = led_at;
         checked_day = dates::utc_day(led_at);
         has_checked = true;
@@ -214,10 +227,12 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
   }
   if (!c.state.empty()) {
     c.finalized = finalized_state(c.state);
+    c.done = c.finalized && c.state != "denied";
   } else {
     // Only a payer's status record says the claim is final; a claim export
     // without a state is open.
     c.finalized = status_record && first_final;
+    c.done = c.finalized && !first_denied;
     c.state = "unknown";
   }
 
@@ -276,7 +291,21 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
   }
 
   c.priority_tenths = priority_tenths(s_.weights, c.age_days, c.outstanding, c.filing_risk);
-  c.due = !has_checked || (s_.as_of - checked_day) > s_.recheck_days;
+  // Recheck: the ledger's planned day when its check is the one that
+  // counts, else the interval for the state and payer (due when last
+  // checked more than the interval ago); never checked: due now.
+  std::optional<dates::day_number> next;
+  dates::day_number planned = 0;
+  if (checked_from_ledger && dates::parse(row_.next_check, planned)) {
+    next = planned;
+  } else if (has_checked) {
+    next = s_.recheck.next_check(checked_day, c.state, c.payer_id);
+  } else if (s_.recheck.days(c.state, c.payer_id)) {
+    next = s_.as_of;
+  }
+  c.has_next_check = next.has_value();
+  c.next_check = next.value_or(0);
+  c.due = next && s_.as_of >= *next;
   if (seen_ != nullptr) {
     auto& r = (*seen_)[std::string(c.claim_id)];
     if (r.payer_id.empty()) r.payer_id = c.payer_id;
@@ -303,7 +332,7 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
 }
 
 bool ager::keep(const aged_claim& c) const {
-  if (c.finalized && !s_.all && c.line_followups.empty()) return false;
+  if (c.done && !s_.all && c.line_followups.empty()) return false;
   if (s_.older_than && c.age_days <= *s_.older_than) return false;
   if (s_.min_amount && c.outstanding < *s_.min_amount) return false;
   if (s_.due_only && !c.due) return false;
@@ -311,6 +340,9 @@ bool ager::keep(const aged_claim& c) const {
     bool hit = false;
     for (const auto& st : s_.states) hit = hit || st == c.state;
     if (!hit) return false;
+  }
+  for (const auto& p : s_.skip_payers) {
+    if (p == c.payer_id) return false;
   }
   if (!s_.payers.empty()) {
     bool hit = false;
@@ -339,6 +371,7 @@ void ager::write(const ndjson::record& rec, const aged_claim& c, std::string& ou
     bool first = true;
     for (const auto& m : rec.members) {
       if (is_added_key(m.key)) continue;
+      if (ledger_ != nullptr && (m.key == "state" || m.key == "action")) continue;
       if (!first) out.push_back(',');
       first = false;
       out.push_back('"');
@@ -347,6 +380,16 @@ void ager::write(const ndjson::record& rec, const aged_claim& c, std::string& ou
       out.append(m.value);
     }
     if (!first) out.push_back(',');
+  }
+  if (ledger_ != nullptr) {
+    out.append("\"state\":");
+    json::append_string(out, c.state);
+    out.push_back(',');
+    if (!c.action.empty()) {
+      out.append("\"action\":");
+      json::append_string(out, c.action);
+      out.push_back(',');
+    }
   }
   if (c.followups_from_ledger) {
     out.append("\"line_followups\":");

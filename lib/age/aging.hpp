@@ -15,8 +15,11 @@ namespace claimkit::age {
 struct aged_claim {
   std::string_view claim_id;
   std::string_view payer_id;
+  std::string_view payer_name;
   std::string_view state;  // effective state; "unknown" when nothing says
-  bool finalized = false;
+  std::string_view action;  // status-normalize's next action, the record's or the ledger's
+  bool finalized = false;   // paid, denied or finalized (claimkit(7): final states)
+  bool done = false;        // paid or finalized: off the work list (denied claims are work)
   int age_days = 0;
   age::basis age_basis = basis::submitted;
   std::size_t bucket = 0;
@@ -27,6 +30,8 @@ struct aged_claim {
   int days_to_deadline = 0;
   bool filing_risk = false;
   bool due = true;
+  bool has_next_check = false;  // false: no recheck planned (a final state) or never checked
+  dates::day_number next_check = 0;
   bool rebuild = false;  // the record already has some of the added keys
   // Service lines that need work (status-normalize's line_followups, from
   // the record or else the ledger): the claim is work even when finalized.
@@ -53,7 +58,8 @@ class ager {
 
   /// Appends the record with the added fields and a newline. A field the
   /// record already has is replaced, not repeated; every other member is
-  /// copied byte for byte.
+  /// copied byte for byte. With a ledger, state and action are written as
+  /// claim-age settled them (the record's or the ledger's).
   void write(const ndjson::record& rec, const aged_claim& c, std::string& out) const;
 
   std::uint64_t skipped_other_types() const { return skipped_; }
@@ -67,7 +73,7 @@ class ager {
   cli::reporter& rep_;
   ledger* ledger_;
   ledger_claim row_;
-  std::string id_scratch_, payer_scratch_, name_scratch_, state_scratch_;
+  std::string id_scratch_, payer_scratch_, name_scratch_, state_scratch_, action_scratch_;
   std::vector<ndjson::member> sub_;
   std::vector<std::string_view> elems_;
   read_claims* seen_ = nullptr;

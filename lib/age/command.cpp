@@ -13,6 +13,8 @@
 #include "age/summary.hpp"
 #include "age/top_heap.hpp"
 #include "core/error.hpp"
+#include "ndjson/value.hpp"
+#include "json/writer.hpp"
 #include "ndjson/reader.hpp"
 
 namespace claimkit::age {
@@ -28,11 +30,19 @@ void add_options(CLI::App& app, command_options& o) {
       ->type_name("LIST");
   app.add_option("--filing-limits", o.filing_limits, "Timely-filing table, CSV or JSON: payer id -> days")
       ->type_name("FILE");
-  app.add_option("--recheck-days", o.recheck_days, "A claim is due when last checked more than DAYS ago; default 7")
+  app.add_option("--recheck-days", o.recheck_days,
+                 "A claim is due when last checked more than DAYS ago, whatever its state and payer (default: "
+                 "per state, see --config)")
       ->type_name("DAYS")
       ->check(CLI::Range(0, 36500));
-  app.add_option("--ledger", o.ledger, "Read last checks and states from the pm-push SQLite ledger (read-only)")
+  app.add_option("--ledger", o.ledger,
+                 "Read last checks, states and actions from the pm-push SQLite ledger (read-only); with no FILE, "
+                 "age the ledger's open claims")
       ->type_name("PATH");
+  app.add_option("--config", o.config_path,
+                 "Settings file: recheck intervals per state and payer (default $CLAIMKIT_CONFIG or "
+                 "~/.config/claimkit/config)")
+      ->type_name("FILE");
   csv::add_input_options(app, o.format_in, o.columns);
   app.add_option("--older-than", o.older_than, "Keep claims aged more than DAYS")
       ->type_name("DAYS")
@@ -46,8 +56,12 @@ void add_options(CLI::App& app, command_options& o) {
       ->type_name("LIST")
       ->delimiter(',')
       ->allow_extra_args(false);
+  app.add_option("--skip-payer", o.skip_payers, "Leave out claims of these payer ids (comma-separated)")
+      ->type_name("LIST")
+      ->delimiter(',')
+      ->allow_extra_args(false);
   app.add_flag("--due-only", o.due_only, "Keep claims due for a status check");
-  app.add_flag("--all", o.all, "Keep finalized claims too (paid, denied, finalized)");
+  app.add_flag("--all", o.all, "Keep paid and finalized claims too (denied claims are always kept)");
   app.add_option("--sort", o.sort, "Order claims by priority, age or amount, highest first")
       ->type_name("KEY")
       ->check(CLI::IsMember({"priority", "age", "amount"}));
@@ -58,13 +72,15 @@ void add_options(CLI::App& app, command_options& o) {
   app.add_option("--by", o.by, "Group the report by payer, state or bucket; default bucket")
       ->type_name("GROUP")
       ->check(CLI::IsMember({"payer", "state", "bucket"}));
-  app.add_option("--format", o.format, "Report format: table (default on a terminal), csv, ndjson (default otherwise)")
+  app.add_option("--format", o.format,
+                 "Output format: ndjson, csv or table; the work list defaults to ndjson, the --summary report to "
+                 "table on a terminal and ndjson otherwise")
       ->type_name("FORMAT")
       ->check(CLI::IsMember({"table", "csv", "ndjson"}));
   app.add_flag("--ascii", o.ascii, "Draw the report's bars with # instead of Unicode blocks");
 }
 
-settings resolve(const command_options& o, bool stdout_is_terminal) {
+settings resolve(const command_options& o, bool stdout_is_terminal, bool no_inputs) {
   settings s;
   auto usage = [](const std::string& m) { return error(cli::exit_code::usage, m); };
   if (o.as_of.empty()) {
@@ -75,8 +91,8 @@ settings resolve(const command_options& o, bool stdout_is_terminal) {
   s.basis = o.basis == "service" ? basis::service : o.basis == "status" ? basis::status : basis::submitted;
   if (!o.buckets.empty()) s.buckets = buckets::parse(o.buckets);
   if (!o.weights.empty()) s.weights = weights::parse(o.weights);
-  s.recheck_days = o.recheck_days;
   s.ledger_path = o.ledger;
+  s.ledger_only = no_inputs && !o.ledger.empty();
   s.input = o.format_in == "csv" ? input_format::csv : o.format_in == "ndjson" ? input_format::ndjson : input_format::by_name;
   s.columns = csv::parse_columns(o.columns);
   s.columns_given = !o.columns.empty();
@@ -90,6 +106,7 @@ settings resolve(const command_options& o, bool stdout_is_terminal) {
   }
   s.states = o.states;
   s.payers = o.payers;
+  s.skip_payers = o.skip_payers;
   s.due_only = o.due_only;
   s.all = o.all;
   s.sort = o.sort == "age" ? sort_key::age
@@ -102,19 +119,24 @@ settings resolve(const command_options& o, bool stdout_is_terminal) {
     if (!o.sort.empty() || o.top > 0) throw usage("--sort and --top apply to the claim list, not to --summary");
     s.by = o.by == "payer" ? group_by::payer : o.by == "state" ? group_by::state : group_by::bucket;
     if (o.format.empty()) s.format = stdout_is_terminal ? report_format::table : report_format::ndjson;
-    else s.format = o.format == "table" ? report_format::table : o.format == "csv" ? report_format::csv : report_format::ndjson;
-  } else if (!o.by.empty() || !o.format.empty() || o.ascii) {
-    throw usage("--by, --format and --ascii apply to --summary");
+  } else if (!o.by.empty() || o.ascii) {
+    throw usage("--by and --ascii apply to --summary");
+  }
+  if (!o.format.empty()) {
+    s.format = o.format == "table" ? report_format::table : o.format == "csv" ? report_format::csv : report_format::ndjson;
   }
   s.ascii = o.ascii;
   // Read last: a bad option should not wait on a file.
+  s.recheck = recheck_plan::from_config(cli::config::load_default(o.config_path));
+  if (o.recheck_days >= 0) s.recheck.set_every_open_state(o.recheck_days);
   if (!o.filing_limits.empty()) s.limits = filing_limits::load(o.filing_limits);
   return s;
 }
 
 int run(cli::context& ctx, const command_options& o) {
-  const settings s = resolve(o, ::isatty(1) == 1);
-  const std::vector<std::string> inputs = ctx.inputs();
+  const settings s = resolve(o, ::isatty(1) == 1, ctx.common.files.empty());
+  const std::vector<std::string> inputs = s.ledger_only ? std::vector<std::string>{} : ctx.inputs();
+  if (s.ledger_only && s.columns_given) throw error(cli::exit_code::usage, "--columns applies to CSV input, and there is none: the claims come from --ledger");
   check_inputs(inputs, s.input, s.columns, s.columns_given);
   std::unique_ptr<ledger> led;
   if (!s.ledger_path.empty()) led = std::make_unique<ledger>(s.ledger_path);
@@ -126,6 +148,8 @@ int run(cli::context& ctx, const command_options& o) {
 
   std::unique_ptr<aging_report> report;
   if (s.summary) report = std::make_unique<aging_report>(s);
+  std::unique_ptr<worklist> list;
+  if (!s.summary && s.format != report_format::ndjson) list = std::make_unique<worklist>(s);
   rank_better better{s.sort};
   std::unique_ptr<top_heap<ranked, rank_better>> heap;
   std::vector<ranked> all;
@@ -142,18 +166,64 @@ int run(cli::context& ctx, const command_options& o) {
       return;
     }
     if (s.sort == sort_key::none) {
-      a.write(rec, c, out);
+      if (list) list->add(list->row(c), out);
+      else a.write(rec, c, out);
       ctx.out.maybe_flush();
       return;
     }
     rank_probe probe{c.priority_tenths, c.age_days, c.outstanding, c.claim_id, seq};
     if (heap && !heap->would_keep(probe)) return;
     ranked r{c.priority_tenths, c.age_days, c.outstanding, std::string(c.claim_id), seq, {}};
-    a.write(rec, c, r.line);
+    if (list) r.line = list->row(c);
+    else a.write(rec, c, r.line);
     if (heap) heap->push(std::move(r));
     else all.push_back(std::move(r));
   };
-  csv::for_each_claim_record(inputs, s.input, s.columns, ctx.report, handle);
+  if (s.ledger_only) {
+    // The ledger's open claims, each as the `claim` record its row says,
+    // through the same pass as a record read from a file.
+    std::string text;
+    ndjson::parse_error err;
+    ndjson::document doc;
+    ndjson::record rec;
+    led->for_each_open([&](const std::string& claim_id, const ledger_claim& row) {
+      text.clear();
+      json::writer w(text);
+      w.begin_object();
+      w.key("type");
+      w.string("claim");
+      w.field("claim_id", claim_id);
+      w.field("payer_id", row.payer_id);
+      w.field("submitted_date", row.submitted_date);
+      w.decimal_field("billed_amount", row.billed_amount);
+      w.decimal_field("paid_amount", row.paid_amount);
+      // The current status's date (else the day it was recorded), for a
+      // claim the ledger knows no submission date of: age falls back on it
+      // (--basis).
+      dates::day_number day = 0;
+      if (dates::parse_timestamp_date(row.effective_date, day) || dates::parse_timestamp_date(row.last_checked, day)) {
+        w.key("statuses");
+        w.begin_array();
+        w.begin_object();
+        w.key("effective_date");
+        w.string(dates::format(day));
+        w.end_object();
+        w.end_array();
+      }
+      w.end_object();
+      if (!ndjson::parse_record(text, doc, rec, err, false)) {
+        throw error(cli::exit_code::internal, "a ledger row made invalid JSON");
+      }
+      rec.pos = cli::position{s.ledger_path, 0};
+      try {
+        handle(rec);
+      } catch (const ndjson::bad_record& b) {
+        ctx.report.error(rec.pos, b.kind, b.message, cli::details{rec.text, {}, {}});
+      }
+    });
+  } else {
+    csv::for_each_claim_record(inputs, s.input, s.columns, ctx.report, handle);
+  }
 
   if (report) {
     if (led && s.by == group_by::payer) report->set_scorecards(led->scorecards(seen));
@@ -164,11 +234,13 @@ int run(cli::context& ctx, const command_options& o) {
     } else {
       std::sort(all.begin(), all.end(), better);
     }
-    for (const auto& r : all) {
-      out += r.line;
+    for (auto& r : all) {
+      if (list) list->add(std::move(r.line), out);
+      else out += r.line;
       ctx.out.maybe_flush();
     }
   }
+  if (list) list->finish(out);
   if (a.skipped_other_types() > 0) {
     ctx.report.note(fmt::format("skipped {} record(s) that are neither claim nor claim_status", a.skipped_other_types()));
   }

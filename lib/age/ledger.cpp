@@ -48,16 +48,21 @@ ledger::ledger(const std::string& path) : path_(path) {
       fail("cannot open the ledger");
     }
     sqlite3_busy_timeout(db_, 10000);
-    const char* sql =
+    // The newest form the file has: next_check from schema version 5,
+    // line_followups from version 3 (action is in every version).
+    const char* sqls[] = {
         "SELECT state, last_checked, payer_id, submitted_date, billed_amount, paid_amount, effective_date,"
-        " (SELECT followups FROM line_followups WHERE claim_id = ?1 AND current = 1 LIMIT 1) "
-        "FROM claims WHERE claim_id = ?1";
-    // A ledger before schema version 3 has no line_followups table.
-    const char* sql_v2 =
-        "SELECT state, last_checked, payer_id, submitted_date, billed_amount, paid_amount, effective_date, NULL "
-        "FROM claims WHERE claim_id = ?1";
-    if (sqlite3_prepare_v2(db_, sql, -1, &find_, nullptr) != SQLITE_OK &&
-        sqlite3_prepare_v2(db_, sql_v2, -1, &find_, nullptr) != SQLITE_OK) {
+        " (SELECT followups FROM line_followups WHERE claim_id = ?1 AND current = 1 LIMIT 1), action, next_check "
+        "FROM claims WHERE claim_id = ?1",
+        "SELECT state, last_checked, payer_id, submitted_date, billed_amount, paid_amount, effective_date,"
+        " (SELECT followups FROM line_followups WHERE claim_id = ?1 AND current = 1 LIMIT 1), action, NULL "
+        "FROM claims WHERE claim_id = ?1",
+        "SELECT state, last_checked, payer_id, submitted_date, billed_amount, paid_amount, effective_date, NULL,"
+        " action, NULL FROM claims WHERE claim_id = ?1"};
+    for (const char* sql : sqls) {
+      if (sqlite3_prepare_v2(db_, sql, -1, &find_, nullptr) == SQLITE_OK) break;
+    }
+    if (find_ == nullptr) {
       fail("not a claimkit ledger (no claims table)");
     }
   } catch (...) {
@@ -91,7 +96,40 @@ bool ledger::find(std::string_view claim_id, ledger_claim& out) {
   out.paid_amount = column_text(find_, 5);
   out.effective_date = column_text(find_, 6);
   out.line_followups = column_text(find_, 7);
+  out.action = column_text(find_, 8);
+  out.next_check = column_text(find_, 9);
   return true;
+}
+
+void ledger::for_each_open(const std::function<void(const std::string&, const ledger_claim&)>& handle) {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db_,
+                         "SELECT claim_id, state, last_checked, payer_id, submitted_date, billed_amount, paid_amount,"
+                         " effective_date, action FROM claims WHERE state NOT IN ('paid', 'finalized') "
+                         "ORDER BY claim_id",
+                         -1, &st, nullptr) != SQLITE_OK) {
+    fail("cannot read the ledger");
+  }
+  ledger_claim c;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    c.state = column_text(st, 1);
+    c.last_checked = column_text(st, 2);
+    c.payer_id = column_text(st, 3);
+    c.submitted_date = column_text(st, 4);
+    c.billed_amount = column_text(st, 5);
+    c.paid_amount = column_text(st, 6);
+    c.effective_date = column_text(st, 7);
+    c.action = column_text(st, 8);
+    try {
+      handle(column_text(st, 0), c);
+    } catch (...) {
+      sqlite3_finalize(st);
+      throw;
+    }
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) fail("cannot read the ledger");
 }
 
 std::map<std::string, payer_scorecard> ledger::scorecards(const read_claims& read) {

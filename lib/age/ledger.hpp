@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -24,6 +25,8 @@ struct ledger_claim {
   std::string billed_amount;  // decimal text
   std::string paid_amount;
   std::string line_followups;  // of the current status, JSON array; empty when none
+  std::string action;          // status-normalize's next action of the current status
+  std::string next_check;      // YYYY-MM-DD (schema version 5); empty when not set
 };
 
 /// What the claims read said of a claim: the scorecard's payer and
@@ -63,6 +66,10 @@ class ledger {
 
   /// Looks a claim up by claim id; false when the ledger has no row.
   bool find(std::string_view claim_id, ledger_claim& out);
+
+  /// Every claim whose current state is not paid or finalized, in claim id
+  /// order, for claim-age without inputs.
+  void for_each_open(const std::function<void(const std::string& claim_id, const ledger_claim&)>& handle);
 
   /// One scorecard per payer id ("" for claims without a payer). A claim
   /// counts for the payer the claims read give it, else for the ledger's

@@ -9,6 +9,7 @@
 #include "age/filing_limits.hpp"
 #include "age/money.hpp"
 #include "age/priority.hpp"
+#include "age/recheck.hpp"
 #include "csv/claims.hpp"
 #include "csv/input.hpp"
 #include "dates/civil.hpp"
@@ -33,7 +34,7 @@ struct settings {
   age::buckets buckets;
   age::weights weights;
   filing_limits limits = filing_limits::builtin();
-  int recheck_days = 7;
+  recheck_plan recheck;
   std::string ledger_path;
 
   age::input_format input = input_format::by_name;
@@ -44,6 +45,7 @@ struct settings {
   std::optional<money> min_amount;
   std::vector<std::string> states;
   std::vector<std::string> payers;
+  std::vector<std::string> skip_payers;  // --skip-payer
   bool due_only = false;
   bool all = false;
 
@@ -52,7 +54,11 @@ struct settings {
 
   bool summary = false;
   group_by by = group_by::bucket;
+  /// The report's format, or with no --summary the work list's (ndjson:
+  /// the records with the added fields).
   report_format format = report_format::ndjson;
+  /// No input files with a ledger: the ledger's open claims are the input.
+  bool ledger_only = false;
   bool ascii = false;
 };
 

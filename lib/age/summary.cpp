@@ -380,4 +380,96 @@ void aging_report::render_ndjson(std::string& out) const {
   line(nullptr, total_, nullptr);
 }
 
+namespace {
+
+// Cells of a work list row are kept joined by this byte, which no cell
+// holds (control characters are made spaces).
+constexpr char kCellSep = '\x1f';
+constexpr const char* kWorklistColumns[] = {"claim_id", "payer", "age_days", "amount", "state", "action", "next_check"};
+constexpr const char* kWorklistTitles[] = {"CLAIM", "PAYER", "AGE", "AMOUNT", "STATE", "ACTION", "NEXT CHECK"};
+constexpr bool kRightAligned[] = {false, false, true, true, false, false, false};
+
+void add_cell(std::string& row, std::string_view v) {
+  if (!row.empty()) row.push_back(kCellSep);
+  for (char c : v) row.push_back(static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? ' ' : c);
+}
+
+std::vector<std::string> split_cells(const std::string& row) {
+  std::vector<std::string> cells(1);
+  for (char c : row) {
+    if (c == kCellSep) cells.emplace_back();
+    else cells.back().push_back(c);
+  }
+  return cells;
+}
+
+}  // namespace
+
+std::string worklist::row(const aged_claim& c) const {
+  std::string r;
+  add_cell(r, c.claim_id);
+  add_cell(r, c.payer_name.empty() ? c.payer_id : c.payer_name);
+  add_cell(r, std::to_string(c.age_days));
+  add_cell(r, format_money(c.outstanding, s_.format == report_format::table));
+  add_cell(r, c.state);
+  add_cell(r, c.action);
+  add_cell(r, c.has_next_check ? dates::format(c.next_check) : std::string());
+  return r;
+}
+
+void worklist::add(std::string row, std::string& out) {
+  if (s_.format == report_format::table) {
+    rows_.push_back(std::move(row));
+    return;
+  }
+  if (!header_done_) finish(out);
+  std::vector<std::string> cells = split_cells(row);
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    csv_cell(out, cells[i]);
+  }
+  out += "\r\n";
+}
+
+void worklist::finish(std::string& out) {
+  if (s_.format != report_format::table) {
+    if (header_done_) return;
+    header_done_ = true;
+    for (std::size_t i = 0; i < std::size(kWorklistColumns); ++i) {
+      if (i > 0) out.push_back(',');
+      out += kWorklistColumns[i];
+    }
+    out += "\r\n";
+    return;
+  }
+  std::vector<std::vector<std::string>> table;
+  table.emplace_back(std::begin(kWorklistTitles), std::end(kWorklistTitles));
+  for (const auto& r : rows_) {
+    table.push_back(split_cells(r));
+    for (auto& cell : table.back()) {
+      if (cell.empty()) cell = "-";
+    }
+  }
+  std::vector<std::size_t> w(std::size(kWorklistTitles), 0);
+  for (const auto& r : table) {
+    for (std::size_t i = 0; i < r.size() && i < w.size(); ++i) w[i] = std::max(w[i], display_width(r[i]));
+  }
+  for (const auto& r : table) {
+    std::string line;
+    for (std::size_t i = 0; i < r.size() && i < w.size(); ++i) {
+      if (i > 0) line += "  ";
+      std::size_t pad = w[i] - display_width(r[i]);
+      if (kRightAligned[i]) line.append(pad, ' ');
+      line += r[i];
+      if (!kRightAligned[i]) line.append(pad, ' ');
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line;
+    out.push_back('\n');
+  }
+  out += std::to_string(rows_.size());
+  out += rows_.size() == 1 ? " claim\n" : " claims\n";
+  rows_.clear();
+}
+
 }  // namespace claimkit::age

@@ -60,4 +60,25 @@ class aging_report {
   bool has_cards_ = false;
 };
 
+/// The work list as a table or CSV (--format table or csv without
+/// --summary): claim id, payer (name, else id), age in days, amount
+/// outstanding, state, action and next check date, one row per claim kept,
+/// in the order given.
+class worklist {
+ public:
+  explicit worklist(const settings& s) : s_(s) {}
+
+  /// The row of c, held as text so that sorted output can keep it.
+  std::string row(const aged_claim& c) const;
+  /// CSV: appends the row (after the header line); table: keeps it.
+  void add(std::string row, std::string& out);
+  /// CSV: the header line when no row came; table: the aligned rows.
+  void finish(std::string& out);
+
+ private:
+  const settings& s_;
+  bool header_done_ = false;
+  std::vector<std::string> rows_;
+};
+
 }  // namespace claimkit::age

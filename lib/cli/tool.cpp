@@ -1,6 +1,7 @@
 #include "cli/tool.hpp"
 #include "cli/warn.hpp"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <csignal>
@@ -72,6 +73,59 @@ void install_process_defaults(const std::string& name) {
   // A core dump would carry PHI from memory.
   struct rlimit no_core {0, 0};
   ::setrlimit(RLIMIT_CORE, &no_core);
+}
+
+// Edit distance with adjacent transpositions ("bulid" is one step from
+// "build"), for the suggestion after an unknown subcommand.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+// For a tool with subcommands when none was chosen: the first word that is
+// not an option names an unknown subcommand; says so, with the nearest
+// subcommand name when one is close. Empty when that is not the case.
+std::string unknown_subcommand(CLI::App& app, int argc, char** argv) {
+  auto defined = app.get_subcommands([](CLI::App*) { return true; });
+  if (defined.empty() || !app.get_subcommands().empty()) return {};
+  for (int i = 1; i < argc; ++i) {
+    std::string_view word = argv[i];
+    if (word.empty() || word.front() == '-') continue;
+    std::string best;
+    std::size_t best_d = 3;  // suggest at two edits or fewer
+    for (const CLI::App* sub : defined) {
+      std::size_t dist = edit_distance(word, sub->get_name());
+      if (dist < best_d) {
+        best_d = dist;
+        best = sub->get_name();
+      }
+    }
+    std::string msg = fmt::format("unknown subcommand '{}'", word);
+    if (!best.empty()) msg += fmt::format("; did you mean '{}'?", best);
+    return msg;
+  }
+  return {};
+}
+
+// "tool" or "tool subcommand": whose --help a usage error points to.
+std::string command_path(CLI::App& app) {
+  std::string where = app.get_name();
+  for (const CLI::App* sub = &app;;) {
+    auto chosen = sub->get_subcommands();
+    if (chosen.empty()) break;
+    sub = chosen.front();
+    where += " " + sub->get_name();
+  }
+  return where;
 }
 
 }  // namespace
@@ -158,15 +212,9 @@ int run(CLI::App& app, common_options& opts, int argc, char** argv,
   } catch (const CLI::ParseError& e) {
     std::string msg = e.what();
     if (!msg.empty()) msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
+    if (std::string sub = unknown_subcommand(app, argc, argv); !sub.empty()) msg = sub;
     // Point at the help of the subcommand being parsed, when there is one.
-    std::string where = name;
-    for (const CLI::App* sub = &app;;) {
-      auto chosen = sub->get_subcommands();
-      if (chosen.empty()) break;
-      sub = chosen.front();
-      where += " " + sub->get_name();
-    }
-    rep.fatal(fmt::format("{}\nTry '{} --help' for more information.", msg, where));
+    rep.fatal(fmt::format("{}\nTry '{} --help' for more information.", msg, command_path(app)));
     return to_int(exit_code::usage);
   }
   if (!body) {
@@ -189,7 +237,13 @@ int run(CLI::App& app, common_options& opts, int argc, char** argv,
     return 0;
   } catch (const error& e) {
     try { out.flush(); } catch (...) {}
-    rep.fatal(e.what());
+    if (e.code() == exit_code::usage) {
+      // A usage error found once the options were read (a bad value, a
+      // missing setting) ends like a parse error, with the pointer to --help.
+      rep.fatal(fmt::format("{}\nTry '{} --help' for more information.", e.what(), command_path(app)));
+    } else {
+      rep.fatal(e.what());
+    }
     code = to_int(e.code());
   } catch (const std::bad_alloc&) {
     rep.fatal("out of memory");

@@ -171,6 +171,41 @@ void for_each_csv_record(const std::string& path, const column_map& columns, cli
   }
 }
 
+void for_each_csv_row(const std::string& path, cli::reporter& rep,
+                      const std::function<void(const std::vector<std::string>&)>& header,
+                      const std::function<void(const std::vector<std::string>&, const cli::position&)>& row) {
+  csv_source src(path);
+  const std::string& name = src.in.name();
+  std::vector<std::string> cells;
+  try {
+    if (!src.reader.next(cells)) return;
+    header(cells);
+  } catch (const error& e) {
+    if (e.code() == cli::exit_code::io) throw;
+    throw error(cli::exit_code::usage, at_file(name, e.code() == cli::exit_code::rejected
+                                                         ? std::string(e.what())
+                                                         : fmt::format("line 1: {}", e.what())));
+  }
+  for (;;) {
+    src.buf.mark();
+    try {
+      if (!src.reader.next(cells)) break;
+    } catch (const error& e) {
+      if (e.code() != cli::exit_code::rejected) throw;
+      rep.error(cli::position{name, src.reader.line()}, "invalid_csv", without_line(e.what()),
+                cli::details{{}, row_text(src.buf), {}});
+      break;
+    }
+    if (all_blank(cells)) continue;
+    cli::position pos{name, src.reader.line()};
+    try {
+      row(cells, pos);
+    } catch (const ndjson::bad_record& b) {
+      rep.error(pos, b.kind, b.message, cli::details{{}, row_text(src.buf), {}});
+    }
+  }
+}
+
 void check_inputs(const std::vector<std::string>& inputs, input_format format, const column_map& columns,
                   bool columns_given) {
   bool any_csv = false;

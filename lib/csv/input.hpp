@@ -52,6 +52,16 @@ void check_inputs(const std::vector<std::string>& inputs, input_format format, c
 void for_each_csv_record(const std::string& path, const column_map& columns, cli::reporter& rep,
                          const std::function<void(ndjson::record&)>& handle);
 
+/// Reads any CSV file with a header line, for records other than claims:
+/// header gets the header cells (it may throw claimkit::error, usage, which
+/// is reported as `file:1: message`), row each data row with its position
+/// (rows with only blank cells are skipped). A row the handler rejects
+/// (ndjson::bad_record), and a quoted cell left open at the end, are reported
+/// with the row as read as `raw`. An empty input calls neither.
+void for_each_csv_row(const std::string& path, cli::reporter& rep,
+                      const std::function<void(const std::vector<std::string>&)>& header,
+                      const std::function<void(const std::vector<std::string>&, const cli::position&)>& row);
+
 /// Every input in turn: CSV ones (is_csv_input) through for_each_csv_record,
 /// the others through ndjson::for_each_record.
 void for_each_claim_record(const std::vector<std::string>& inputs, input_format format, const column_map& columns,

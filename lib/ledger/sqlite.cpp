@@ -117,6 +117,17 @@ ALTER TABLE status_history ADD COLUMN incomplete INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE status_history ADD COLUMN not_applied TEXT;
 )sql";
 
+// Version 5: recheck planning and who made a call. claims.next_check is
+// the first day the claim is due for a status check again (YYYY-MM-DD,
+// NULL: no check planned, as for a final state), set with each status that
+// becomes current; status_history.checked_by is who made a phone or portal
+// check (claim-query record). Only adds columns and an index.
+constexpr std::string_view kSchemaV5 = R"sql(
+ALTER TABLE claims ADD COLUMN next_check TEXT;
+ALTER TABLE status_history ADD COLUMN checked_by TEXT;
+CREATE INDEX claims_next_check ON claims(next_check);
+)sql";
+
 // Counts and positions are integers by contract; anything else is stored
 // as NULL rather than as text in an INTEGER column.
 void bind_count(statement& st, int i, std::string_view v) {
@@ -179,12 +190,13 @@ sqlite_ledger::sqlite_ledger(const std::string& path, std::string tool_version)
       "INSERT INTO status_history (key, claim_id, payer_id, state, category, code, entity, effective_date,"
       " channel, source_file, interchange, group_control, transaction_control, payer_claim_id, reference,"
       " action, queue, billed_amount, paid_amount, submitted_date, regressed, written_at, tool_version,"
-      " incomplete, not_applied)"
-      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25)");
+      " incomplete, not_applied, checked_by)"
+      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26)");
   upsert_claim_ = db_->prepare(
       "INSERT INTO claims (claim_id, payer_id, payer_claim_id, state, category, code, effective_date, channel,"
-      " action, queue, billed_amount, paid_amount, submitted_date, last_checked, updated_at, incomplete)"
-      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?14,?15)"
+      " action, queue, billed_amount, paid_amount, submitted_date, last_checked, updated_at, incomplete,"
+      " next_check)"
+      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?14,?15,?16)"
       " ON CONFLICT(claim_id) DO UPDATE SET payer_id = coalesce(excluded.payer_id, payer_id),"
       " payer_claim_id = coalesce(excluded.payer_claim_id, payer_claim_id), state = excluded.state,"
       " category = excluded.category, code = excluded.code, effective_date = excluded.effective_date,"
@@ -193,7 +205,7 @@ sqlite_ledger::sqlite_ledger(const std::string& path, std::string tool_version)
       " paid_amount = excluded.paid_amount,"
       " submitted_date = coalesce(excluded.submitted_date, submitted_date),"
       " last_checked = excluded.last_checked, updated_at = excluded.updated_at,"
-      " incomplete = excluded.incomplete");
+      " incomplete = excluded.incomplete, next_check = excluded.next_check");
   clear_followups_ = db_->prepare("UPDATE line_followups SET current = 0 WHERE claim_id = ?1 AND current = 1");
   insert_followups_ = db_->prepare(
       "INSERT INTO line_followups (key, claim_id, current, followups) VALUES (?1, ?2, ?3, ?4)");
@@ -243,6 +255,10 @@ void sqlite_ledger::migrate() {
     if (v < 4) {
       db_->exec(kSchemaV4);
       db_->exec("PRAGMA user_version = 4");
+    }
+    if (v < 5) {
+      db_->exec(kSchemaV5);
+      db_->exec("PRAGMA user_version = 5");
     }
     // Later versions add their steps here, each from the one before.
     db_->exec("COMMIT");
@@ -335,7 +351,7 @@ write_outcome sqlite_ledger::write(const entry& e, std::string_view now) {
   h.bind(14, e.payer_claim_id).bind(15, e.reference).bind(16, e.action).bind(17, e.queue);
   h.bind(18, e.billed_amount).bind(19, e.paid_amount).bind(20, e.submitted_date);
   h.bind_int(21, applies ? 0 : 1).bind(22, now).bind(23, tool_version_);
-  h.bind_int(24, e.incomplete ? 1 : 0).bind(25, to_string(out.verdict));
+  h.bind_int(24, e.incomplete ? 1 : 0).bind(25, to_string(out.verdict)).bind(26, e.checked_by);
   h.step();
   h.reset();
 
@@ -344,7 +360,7 @@ write_outcome sqlite_ledger::write(const entry& e, std::string_view now) {
     c.bind(1, e.claim_id).bind(2, e.payer_id).bind(3, e.payer_claim_id).bind(4, e.state).bind(5, e.category);
     c.bind(6, e.code).bind(7, e.effective_date).bind(8, e.channel).bind(9, e.action).bind(10, e.queue);
     c.bind(11, e.billed_amount).bind(12, e.paid_amount).bind(13, e.submitted_date).bind(14, now);
-    c.bind_int(15, e.incomplete ? 1 : 0);
+    c.bind_int(15, e.incomplete ? 1 : 0).bind(16, e.next_check);
     c.step();
     c.reset();
     // A new current status: the line follow-ups of the one before are done.

@@ -11,7 +11,7 @@
 namespace claimkit::ledger {
 
 /// The schema version this build writes (PRAGMA user_version).
-constexpr std::int64_t kSchemaVersion = 4;
+constexpr std::int64_t kSchemaVersion = 5;
 
 /// One status to record; empty strings are stored as NULL.
 struct entry {
@@ -21,6 +21,8 @@ struct entry {
   std::string payer_claim_id, reference, action, queue;
   std::string billed_amount, paid_amount, submitted_date;
   std::string line_followups;  // JSON array (status-normalize), or empty
+  std::string next_check;  // YYYY-MM-DD the claim is due for a check again; empty: never
+  std::string checked_by;  // portal / phone captures: who made the call
   bool incomplete = false;  // from a cut-off transaction: weak evidence
 };
 

@@ -11,6 +11,7 @@
 #include "journal/journal.hpp"
 #include "json/writer.hpp"
 #include "ledger/db.hpp"
+#include "dates/civil.hpp"
 #include "push/note.hpp"
 
 namespace claimkit::push {
@@ -44,6 +45,7 @@ void fill_entry(const item& it, ledger::entry& e) {
   e.paid_amount = s.paid_amount;
   e.submitted_date = s.submitted_date;
   e.line_followups = line_followups_json(s);
+  e.checked_by = s.checked_by;
   e.incomplete = s.incomplete;
 }
 
@@ -255,6 +257,7 @@ std::string sqlite_target::journal_identity() const {
 
 void sqlite_target::open() {
   open_tried_ = true;
+  recheck_ = age::recheck_plan::from_config(cli::config::load_default(settings_path_));
   ledger_ = std::make_unique<ledger::sqlite_ledger>(path_, CLAIMKIT_VERSION);
   journal_ = std::make_unique<ledger_journal>(ledger_->db(), path_);
 }
@@ -278,6 +281,10 @@ void sqlite_target::push(std::vector<item*>& batch, journal::journal& j, stop_re
     j.mark_intent(jname, keys);
   }
   std::string now = ledger::now_rfc3339();
+  // The check is dated now (claims.last_checked): the next one is due after
+  // the interval for the new state and the payer (claim-age(1)).
+  dates::day_number today = 0;
+  dates::parse_timestamp_date(now, today);
   try {
     ledger_->begin();
     for (item* it : batch) {
@@ -291,6 +298,8 @@ void sqlite_target::push(std::vector<item*>& batch, journal::journal& j, stop_re
       // so filling it copies bytes without a malloc per field longer than
       // 15 bytes (to_entry made a fresh one per record).
       fill_entry(*it, entry_);
+      entry_.next_check.clear();
+      if (auto next = recheck_.next_check(today, entry_.state, entry_.payer_id)) entry_.next_check = dates::format(*next);
       ledger::write_outcome w = ledger_->write(entry_, now);
       it->outcome = w.result == ledger::write_result::applied ? result::applied : result::duplicate;
       if (w.result == ledger::write_result::applied && !w.current()) {

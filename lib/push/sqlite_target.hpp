@@ -5,6 +5,7 @@
 #include <string>
 
 #include "journal/journal.hpp"
+#include "age/recheck.hpp"
 #include "ledger/sqlite.hpp"
 #include "push/target.hpp"
 
@@ -54,7 +55,10 @@ class ledger_journal final : public journal::journal {
 /// crash a no-op. Acks and batch statuses go to their own table.
 class sqlite_target : public target {
  public:
-  explicit sqlite_target(std::string path) : path_(std::move(path)) {}
+  /// settings_path: the settings file (--config) with the recheck
+  /// intervals for claims.next_check; empty: the default one, if any.
+  explicit sqlite_target(std::string path, std::string settings_path = {})
+      : path_(std::move(path)), settings_path_(std::move(settings_path)) {}
   std::string_view kind() const override { return "sqlite"; }
   std::string identity() const override { return "sqlite"; }
   std::string journal_name() const override;
@@ -72,11 +76,12 @@ class sqlite_target : public target {
   void describe(const item& it, json::writer& w) const override;
 
  private:
-  std::string path_;
+  std::string path_, settings_path_;
   bool open_tried_ = false;
   std::unique_ptr<ledger::sqlite_ledger> ledger_;
   std::unique_ptr<ledger_journal> journal_;
   ledger::entry entry_;  // push()'s scratch
+  age::recheck_plan recheck_;
 };
 
 ledger::entry to_entry(const item& it);

@@ -174,6 +174,7 @@ void parse_record(const ndjson::record& rec, claim_status& out) {
   out.queue = text_of(top, "queue");
   out.reason = text_of(top, "reason");
   out.reference = text_of(top, "reference");
+  out.checked_by = text_of(top, "checked_by");
   out.text = text_of(top, "text");
   out.billed_amount = amount_of(top, "billed_amount");
   out.paid_amount = amount_of(top, "paid_amount");

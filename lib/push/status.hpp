@@ -49,6 +49,7 @@ struct claim_status {
   std::string effective_date;  // the first status entry's
   std::string channel, source_file, interchange, group, transaction;
   std::string reference, text;
+  std::string checked_by;  // portal / phone captures: who made the call
   std::string billed_amount, paid_amount, submitted_date;
   bool incomplete = false;  // `incomplete: true`: from a cut-off transaction
   std::string record;  // the record's JSON text as read (unwrapped from a reject)

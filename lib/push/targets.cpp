@@ -9,7 +9,7 @@ namespace claimkit::push {
 
 std::unique_ptr<target> make_target(const options& o) {
   const std::string& to = o.to;
-  if (to.rfind("sqlite:", 0) == 0 && to.size() > 7) return std::make_unique<sqlite_target>(to.substr(7));
+  if (to.rfind("sqlite:", 0) == 0 && to.size() > 7) return std::make_unique<sqlite_target>(to.substr(7), o.http.config_path);
   if (to == "athena") return make_athena_target(o);
   if (to == "nextgen") return make_nextgen_target(o);
   if (to.rfind("http:", 0) == 0 && to.size() > 5) return make_webhook_target(o, to.substr(5));

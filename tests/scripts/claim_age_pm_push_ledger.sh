@@ -18,21 +18,24 @@ before=$(sha256sum ledger.db)
 
 timeout 30 "$bin/claim-age" --as-of 2026-11-23 --ledger ledger.db "$src/examples/claim-age/open-claims.ndjson" \
   >out.ndjson 2>err.txt || fail "claim-age exit $?: $(cat err.txt)"
-# PCN-10001 is paid and PCN-10002 denied in the ledger: left out.
-grep -q '"claim_id":"PCN-1000[12]"' out.ndjson && fail "finalized ledger claims were listed"
+# PCN-10001 is paid in the ledger: left out; PCN-10002 is denied there: work
+# (an appeal), listed with the ledger's state and action.
+grep -q '"claim_id":"PCN-10001"' out.ndjson && fail "a paid ledger claim was listed"
+grep '"claim_id":"PCN-10002"' out.ndjson | grep -q '"state":"denied","action":"' ||
+  fail "the denied ledger claim was not listed with its state and action"
 # PCN-10003 was checked when pm-push ran (today, after 2026-11-23): not due.
 grep '"claim_id":"PCN-10003"' out.ndjson | grep -q '"due":false' || fail "ledger last_checked not used"
 # A claim the ledger does not know keeps its own state and check.
 grep '"claim_id":"VC-20260915-04"' out.ndjson | grep -q '"due":false' || fail "record last_checked lost"
-[ "$(wc -l <out.ndjson)" -eq 11 ] || fail "want 11 open claims, got $(wc -l <out.ndjson)"
+[ "$(wc -l <out.ndjson)" -eq 12 ] || fail "want 12 claims on the work list, got $(wc -l <out.ndjson)"
 
 timeout 30 "$bin/claim-age" --as-of 2026-11-23 --ledger ledger.db --summary --by payer --format csv \
   "$src/examples/claim-age/open-claims.ndjson" >card.csv 2>err.txt || fail "scorecard exit $?: $(cat err.txt)"
 head -n 1 card.csv | grep -q ',ledger_claims,denial_rate,median_days_to_pay,p90_days_to_pay,not_on_file_share' ||
   fail "no scorecard columns"
-# NW001: one paid, one denied in the ledger, no claim in the input: no row
-# (a payer row with no claims says nothing about the claims read).
-grep -q '^NW001,' card.csv && fail "a payer with no claims in the input got a row: $(grep NW001 card.csv)"
+# NW001: one paid, one denied in the ledger; only the denied claim is on the
+# work list, so its row counts one claim (the paid one is not in the report).
+grep -q '^NW001,1,' card.csv || fail "NW001's row should count its one denied claim: $(grep NW001 card.csv)"
 grep -q '^TOTAL,' card.csv || fail "no TOTAL row"
 
 [ "$before" = "$(sha256sum ledger.db)" ] || fail "claim-age changed the ledger"

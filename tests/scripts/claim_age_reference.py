@@ -135,7 +135,7 @@ def evaluate(rec, spec, ledger):
         checked = spec["checked"]
         if checked is None:
             raise ValueError("bad_date")
-    coded, first_final, status_day = False, False, None
+    coded, first_final, first_denied, status_day = False, False, False, None
     if "statuses" in rec:
         st = rec["statuses"]
         if not isinstance(st, list):
@@ -150,6 +150,7 @@ def evaluate(rec, spec, ledger):
                 status_day = d if status_day is None else max(status_day, d)
             if i == 0 and isinstance(e.get("category"), str):
                 first_final = e["category"].startswith("F")
+                first_denied = e["category"] == "F2"
             if isinstance(e.get("category"), str) and e["category"]:
                 coded = True
     state = rec.get("state", "")
@@ -167,10 +168,13 @@ def evaluate(rec, spec, ledger):
                 state = row["state"]
             if led_at is not None:
                 checked = led_at
+    # Off the work list: paid and finalized; denied claims are work.
     if state:
         finalized = state in FINAL
+        done = finalized and state != "denied"
     else:
         finalized = rec.get("type") == "claim_status" and first_final
+        done = finalized and not first_denied
         state = "unknown"
     start = sub or svc or status_day
     if start is None:
@@ -188,8 +192,11 @@ def evaluate(rec, spec, ledger):
             billed = v
         else:
             paid = v
-    due = checked is None or (AS_OF - checked.date()).days > 7
-    return dict(claim_id=cid, payer=payer, state=state, finalized=finalized, age=age, bucket=bucket_of(age),
+    # Built-in recheck intervals (claim-age(1), RECHECK INTERVALS): never for
+    # a final state, 14 days received, 7 any other.
+    interval = None if state in FINAL else 14 if state == "received" else 7
+    due = interval is not None and (checked is None or (AS_OF - checked.date()).days > interval)
+    return dict(claim_id=cid, payer=payer, state=state, finalized=finalized, done=done, age=age, bucket=bucket_of(age),
                 outstanding=max(billed - paid, Fraction(0)), due=due, sub=sub)
 
 
@@ -403,7 +410,7 @@ got = {}
 for line in out.splitlines():
     r = json.loads(line)
     got[r["claim_id"]] = (r["age_days"], r["bucket"], r["due"])
-want = {c["claim_id"]: (c["age"], LABELS[c["bucket"]], c["due"]) for c in good if not c["finalized"]}
+want = {c["claim_id"]: (c["age"], LABELS[c["bucket"]], c["due"]) for c in good if not c["done"]}
 check("open claims, ages, buckets, due", got, want)
 errs = {}
 with open(f"{WORK}/errors.ndjson") as f:
@@ -427,7 +434,7 @@ check("summary by state", run("--all", "--summary", "--by", "state", "--format",
       group_csv(good, lambda c: c["state"]))
 check("summary by payer with scorecard", run("--all", "--summary", "--by", "payer", "--format", "csv"),
       group_csv(good, lambda c: c["payer"] or "(none)", cards))
-open_claims = [c for c in good if not c["finalized"]]
+open_claims = [c for c in good if not c["done"]]
 check("open summary by payer", run("--summary", "--by", "payer", "--format", "csv"),
       group_csv(open_claims, lambda c: c["payer"] or "(none)", cards))
 print(f"{len(records)} claims ({len(rejected)} rejected, {len(ledger)} ledger rows): "

@@ -57,7 +57,9 @@ for opt in --member-id --first-name --last-name --dob --claim-id; do
   "$bin/claim-query" submit --api stedi --url "$url" "$opt" SOMEVALUE </dev/null >"$work/out" 2>"$work/err"
   rc=$?
   [ "$rc" -eq 2 ] || { cat "$work/err"; fail "$opt: exit $rc"; }
-  [ "$(wc -l <"$work/err")" -eq 1 ] || fail "$opt: more than one line"
+  # One line, and the pointer to --help that ends every usage error.
+  [ "$(wc -l <"$work/err")" -eq 2 ] || fail "$opt: not the message and the pointer to --help"
+  [ "$(tail -n 1 "$work/err")" = "Try 'claim-query submit --help' for more information." ] || fail "$opt: no pointer to --help"
   grep -qx "claim-query: $opt: patient data on the command line is readable by every user; give the claim as a record on standard input or in a file (claim-query(1), EXAMPLES)" \
     "$work/err" || { cat "$work/err"; fail "$opt: message"; }
   grep -q SOMEVALUE "$work/err" && fail "$opt: the value was echoed"

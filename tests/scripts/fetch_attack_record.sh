@@ -35,7 +35,7 @@ untouched() {
 }
 refused() {  # refused WHAT OUT RC PATTERN
   [ "$3" -eq 2 ] || { cat "$2"; fail "$1: exit $3, want 2"; }
-  [ "$(wc -l <"$2")" -eq 1 ] || { cat "$2"; fail "$1: want one line"; }
+  [ "$(grep -vc "^Try 'claim-query fetch --help' for more information.$" "$2")" -eq 1 ] || { cat "$2"; fail "$1: want one line (and the pointer to --help)"; }
   grep -q "$4" "$2" || { cat "$2"; fail "$1: message does not say '$4'"; }
   untouched "$1"
 }

@@ -18,7 +18,7 @@ q() { sqlite3 -batch -noheader ledger.db "$1"; }
 in="$src/examples/pm-push/normalized.ndjson"
 pm-push -q --to sqlite:ledger.db "$in" >out1 || fail "first run exit $?"
 [ "$(grep -c '"result":"applied"' out1)" = 4 ] || fail "first run: not 4 applied"
-[ "$(q 'PRAGMA user_version')" = 4 ] || fail "user_version"
+[ "$(q 'PRAGMA user_version')" = 5 ] || fail "user_version"
 [ "$(q 'PRAGMA journal_mode')" = wal ] || fail "not WAL"
 [ "$(q 'SELECT count(*) FROM claims')" = 4 ] || fail "claims rows"
 [ "$(q 'SELECT count(*) FROM status_history')" = 4 ] || fail "history rows"

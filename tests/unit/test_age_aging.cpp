@@ -117,11 +117,29 @@ TEST_CASE("outstanding amount, state, due") {
   CHECK(c.state == "unknown");
   c = f.age(R"({"claim_id":"X","submitted_date":"2026-11-01","last_checked":"2026-11-16T08:00:00Z","state":"pending"})");
   CHECK_FALSE(c.due);  // 7 days: not more than 7
-  c = f.age(R"({"claim_id":"X","submitted_date":"2026-11-01","last_checked":"2026-11-15T08:00:00Z","state":"paid"})");
+  c = f.age(R"({"claim_id":"X","submitted_date":"2026-11-01","last_checked":"2026-11-15T08:00:00Z","state":"pending"})");
   CHECK(c.due);
+  CHECK(c.next_check == dates::to_days({2026, 11, 23}));
+  // A final state is never rechecked; paid is off the work list, denied on it.
+  c = f.age(R"({"claim_id":"X","submitted_date":"2026-11-01","last_checked":"2026-11-15T08:00:00Z","state":"paid"})");
+  CHECK_FALSE(c.due);
+  CHECK_FALSE(c.has_next_check);
   CHECK(c.finalized);
+  CHECK(c.done);
+  c = f.age(R"({"claim_id":"X","submitted_date":"2026-11-01","state":"denied","action":"appeal"})");
+  CHECK(c.finalized);
+  CHECK_FALSE(c.done);
+  CHECK(c.action == "appeal");
+  // Received waits 14 days by default.
+  c = f.age(R"({"claim_id":"X","submitted_date":"2026-11-01","last_checked":"2026-11-09","state":"received"})");
+  CHECK_FALSE(c.due);
+  CHECK(c.next_check == dates::to_days({2026, 11, 24}));
   c = f.age(R"({"type":"claim_status","claim_id":"X","service_from":"2026-11-01","statuses":[{"category":"F1"}]})");
   CHECK(c.finalized);
+  CHECK(c.done);
+  c = f.age(R"({"type":"claim_status","claim_id":"X","service_from":"2026-11-01","statuses":[{"category":"F2"}]})");
+  CHECK(c.finalized);
+  CHECK_FALSE(c.done);
   c = f.age(R"({"type":"claim_status","claim_id":"X","service_from":"2026-11-01","statuses":[{"category":"A1"}]})");
   CHECK_FALSE(c.finalized);
 }
@@ -183,8 +201,11 @@ TEST_CASE("filters") {
   fixture f;
   ager a(f.s, f.rep, nullptr);
   aged_claim c;
-  c.state = "paid";
+  c.state = "denied";
   c.finalized = true;
+  CHECK(a.keep(c));  // denied claims are work
+  c.state = "paid";
+  c.done = true;
   CHECK_FALSE(a.keep(c));
   f.s.all = true;
   CHECK(a.keep(c));

@@ -32,7 +32,17 @@ TEST_CASE("resolve: defaults") {
   CHECK(dates::format(s.as_of) == "2026-11-23");
   CHECK(s.basis == basis::submitted);
   CHECK(s.sort == sort_key::none);
-  CHECK(s.recheck_days == 7);
+  // Built-in recheck intervals: pending 7, received 14, final states never.
+  CHECK(s.recheck.days("pending", "60054") == 7);
+  CHECK(s.recheck.days("received", "60054") == 14);
+  CHECK(s.recheck.days("needs_info", "") == 7);
+  CHECK_FALSE(s.recheck.days("paid", "").has_value());
+  CHECK_FALSE(s.recheck.days("denied", "").has_value());
+  CHECK_FALSE(s.recheck.days("finalized", "").has_value());
+  o.recheck_days = 3;
+  CHECK(resolve(o, false).recheck.days("received", "") == 3);
+  CHECK_FALSE(resolve(o, false).recheck.days("paid", "").has_value());
+  o.recheck_days = -1;
   CHECK_FALSE(s.limits.from_file());
   CHECK(s.buckets.size() == 5);
   o.as_of.clear();
@@ -60,6 +70,51 @@ TEST_CASE("resolve: report format follows the terminal") {
   CHECK(resolve(o, true).by == group_by::state);
 }
 
+TEST_CASE("resolve: --format applies to the work list too") {
+  command_options o;
+  o.as_of = "2026-11-23";
+  CHECK(resolve(o, true).format == report_format::ndjson);
+  o.format = "table";
+  CHECK(resolve(o, false).format == report_format::table);
+  o.format = "csv";
+  CHECK(resolve(o, false).format == report_format::csv);
+}
+
+TEST_CASE("resolve: with --ledger and no FILE the ledger is the input") {
+  command_options o;
+  o.as_of = "2026-11-23";
+  CHECK_FALSE(resolve(o, false, true).ledger_only);
+  o.ledger = "ledger.db";
+  CHECK(resolve(o, false, true).ledger_only);
+  CHECK_FALSE(resolve(o, false, false).ledger_only);
+}
+
+TEST_CASE("recheck_plan: the settings file's [recheck] sections") {
+  auto cfg = cli::config::parse(
+      "[recheck]\npending = 10\ndefault = 5\n[recheck.sx065]\npending = 21\ndenied = 30\n", "settings");
+  recheck_plan p = recheck_plan::from_config(cfg);
+  CHECK(p.days("pending", "60054") == 10);
+  CHECK(p.days("received", "60054") == 5);
+  CHECK(p.days("pending", "SX065") == 21);  // payer ids are matched in lower case
+  CHECK(p.days("received", "SX065") == 5);
+  CHECK(p.days("denied", "SX065") == 30);
+  CHECK_FALSE(p.days("denied", "60054").has_value());
+  CHECK(p.next_check(dates::to_days({2026, 11, 1}), "pending", "60054") == dates::to_days({2026, 11, 12}));
+  auto never = cli::config::parse("[recheck]\nreceived = never\n", "settings");
+  CHECK_FALSE(recheck_plan::from_config(never).days("received", "").has_value());
+  auto bad = cli::config::parse("[recheck]\npending = soon\n", "settings");
+  try {
+    recheck_plan::from_config(bad);
+    FAIL("no error");
+  } catch (const claimkit::error& e) {
+    CHECK(std::string(e.what()) == "settings: [recheck] pending: expected a number of days (0-36500) or never");
+  }
+  auto bad_payer = cli::config::parse("[recheck.60054]\npending = -1\n", "settings");
+  recheck_plan q = recheck_plan::from_config(bad_payer);
+  CHECK(q.days("pending", "87726") == 7);
+  CHECK_THROWS_AS(q.days("pending", "60054"), claimkit::error);
+}
+
 TEST_CASE("resolve: combinations that make no sense") {
   command_options o;
   o.as_of = "2026-02-29";
@@ -71,7 +126,7 @@ TEST_CASE("resolve: combinations that make no sense") {
   o = {};
   o.as_of = "2026-11-23";
   o.ascii = true;
-  CHECK(usage_error(o) == "--by, --format and --ascii apply to --summary");
+  CHECK(usage_error(o) == "--by and --ascii apply to --summary");
   o.ascii = false;
   o.min_amount = "ten";
   CHECK(usage_error(o) == "--min-amount: expected a non-negative amount below 10^18 with at most 18 decimal places");

@@ -108,7 +108,7 @@ std::string query(const std::string& path, const std::string& sql) {
 
 }  // namespace
 
-TEST_CASE("ledger: created private, WAL, schema version 4") {
+TEST_CASE("ledger: created private, WAL, schema version 5") {
   std::string dir = temp_dir();
   std::string path = dir + "/l.db";
   ::umask(022);
@@ -119,7 +119,7 @@ TEST_CASE("ledger: created private, WAL, schema version 4") {
   struct stat st {};
   REQUIRE(::stat(path.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
-  CHECK(query(path, "PRAGMA user_version") == "4");
+  CHECK(query(path, "PRAGMA user_version") == "5");
   CHECK(query(path, "PRAGMA journal_mode") == "wal");
   CHECK(query(path, "SELECT count(*) FROM sqlite_master WHERE name IN ('claims','status_history',"
                     "'status_history_claim','batch_events')") == "4");
@@ -229,7 +229,7 @@ TEST_CASE("ledger: a newer schema is refused") {
     claimkit::ledger::sqlite_ledger l(path, "9.9.9");
     FAIL("no error");
   } catch (const claimkit::error& e) {
-    CHECK(std::string(e.what()) == "ledger " + path + ": schema version 7 is newer than this pm-push (version 4)");
+    CHECK(std::string(e.what()) == "ledger " + path + ": schema version 7 is newer than this pm-push (version 5)");
     CHECK(e.code() == claimkit::cli::exit_code::io);
   }
 }
@@ -271,7 +271,7 @@ TEST_CASE("ledger: a version 1 file is migrated to 3 and keeps its rows") {
     CHECK(l.write_event(e, "t") == claimkit::ledger::write_result::applied);
     l.commit();
   }
-  CHECK(query(path, "PRAGMA user_version") == "4");
+  CHECK(query(path, "PRAGMA user_version") == "5");
   CHECK(v1_tables(path) == before);  // not one column of the contract changed
   CHECK(query(path, "SELECT group_concat(key || ':' || state || ':' || regressed || ':' || coalesce(not_applied, '-'), "
                     "',') FROM (SELECT * FROM status_history ORDER BY id)") ==
@@ -357,4 +357,30 @@ TEST_CASE("ledger: line follow-ups belong to their status; a new current status 
   }
   CHECK(query(path, "SELECT count(*) FROM line_followups WHERE current = 1") == "0");
   CHECK(query(path, "SELECT count(*) FROM line_followups") == "2");
+}
+
+TEST_CASE("ledger: version 5 keeps the next check day and who checked") {
+  std::string dir = temp_dir();
+  std::string path = dir + "/l5.db";
+  {
+    claimkit::ledger::sqlite_ledger l(path, "9.9.9");
+    l.begin();
+    auto e = make("ck1-a", "C5", "pending", "2026-11-20", "P1");
+    e.next_check = "2026-11-28";
+    e.checked_by = "kim";
+    e.channel = "phone";
+    CHECK(l.write(e, "2026-11-20T10:00:00Z").current());
+    // Older: in the history with its caller, the claim's next check unchanged.
+    auto old = make("ck1-b", "C5", "received", "2026-11-01", "A2");
+    old.next_check = "2026-11-16";
+    old.checked_by = "lee";
+    CHECK(l.write(old, "2026-11-21T10:00:00Z").verdict == precedence::older);
+    // A final state: no check planned.
+    CHECK(l.write(make("ck1-c", "C5", "paid", "2026-11-22"), "2026-11-22T10:00:00Z").current());
+    l.commit();
+  }
+  CHECK(query(path, "SELECT group_concat(key || ':' || coalesce(checked_by, '-'), ',') FROM "
+                    "(SELECT * FROM status_history ORDER BY id)") == "ck1-a:kim,ck1-b:lee,ck1-c:-");
+  CHECK(query(path, "SELECT coalesce(next_check, 'NULL') FROM claims WHERE claim_id = 'C5'") == "NULL");
+  CHECK(query(path, "SELECT count(*) FROM sqlite_master WHERE name = 'claims_next_check'") == "1");
 }
