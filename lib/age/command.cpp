@@ -31,7 +31,7 @@ void add_options(CLI::App& app, command_options& o) {
   app.add_option("--recheck-days", o.recheck_days, "A claim is due when last checked more than DAYS ago; default 7")
       ->type_name("DAYS")
       ->check(CLI::Range(0, 36500));
-  app.add_option("--ledger", o.ledger, "Read last checks and states from the pm-push SQLite ledger (read-only)")
+  app.add_option("--ledger", o.ledger, "Read last checks and states from the pm-push ledger: a SQLite file or a postgresql:// URI (read-only)")
       ->type_name("PATH");
   csv::add_input_options(app, o.format_in, o.columns);
   app.add_option("--older-than", o.older_than, "Keep claims aged more than DAYS")

@@ -352,7 +352,8 @@ int run(cli::context& ctx, const options& o, std::unique_ptr<target> t) {
       rs.add(std::move(it), false);
       return;
     }
-    if (t->kind() != "sqlite") it.note = note_text(it.status, it.key);
+    // A ledger keeps the record, not a note.
+    if (t->kind() != "sqlite" && t->kind() != "postgresql") it.note = note_text(it.status, it.key);
     rs.add(std::move(it), false);
   });
   rs.finish();
