@@ -111,7 +111,7 @@ void check_default_dir() {
   refuse_foreign(dir, fmt::format("journal directory {}", dir), true);
 }
 
-journal::journal(const std::string& path, bool read_only) : path_(path) {
+file_journal::file_journal(const std::string& path, bool read_only) : path_(path) {
   std::string what = fmt::format("journal {}", path);
   refuse_foreign(path, what, false);
   if (read_only) {
@@ -160,14 +160,14 @@ journal::journal(const std::string& path, bool read_only) : path_(path) {
       db_->prepare("SELECT state FROM journal WHERE target = ?1 AND key = ?2"));
 }
 
-journal::~journal() {
+file_journal::~file_journal() {
   get_.reset();
   set_.reset();
   db_.reset();
   if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
 }
 
-state journal::get(std::string_view target, std::string_view key) {
+state file_journal::get(std::string_view target, std::string_view key) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!get_) return state::none;
   get_->bind(1, target).bind(2, key);
@@ -176,14 +176,14 @@ state journal::get(std::string_view target, std::string_view key) {
   return s;
 }
 
-void journal::set(std::string_view target, const std::vector<std::string>& keys, state s, int http_status) {
+void file_journal::set(std::string_view target, const std::vector<std::string>& keys, state s, int http_status) {
   std::vector<entry> marks;
   marks.reserve(keys.size());
   for (const auto& k : keys) marks.push_back({k, s, http_status});
   mark_all(target, marks);
 }
 
-void journal::mark_all(std::string_view target, const std::vector<entry>& marks) {
+void file_journal::mark_all(std::string_view target, const std::vector<entry>& marks) {
   if (marks.empty()) return;
   std::lock_guard<std::mutex> lock(mu_);
   if (!set_) throw error(cli::exit_code::internal, "journal opened read-only");
@@ -205,16 +205,16 @@ void journal::mark_all(std::string_view target, const std::vector<entry>& marks)
   }
 }
 
-void journal::mark_intent(std::string_view target, const std::vector<std::string>& keys) {
+void file_journal::mark_intent(std::string_view target, const std::vector<std::string>& keys) {
   set(target, keys, state::intent, 0);
 }
-void journal::mark_done(std::string_view target, const std::vector<std::string>& keys, int http_status) {
+void file_journal::mark_done(std::string_view target, const std::vector<std::string>& keys, int http_status) {
   set(target, keys, state::done, http_status);
 }
-void journal::mark_failed(std::string_view target, const std::vector<std::string>& keys, int http_status) {
+void file_journal::mark_failed(std::string_view target, const std::vector<std::string>& keys, int http_status) {
   set(target, keys, state::failed, http_status);
 }
-void journal::mark(std::string_view target, std::string_view key, state s, int http_status) {
+void file_journal::mark(std::string_view target, std::string_view key, state s, int http_status) {
   set(target, {std::string(key)}, s, http_status);
 }
 

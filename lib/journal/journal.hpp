@@ -22,29 +22,24 @@ enum class state { none, intent, done, failed };
 
 std::string_view to_string(state s);
 
-/// The exactly-once journal: a small SQLite file (WAL, synchronous=FULL, so
-/// every committed mark survives kill -9 and power loss) holding, per target
-/// and idempotency key, the last mark. It stores no claim ids or other record
-/// values: only keys, target names, counts and times. Safe to share between
-/// threads (one connection behind a mutex).
+/// The exactly-once marks: per target and idempotency key, the last mark.
+/// They hold no claim ids or other record values: only keys, target names,
+/// counts and times. Where they live is up to the implementation: a journal
+/// file of its own (file_journal), or a table in the target's own store,
+/// written in the same transaction as the target's writes (a target's
+/// own_journal()). Implementations are safe to share between threads.
 class journal {
  public:
-  /// Opens (creating 0600, and its directory 0700, unless read_only) the
-  /// journal at path. A read_only journal that does not exist is empty.
-  /// A writable journal is held exclusively (PATH.lock) for the life of the
-  /// object: two overlapping runs (cron) would each send what the other has
-  /// marked intent but not yet done. The second one fails (exit 3).
-  explicit journal(const std::string& path, bool read_only = false);
-  ~journal();
+  virtual ~journal() = default;
   journal(const journal&) = delete;
   journal& operator=(const journal&) = delete;
 
-  state get(std::string_view target, std::string_view key);
+  virtual state get(std::string_view target, std::string_view key) = 0;
   /// Marks before a send; one durable commit for all keys.
-  void mark_intent(std::string_view target, const std::vector<std::string>& keys);
-  void mark_done(std::string_view target, const std::vector<std::string>& keys, int http_status = 0);
-  void mark_failed(std::string_view target, const std::vector<std::string>& keys, int http_status = 0);
-  void mark(std::string_view target, std::string_view key, state s, int http_status = 0);
+  virtual void mark_intent(std::string_view target, const std::vector<std::string>& keys) = 0;
+  virtual void mark_done(std::string_view target, const std::vector<std::string>& keys, int http_status = 0) = 0;
+  virtual void mark_failed(std::string_view target, const std::vector<std::string>& keys, int http_status = 0) = 0;
+  virtual void mark(std::string_view target, std::string_view key, state s, int http_status = 0) = 0;
   /// Several marks of any kind in one durable commit (one fsync): a run over
   /// HTTP puts the done marks of finished requests and the intents of the
   /// next ones together.
@@ -53,9 +48,36 @@ class journal {
     state to = state::intent;
     int http_status = 0;
   };
-  void mark_all(std::string_view target, const std::vector<entry>& marks);
+  virtual void mark_all(std::string_view target, const std::vector<entry>& marks) = 0;
 
-  const std::string& path() const { return path_; }
+  /// Where the marks live (a file path), for messages.
+  virtual const std::string& path() const = 0;
+
+ protected:
+  journal() = default;
+};
+
+/// The journal file: a small SQLite file (WAL, synchronous=FULL, so every
+/// committed mark survives kill -9 and power loss). One connection behind a
+/// mutex.
+class file_journal final : public journal {
+ public:
+  /// Opens (creating 0600, and its directory 0700, unless read_only) the
+  /// journal at path. A read_only journal that does not exist is empty.
+  /// A writable journal is held exclusively (PATH.lock) for the life of the
+  /// object: two overlapping runs (cron) would each send what the other has
+  /// marked intent but not yet done. The second one fails (exit 3).
+  explicit file_journal(const std::string& path, bool read_only = false);
+  ~file_journal() override;
+
+  state get(std::string_view target, std::string_view key) override;
+  void mark_intent(std::string_view target, const std::vector<std::string>& keys) override;
+  void mark_done(std::string_view target, const std::vector<std::string>& keys, int http_status = 0) override;
+  void mark_failed(std::string_view target, const std::vector<std::string>& keys, int http_status = 0) override;
+  void mark(std::string_view target, std::string_view key, state s, int http_status = 0) override;
+  void mark_all(std::string_view target, const std::vector<entry>& marks) override;
+
+  const std::string& path() const override { return path_; }
 
  private:
   void set(std::string_view target, const std::vector<std::string>& keys, state s, int http_status);

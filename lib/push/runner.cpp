@@ -35,8 +35,9 @@ struct counts {
 
 class run_state {
  public:
-  run_state(cli::context& ctx, const options& o, target& t, journal::journal& j, journal::journal* earlier)
-      : ctx_(ctx), opts_(o), target_(t), journal_(j), earlier_(earlier) {
+  run_state(cli::context& ctx, const options& o, target& t, journal::journal& j,
+            std::vector<journal::journal*> earlier)
+      : ctx_(ctx), opts_(o), target_(t), journal_(j), earlier_(std::move(earlier)) {
     if (!o.rejects_path.empty() && !o.dry_run) {
       rejects_ = std::make_unique<io::output>(io::output::create_private(o.rejects_path));
     }
@@ -107,7 +108,10 @@ class run_state {
       // The journal first: a record done before is a duplicate even when the
       // target is unreachable today.
       journal::state js = journal_.get(jname, it.key);
-      if (js == journal::state::none && earlier_ != nullptr) js = earlier_->get(jname, it.key);
+      for (journal::journal* e : earlier_) {
+        if (js != journal::state::none) break;
+        js = e->get(jname, it.key);
+      }
       if (js == journal::state::done) {
         it.outcome = result::duplicate;
         it.message = "already pushed (journal)";
@@ -286,7 +290,10 @@ class run_state {
   const options& opts_;
   target& target_;
   journal::journal& journal_;
-  journal::journal* earlier_;  // the shared default journal of earlier versions, read only
+  // Journals read, never written: the shared default journal of earlier
+  // versions, and the target's default journal file when its marks now live
+  // in its own store.
+  std::vector<journal::journal*> earlier_;
   std::unique_ptr<io::output> rejects_;
   std::vector<item> chunk_;
   std::vector<bool> reported_;
@@ -300,17 +307,21 @@ class run_state {
 int run(cli::context& ctx, const options& o) { return run(ctx, o, make_target(o)); }
 
 int run(cli::context& ctx, const options& o, std::unique_ptr<target> t) {
-  std::string jpath = o.journal_path;
-  std::unique_ptr<journal::journal> earlier;
-  if (jpath.empty()) {
-    jpath = journal::default_path(t->kind(), t->journal_identity());
+  // Which journal: --journal FILE (opened and locked before the target);
+  // else the target's own marks (own_journal(), asked after open(), or of the
+  // unopened target in a dry run); else the target's default journal file,
+  // opened after open() since only then is it known to be needed (the
+  // default directory is still checked first).
+  std::unique_ptr<journal::journal> file;
+  std::vector<std::unique_ptr<journal::journal>> earlier;
+  std::string default_file;
+  const bool explicit_file = !o.journal_path.empty();
+  if (explicit_file) {
+    file = std::make_unique<journal::file_journal>(o.journal_path, o.dry_run);
+  } else {
+    default_file = journal::default_path(t->kind(), t->journal_identity());
     journal::check_default_dir();
-    // Records pushed through the one journal earlier versions shared by
-    // default stay done (or maybe sent): read it, never write it.
-    std::string old = journal::earlier_default_path();
-    if (::access(old.c_str(), F_OK) == 0) earlier = std::make_unique<journal::journal>(old, true);
   }
-  journal::journal j(jpath, o.dry_run);
   std::string open_error;
   int open_code = 0;
   if (!o.dry_run) {
@@ -324,7 +335,24 @@ int run(cli::context& ctx, const options& o, std::unique_ptr<target> t) {
       open_code = cli::to_int(e.code());
     }
   }
-  run_state rs(ctx, o, *t, j, earlier.get());
+  journal::journal* own = explicit_file ? nullptr : t->own_journal();
+  if (!explicit_file) {
+    if (own == nullptr) {
+      file = std::make_unique<journal::file_journal>(default_file, o.dry_run);
+    } else if (::access(default_file.c_str(), F_OK) == 0) {
+      // Marks written to the default file before the target kept its own
+      // still count: read it, never write it, so an upgrade re-sends nothing.
+      earlier.push_back(std::make_unique<journal::file_journal>(default_file, true));
+    }
+    // Records pushed through the one journal earlier versions shared by
+    // default stay done (or maybe sent): read it, never write it.
+    std::string old = journal::earlier_default_path();
+    if (::access(old.c_str(), F_OK) == 0) earlier.push_back(std::make_unique<journal::file_journal>(old, true));
+  }
+  journal::journal& j = own != nullptr ? *own : *file;
+  std::vector<journal::journal*> lookups;
+  for (const auto& e : earlier) lookups.push_back(e.get());
+  run_state rs(ctx, o, *t, j, std::move(lookups));
   if (open_code != 0) rs.stop_now(open_code, open_error);
   const std::string target_identity = t->identity();
   std::string scratch;

@@ -71,6 +71,14 @@ class target {
   virtual bool takes_events() const { return false; }
   /// Connects, logs in, creates files. Throws claimkit::error.
   virtual void open() = 0;
+  /// The exactly-once marks kept in the target's own store, written in the same transaction as its writes; nullptr: the runner uses a journal file.
+  /// Called after open(); in a dry run open() is not called, and this is
+  /// called on the unopened target: it returns a read-only view of the marks
+  /// (nothing created or written), or nullptr to have the runner read the
+  /// journal file read-only. After an open() that failed it returns nullptr.
+  /// Not called when --journal names a file: that file holds the marks. The
+  /// target owns the object; it lives as long as the target.
+  virtual journal::journal* own_journal() { return nullptr; }
   /// Delivers the pending items of batch, setting each one's outcome.
   /// Journal marks: intent before a send, done after a confirmed success,
   /// failed after a certain refusal. Sets stop when the target is gone.

@@ -35,13 +35,13 @@ using claimkit::journal::state;
 TEST_CASE("journal: marks survive reopening") {
   std::string path = temp_dir() + "/sub/dir/j.db";
   {
-    claimkit::journal::journal j(path);
+    claimkit::journal::file_journal j(path);
     CHECK(j.get("t", "k1") == state::none);
     j.mark_intent("t", {"k1", "k2"});
     j.mark_done("t", {"k1"}, 200);
     j.mark("t", "k3", state::failed, 400);
   }
-  claimkit::journal::journal j(path);
+  claimkit::journal::file_journal j(path);
   CHECK(j.get("t", "k1") == state::done);
   CHECK(j.get("t", "k2") == state::intent);
   CHECK(j.get("t", "k3") == state::failed);
@@ -52,7 +52,7 @@ TEST_CASE("journal: file 0600, new directories 0700") {
   std::string dir = temp_dir();
   std::string path = dir + "/state/claimkit/pm-push.journal";
   ::umask(022);
-  { claimkit::journal::journal j(path); }
+  { claimkit::journal::file_journal j(path); }
   struct stat st {};
   REQUIRE(::stat(path.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
@@ -62,7 +62,7 @@ TEST_CASE("journal: file 0600, new directories 0700") {
 
 TEST_CASE("journal: read-only journal that does not exist is empty and not created") {
   std::string path = temp_dir() + "/none.journal";
-  claimkit::journal::journal j(path, true);
+  claimkit::journal::file_journal j(path, true);
   CHECK(j.get("t", "k") == state::none);
   CHECK(::access(path.c_str(), F_OK) != 0);
 }
@@ -103,12 +103,12 @@ TEST_CASE("journal: default path follows XDG_STATE_HOME, then HOME, one file per
 TEST_CASE("journal: a symbolic link or another user's file in place of the journal is refused") {
   std::string dir = temp_dir();
   std::string real = dir + "/real.journal";
-  { claimkit::journal::journal j(real); }
+  { claimkit::journal::file_journal j(real); }
   std::string link = dir + "/link.journal";
   REQUIRE(::symlink(real.c_str(), link.c_str()) == 0);
   for (bool ro : {false, true}) {
     try {
-      claimkit::journal::journal j(link, ro);
+      claimkit::journal::file_journal j(link, ro);
       FAIL("no error");
     } catch (const claimkit::error& e) {
       CHECK(std::string(e.what()) == "journal " + link + ": is a symbolic link; refused");
@@ -118,18 +118,18 @@ TEST_CASE("journal: a symbolic link or another user's file in place of the journ
   // A lock file planted as a link (to a file the attacker wants clobbered).
   REQUIRE(::symlink(real.c_str(), (dir + "/other.journal.lock").c_str()) == 0);
   try {
-    claimkit::journal::journal j(dir + "/other.journal");
+    claimkit::journal::file_journal j(dir + "/other.journal");
     FAIL("no error");
   } catch (const claimkit::error& e) {
     CHECK(std::string(e.what()) == "journal lock " + dir + "/other.journal.lock: is a symbolic link; refused");
   }
   // A directory in place of the file.
   REQUIRE(::mkdir((dir + "/dir.journal").c_str(), 0700) == 0);
-  CHECK_THROWS_AS(claimkit::journal::journal(dir + "/dir.journal"), claimkit::error);
+  CHECK_THROWS_AS(claimkit::journal::file_journal(dir + "/dir.journal"), claimkit::error);
   // Owned by another user: only root can make one; /etc/passwd is root's.
   if (::geteuid() != 0) {
     try {
-      claimkit::journal::journal j("/etc/passwd", true);
+      claimkit::journal::file_journal j("/etc/passwd", true);
       FAIL("no error");
     } catch (const claimkit::error& e) {
       CHECK(std::string(e.what()) == "journal /etc/passwd: owned by another user; refused");
@@ -159,16 +159,16 @@ TEST_CASE("journal: the default directory may not be a link or another user's") 
 TEST_CASE("journal: a second writer is refused while the first is open") {
   std::string path = temp_dir() + "/j.db";
   {
-    claimkit::journal::journal first(path);
+    claimkit::journal::file_journal first(path);
     try {
-      claimkit::journal::journal second(path);
+      claimkit::journal::file_journal second(path);
       FAIL("no error");
     } catch (const claimkit::error& e) {
       CHECK(std::string(e.what()) == "journal " + path + ": in use by another pm-push run");
       CHECK(e.code() == claimkit::cli::exit_code::io);
     }
-    claimkit::journal::journal reader(path, true);  // a dry run may look
+    claimkit::journal::file_journal reader(path, true);  // a dry run may look
     CHECK(reader.get("t", "k") == state::none);
   }
-  claimkit::journal::journal again(path);
+  claimkit::journal::file_journal again(path);
 }
