@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <mutex>
+
 #include <fmt/format.h>
 
 #include "auth/credentials.hpp"
@@ -22,6 +24,58 @@ postgres_target::postgres_target(std::string uri, std::string config_path)
   }
 }
 
+namespace {
+
+namespace jn = claimkit::journal;
+
+// The marks in the ledger database's journal table. push() writes the done
+// marks itself, in the batch's transaction; these methods serve the runner's
+// lookups and any mark made outside a batch (each call its own transaction).
+class postgres_journal final : public jn::journal {
+ public:
+  postgres_journal(ledger::postgres_ledger& l, std::string where) : ledger_(l), where_(std::move(where)) {}
+  jn::state get(std::string_view target, std::string_view key) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::string s = ledger_.mark(target, key);
+    if (s == "done") return jn::state::done;
+    if (s == "intent") return jn::state::intent;
+    if (s == "failed") return jn::state::failed;
+    return jn::state::none;
+  }
+  void mark_intent(std::string_view target, const std::vector<std::string>& keys) override {
+    set(target, keys, jn::state::intent, 0);
+  }
+  void mark_done(std::string_view target, const std::vector<std::string>& keys, int http_status) override {
+    set(target, keys, jn::state::done, http_status);
+  }
+  void mark_failed(std::string_view target, const std::vector<std::string>& keys, int http_status) override {
+    set(target, keys, jn::state::failed, http_status);
+  }
+  void mark(std::string_view target, std::string_view key, jn::state s, int http_status) override {
+    set(target, {std::string(key)}, s, http_status);
+  }
+  void mark_all(std::string_view target, const std::vector<entry>& marks) override {
+    std::vector<ledger::postgres_ledger::mark_entry> m;
+    for (const entry& e : marks) m.push_back({e.key, std::string(jn::to_string(e.to)), e.http_status});
+    std::lock_guard<std::mutex> lock(mu_);
+    ledger_.set_marks(target, m, ledger::now_rfc3339());
+  }
+  const std::string& path() const override { return where_; }
+
+ private:
+  void set(std::string_view target, const std::vector<std::string>& keys, jn::state s, int http_status) {
+    std::vector<ledger::postgres_ledger::mark_entry> m;
+    for (const std::string& k : keys) m.push_back({k, std::string(jn::to_string(s)), http_status});
+    std::lock_guard<std::mutex> lock(mu_);
+    ledger_.set_marks(target, m, ledger::now_rfc3339());
+  }
+  std::mutex mu_;
+  ledger::postgres_ledger& ledger_;
+  std::string where_;
+};
+
+}  // namespace
+
 std::string postgres_target::journal_name() const {
   if (ledger_) return "postgresql:" + ledger_->ledger_id();
   return "postgresql:" + shown_;
@@ -40,6 +94,7 @@ void postgres_target::open() {
     return auth::config_file::load(path).get("postgresql", "password").value_or(std::string());
   };
   ledger_ = std::make_unique<ledger::postgres_ledger>(uri_, CLAIMKIT_VERSION, password);
+  journal_ = std::make_unique<postgres_journal>(*ledger_, shown_ + " (journal table)");
 }
 
 void postgres_target::push(std::vector<item*>& batch, journal::journal& j, stop_reason& stop) {
@@ -47,9 +102,12 @@ void postgres_target::push(std::vector<item*>& batch, journal::journal& j, stop_
   keys.reserve(batch.size());
   for (item* it : batch) keys.push_back(it->key);
   const std::string jname = journal_name();
-  // A journal file (--journal) is kept as with the sqlite target; the
-  // database's own journal rows are written in the batch's transaction.
-  j.mark_intent(jname, keys);
+  // The done marks go into the database's journal table in the batch's
+  // transaction: a record is marked exactly when it is in the ledger, with
+  // no intent before (nothing can be half sent). A journal file given with
+  // --journal is kept besides, as with the sqlite target.
+  const bool file = &j != journal_.get();
+  if (file) j.mark_intent(jname, keys);
   std::vector<ledger::entry> entries;
   std::vector<ledger::event_entry> events;
   entries.reserve(batch.size());
@@ -85,7 +143,7 @@ void postgres_target::push(std::vector<item*>& batch, journal::journal& j, stop_
     stop.message = e.what();
     // Not marked failed in a journal file: a lost connection may have
     // committed; the intent stays, and the ledger's key dedupes a resend.
-    if (!remote) j.mark_failed(jname, keys);
+    if (file && !remote) j.mark_failed(jname, keys);
     return;
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -98,7 +156,7 @@ void postgres_target::push(std::vector<item*>& batch, journal::journal& j, stop_
       it->message = not_applied_message(w.verdict);
     }
   }
-  j.mark_done(jname, keys);
+  if (file) j.mark_done(jname, keys);
 }
 
 void postgres_target::describe(const item& it, json::writer& w) const {

@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 
+#include "journal/journal.hpp"
 #include "ledger/postgres.hpp"
 #include "push/target.hpp"
 
@@ -29,12 +30,16 @@ class postgres_target : public target {
   bool dedupes() const override { return true; }
   bool takes_events() const override { return true; }
   void open() override;
+  /// The journal table of the ledger database, after open(); nullptr before
+  /// (a dry run reads the default journal file instead, connecting nowhere).
+  journal::journal* own_journal() override { return journal_.get(); }
   void push(std::vector<item*>& batch, journal::journal& j, stop_reason& stop) override;
   void describe(const item& it, json::writer& w) const override;
 
  private:
   std::string uri_, shown_, config_path_;
   std::unique_ptr<ledger::postgres_ledger> ledger_;
+  std::unique_ptr<journal::journal> journal_;
 };
 
 }  // namespace claimkit::push

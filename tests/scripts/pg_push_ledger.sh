@@ -126,12 +126,17 @@ pm-push -q --config config --to "$turi" three.ndjson >o || fail "config file: ex
 mkdir -p .config/claimkit && cp config .config/claimkit/config
 pm-push -q --to "$turi" three.ndjson >o || fail "default config file: exit $?"
 
-# claim-age reads the database as it reads the file.
-claim-age --as-of 2026-11-23 --ledger ledger.db mix.ndjson >age-sqlite 2>/dev/null || [ $? = 1 ] || fail "claim-age sqlite"
-claim-age --as-of 2026-11-23 --ledger "$uri" mix.ndjson >age-pg 2>e || [ $? = 1 ] || fail "claim-age pg: $(cat e)"
-[ -s age-pg ] || fail "claim-age pg: no output"
+# claim-age reads the database as it reads the file: open claims of the
+# mixed input's claim ids (and some the ledger does not know).
+for i in $(seq 0 180); do
+  printf '{"type":"claim","claim_id":"MIX-%04d","payer_id":"P%d","service_from":"2026-02-10","billed_amount":100.00,"submitted_date":"2026-02-%02d","state":"pending"}\n' \
+    "$i" $((i % 3)) $((10 + i % 15))
+done >open.ndjson
+claim-age --as-of 2026-11-23 --ledger ledger.db open.ndjson >age-sqlite 2>/dev/null || [ $? = 1 ] || fail "claim-age sqlite"
+claim-age --as-of 2026-11-23 --ledger "$uri" open.ndjson >age-pg 2>e || [ $? = 1 ] || fail "claim-age pg: $(cat e)"
+[ "$(wc -l <age-pg)" -gt 10 ] || fail "claim-age pg: little output"
 cmp -s age-sqlite age-pg || { diff age-sqlite age-pg | head -4; fail "claim-age differs"; }
-claim-age --as-of 2026-11-23 --ledger ledger.db --summary --by payer --format csv mix.ndjson >card-sqlite 2>/dev/null
-claim-age --as-of 2026-11-23 --ledger "$uri" --summary --by payer --format csv mix.ndjson >card-pg 2>/dev/null
+claim-age --as-of 2026-11-23 --ledger ledger.db --summary --by payer --format csv open.ndjson >card-sqlite 2>/dev/null
+claim-age --as-of 2026-11-23 --ledger "$uri" --summary --by payer --format csv open.ndjson >card-pg 2>/dev/null
 cmp -s card-sqlite card-pg || fail "scorecard differs"
 echo ok
