@@ -108,16 +108,15 @@ pg_connection::pg_connection(const std::string& uri, std::string what,
 bool pg_connection::connect(const std::string& uri, const std::string& password) {
   // The URI is expanded in place of dbname; what comes after it overrides
   // it, what comes before is a default the URI may override.
-  std::vector<const char*> keys = {"connect_timeout", "application_name", "dbname", "expand_dbname",
-                                   "client_encoding"};
-  std::vector<const char*> values = {"10", "claimkit", uri.c_str(), "1", "UTF8"};
+  std::vector<const char*> keys = {"connect_timeout", "application_name", "dbname", "client_encoding"};
+  std::vector<const char*> values = {"10", "claimkit", uri.c_str(), "UTF8"};
   if (!password.empty()) {
     keys.push_back("password");
     values.push_back(password.c_str());
   }
   keys.push_back(nullptr);
   values.push_back(nullptr);
-  conn_ = PQconnectdbParams(keys.data(), values.data(), 0);
+  conn_ = PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1);
   return conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK;
 }
 

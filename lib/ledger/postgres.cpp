@@ -396,6 +396,16 @@ std::string postgres_ledger::mark(std::string_view target, std::string_view key)
   return r.size() == 1 ? std::string(r.text(0, 0)) : std::string();
 }
 
+std::vector<std::pair<std::string, std::string>> postgres_ledger::marks(std::string_view target,
+                                                                        const std::vector<std::string_view>& keys) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (keys.empty()) return out;
+  pg_rows r = db_->query("SELECT key, state FROM journal WHERE target = $1 AND key = ANY($2::text[])",
+                         {target, text_array(keys)});
+  for (int i = 0; i < r.size(); ++i) out.emplace_back(r.text(i, 0), r.text(i, 1));
+  return out;
+}
+
 void postgres_ledger::set_marks(std::string_view target, const std::vector<mark_entry>& marks, std::string_view now) {
   if (marks.empty()) return;
   db_->exec("BEGIN");

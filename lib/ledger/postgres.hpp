@@ -62,6 +62,9 @@ class postgres_ledger {
   /// The journal mark of key under target: "intent", "done", "failed" or
   /// empty when none.
   std::string mark(std::string_view target, std::string_view key);
+  /// The marks of keys under target in one query: (key, state) pairs.
+  std::vector<std::pair<std::string, std::string>> marks(std::string_view target,
+                                                         const std::vector<std::string_view>& keys);
   /// Sets marks outside a batch (one transaction).
   struct mark_entry {
     std::string key;

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <mutex>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -34,9 +35,25 @@ namespace jn = claimkit::journal;
 class postgres_journal final : public jn::journal {
  public:
   postgres_journal(ledger::postgres_ledger& l, std::string where) : ledger_(l), where_(std::move(where)) {}
+  // The runner's lookups for a chunk come after one prefetch() of its keys:
+  // one query instead of a round trip per record (20,000 records took 16 s
+  // over loopback on a loaded machine with a query each). A mark read then
+  // may be overtaken by another writer's; the ledger's key dedupes that.
+  void prefetch(std::string_view target, const std::vector<std::string_view>& keys) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    cache_.clear();
+    cache_target_ = target;
+    for (std::string_view k : keys) cache_.emplace(k, std::string());
+    for (auto& [k, st] : ledger_.marks(target, keys)) cache_[k] = st;
+  }
   jn::state get(std::string_view target, std::string_view key) override {
     std::lock_guard<std::mutex> lock(mu_);
-    std::string s = ledger_.mark(target, key);
+    std::string s;
+    if (auto c = cache_.find(std::string(key)); c != cache_.end() && target == cache_target_) {
+      s = c->second;
+    } else {
+      s = ledger_.mark(target, key);
+    }
     if (s == "done") return jn::state::done;
     if (s == "intent") return jn::state::intent;
     if (s == "failed") return jn::state::failed;
@@ -70,6 +87,8 @@ class postgres_journal final : public jn::journal {
     ledger_.set_marks(target, m, ledger::now_rfc3339());
   }
   std::mutex mu_;
+  std::string cache_target_;
+  std::unordered_map<std::string, std::string> cache_;  // key -> state ("": none)
   ledger::postgres_ledger& ledger_;
   std::string where_;
 };
