@@ -42,7 +42,8 @@ pg_cluster_find() {
 # Runs a server program as the cluster's owner.
 pgc_as_owner() {
   if [ "$(id -u)" = 0 ]; then
-    setpriv --reuid="$(id -u nobody)" --regid="$(id -g nobody)" --clear-groups -- "$@"
+    # From /: the test's own directory is not the owner's to enter.
+    (cd / && setpriv --reuid="$(id -u nobody)" --regid="$(id -g nobody)" --clear-groups -- "$@")
   else
     "$@"
   fi
@@ -87,7 +88,8 @@ EOF
 }
 
 pg_cluster_restart() {
-  pgc_as_owner "$PGC_BIN/pg_ctl" -D "$PGC_DIR/data" -w -t 60 "${@:--m fast}" stop >/dev/null
+  [ $# -gt 0 ] || set -- -m fast
+  pgc_as_owner "$PGC_BIN/pg_ctl" -D "$PGC_DIR/data" -w -t 60 "$@" stop >/dev/null
   pgc_ctl_start
 }
 
