@@ -44,7 +44,13 @@ class postgres_journal final : public jn::journal {
     cache_.clear();
     cache_target_ = target;
     for (std::string_view k : keys) cache_.emplace(k, std::string());
-    for (auto& [k, st] : ledger_.marks(target, keys)) cache_[k] = st;
+    // A database that cannot be reached reads as no marks: the records go
+    // to push(), which stops the run (or, once stopped, they end as not
+    // sent); a resend is a duplicate by the ledger's key, never a second row.
+    try {
+      for (auto& [k, st] : ledger_.marks(target, keys)) cache_[k] = st;
+    } catch (const error&) {
+    }
   }
   jn::state get(std::string_view target, std::string_view key) override {
     std::lock_guard<std::mutex> lock(mu_);
@@ -52,7 +58,10 @@ class postgres_journal final : public jn::journal {
     if (auto c = cache_.find(std::string(key)); c != cache_.end() && target == cache_target_) {
       s = c->second;
     } else {
-      s = ledger_.mark(target, key);
+      try {
+        s = ledger_.mark(target, key);
+      } catch (const error&) {
+      }
     }
     if (s == "done") return jn::state::done;
     if (s == "intent") return jn::state::intent;
