@@ -14,6 +14,14 @@
 #include "ledger/pg_connection.hpp"
 
 namespace claimkit::age {
+
+struct pg_source {
+  template <typename F>
+  pg_source(const std::string& uri, std::string what, F password) : conn(uri, std::move(what), password) {}
+  claimkit::ledger::pg_connection conn;
+  claimkit::ledger::pg_connection* operator->() { return &conn; }
+};
+
 namespace {
 
 std::string column_text(sqlite3_stmt* st, int i) {
@@ -60,9 +68,9 @@ ledger::ledger(const std::string& path) : path_(path) {
       if (p.empty() || ::stat(p.c_str(), &st) != 0) return {};
       return auth::config_file::load(p).get("postgresql", "password").value_or(std::string());
     };
-    pg_ = std::make_unique<claimkit::ledger::pg_connection>(path, fmt::format("ledger {}", path_), password);
-    pg_->exec("SET default_transaction_read_only = on");
-    if (pg_->query("SELECT to_regclass('claims') IS NOT NULL", {}).text(0, 0) != "t") {
+    pg_ = std::make_unique<pg_source>(path, fmt::format("ledger {}", path_), password);
+    (*pg_)->exec("SET default_transaction_read_only = on");
+    if ((*pg_)->query("SELECT to_regclass('claims') IS NOT NULL", {}).text(0, 0) != "t") {
       throw error(cli::exit_code::io, fmt::format("{}: not a claimkit ledger (no claims table)", path_));
     }
     return;
@@ -106,7 +114,7 @@ void ledger::fail(const std::string& what) {
 void ledger::load_pg_claims() {
   // One query for every claim instead of one per claim: a round trip to a
   // server per open claim would dominate the run.
-  claimkit::ledger::pg_rows r = pg_->query(
+  claimkit::ledger::pg_rows r = (*pg_)->query(
       "SELECT claim_id, state, last_checked, payer_id, submitted_date, billed_amount, paid_amount, effective_date,"
       " (SELECT followups FROM line_followups f WHERE f.claim_id = c.claim_id AND f.current = 1 LIMIT 1)"
       " FROM claims c",
@@ -212,7 +220,7 @@ std::map<std::string, payer_scorecard> ledger::scorecards(const read_claims& rea
 void ledger::for_each_claim(const claim_row& f) {
   const char* sql = "SELECT claim_id, payer_id, state, submitted_date FROM claims";
   if (pg_) {
-    claimkit::ledger::pg_rows r = pg_->query(sql, {});
+    claimkit::ledger::pg_rows r = (*pg_)->query(sql, {});
     for (int i = 0; i < r.size(); ++i) f(r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3));
     return;
   }
@@ -230,7 +238,7 @@ void ledger::for_each_history(const history_row& f) {
   const char* sql =
       "SELECT claim_id, payer_id, state, effective_date, written_at, submitted_date FROM status_history ORDER BY id";
   if (pg_) {
-    claimkit::ledger::pg_rows r = pg_->query(sql, {});
+    claimkit::ledger::pg_rows r = (*pg_)->query(sql, {});
     for (int i = 0; i < r.size(); ++i) f(r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5));
     return;
   }

@@ -13,11 +13,10 @@
 
 struct sqlite3;
 struct sqlite3_stmt;
-namespace claimkit::ledger {
-class pg_connection;
-}
 
 namespace claimkit::age {
+
+struct pg_source;  // a PostgreSQL ledger's connection (ledger.cpp)
 
 /// What the pm-push ledger knows about one claim (its `claims` row).
 struct ledger_claim {
@@ -88,7 +87,7 @@ class ledger {
   void for_each_history(const history_row& f);
   void load_pg_claims();
   std::string path_;
-  std::unique_ptr<claimkit::ledger::pg_connection> pg_;
+  std::unique_ptr<pg_source> pg_;
   bool pg_loaded_ = false;
   std::unordered_map<std::string, ledger_claim> pg_claims_;
   sqlite3* db_ = nullptr;

@@ -183,6 +183,14 @@ void pg_connection::copy_in(const std::string& sql, std::string_view data) {
   PQclear(last);
 }
 
+std::string pg_connection::literal(std::string_view v) {
+  char* q = PQescapeLiteral(conn_, v.data(), v.size());
+  if (q == nullptr) fail(nullptr, "quoting failed");
+  std::string out(q);
+  PQfreemem(q);
+  return out;
+}
+
 void copy_text(std::string& row, std::optional<std::string_view> v) {
   if (!v) {
     row += "\\N";

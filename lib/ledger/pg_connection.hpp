@@ -74,6 +74,9 @@ class pg_connection {
   pg_rows query(const std::string& sql, const std::vector<std::optional<std::string_view>>& params);
   /// COPY ... FROM STDIN with data in COPY's text format (copy_text()).
   void copy_in(const std::string& sql, std::string_view data);
+  /// v quoted as an SQL literal for this connection (PQescapeLiteral), to
+  /// put several statements in one exec().
+  std::string literal(std::string_view v);
   const std::string& what() const { return what_; }
 
  private:

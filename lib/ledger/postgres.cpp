@@ -221,7 +221,10 @@ void postgres_ledger::write_batch(std::vector<batch_record>& batch, std::string_
 void postgres_ledger::write_once(std::vector<batch_record>& batch, std::string_view now,
                                  std::string_view journal_target, const std::vector<std::string>& journal_keys) {
   for (batch_record& b : batch) b.out = write_outcome{};
-  db_->exec("BEGIN");
+  // Round trips are what a batch costs over a network, so statements that
+  // need no answer share one exec(): BEGIN with the locks, and the updates
+  // with the journal marks and COMMIT (scripts/bench-pg: 11 round trips a
+  // batch made pm-push 6.5x the COPY floor on a loaded machine).
 
   std::vector<std::string_view> claim_ids, keys;
   {
@@ -234,25 +237,29 @@ void postgres_ledger::write_once(std::vector<batch_record>& batch, std::string_v
   }
   std::unordered_map<std::string, current_row> current;
   std::unordered_set<std::string> on_file;
-  if (!claim_ids.empty()) {
+  if (claim_ids.empty()) {
+    db_->exec("BEGIN");
+  } else {
     std::string ids = text_array(claim_ids);
     // One lock per claim, taken in hash order (the function runs after the
     // sort, being volatile), held to the end of the transaction.
-    db_->query(fmt::format("SELECT pg_advisory_xact_lock({}, h) FROM (SELECT DISTINCT hashtext(c) AS h FROM "
-                           "unnest($1::text[]) AS c) AS s ORDER BY h",
-                           kLockSpace),
-               {ids});
+    db_->exec(fmt::format("BEGIN; SELECT pg_advisory_xact_lock({}, h) FROM (SELECT DISTINCT hashtext(c) AS h FROM "
+                          "unnest({}::text[]) AS c) AS s ORDER BY h",
+                          kLockSpace, db_->literal(ids)));
     // Read after the locks: each statement sees what committed before it,
     // so a writer that held one of these claims has its rows in view.
     pg_rows cur = db_->query(
-        "SELECT claim_id, state, category, effective_date, incomplete FROM claims WHERE claim_id = ANY($1::text[])",
-        {ids});
+        "SELECT claim_id, state, category, effective_date, incomplete FROM claims WHERE claim_id = ANY($1::text[])"
+        " UNION ALL SELECT key, NULL, NULL, NULL, NULL FROM status_history WHERE key = ANY($2::text[])",
+        {ids, text_array(keys)});
     for (int i = 0; i < cur.size(); ++i) {
-      current[std::string(cur.text(i, 0))] = {std::string(cur.text(i, 1)), std::string(cur.text(i, 2)),
-                                              std::string(cur.text(i, 3)), cur.text(i, 4) != "0"};
+      if (cur.null(i, 4)) {
+        on_file.emplace(cur.text(i, 0));
+      } else {
+        current[std::string(cur.text(i, 0))] = {std::string(cur.text(i, 1)), std::string(cur.text(i, 2)),
+                                                std::string(cur.text(i, 3)), cur.text(i, 4) != "0"};
+      }
     }
-    pg_rows k = db_->query("SELECT key FROM status_history WHERE key = ANY($1::text[])", {text_array(keys)});
-    for (int i = 0; i < k.size(); ++i) on_file.emplace(k.text(i, 0));
   }
 
   // The batch in order, each status judged against the claim's current one
@@ -300,8 +307,10 @@ void postgres_ledger::write_once(std::vector<batch_record>& batch, std::string_v
   // A line follow-up row is current when its status is the last one of the
   // batch to replace the claim's current status (the SQLite ledger clears
   // and sets the flag status by status, to the same end).
+  std::vector<std::string_view> followup_keys;
   for (std::size_t i : with_followups) {
     const entry& e = *batch[i].status;
+    followup_keys.push_back(e.key);
     auto l = last_applied.find(e.claim_id);
     bool cur = batch[i].out.verdict == precedence::replaces && l != last_applied.end() && l->second == i;
     copy_row(followups, {e.key, e.claim_id, cur ? "1" : "0", e.line_followups});
@@ -315,6 +324,10 @@ void postgres_ledger::write_once(std::vector<batch_record>& batch, std::string_v
         " FROM STDIN",
         history);
   }
+  if (!followups.empty()) {
+    db_->copy_in("COPY line_followups (key, claim_id, current, followups) FROM STDIN", followups);
+  }
+  std::string tail;  // statements sent with the COMMIT
   if (!claims_rows.empty()) {
     db_->copy_in(
         "COPY claims_in (round, claim_id, payer_id, payer_claim_id, state, category, code, effective_date, channel,"
@@ -325,13 +338,12 @@ void postgres_ledger::write_once(std::vector<batch_record>& batch, std::string_v
     // row once): round r holds each claim's r-th replacing status. The SET
     // list is the SQLite ledger's upsert, column for column.
     for (int r = 1; r <= max_round; ++r) {
-      std::string round = std::to_string(r);
-      db_->query(
+      tail += fmt::format(
           "INSERT INTO claims (claim_id, payer_id, payer_claim_id, state, category, code, effective_date, channel,"
           " action, queue, billed_amount, paid_amount, submitted_date, last_checked, updated_at, incomplete)"
           " SELECT claim_id, payer_id, payer_claim_id, state, category, code, effective_date, channel, action, queue,"
           " billed_amount, paid_amount, submitted_date, last_checked, updated_at, incomplete FROM claims_in"
-          " WHERE round = $1"
+          " WHERE round = {}"
           " ON CONFLICT (claim_id) DO UPDATE SET payer_id = coalesce(excluded.payer_id, claims.payer_id),"
           " payer_claim_id = coalesce(excluded.payer_claim_id, claims.payer_claim_id), state = excluded.state,"
           " category = excluded.category, code = excluded.code, effective_date = excluded.effective_date,"
@@ -340,17 +352,16 @@ void postgres_ledger::write_once(std::vector<batch_record>& batch, std::string_v
           " paid_amount = excluded.paid_amount,"
           " submitted_date = coalesce(excluded.submitted_date, claims.submitted_date),"
           " last_checked = excluded.last_checked, updated_at = excluded.updated_at,"
-          " incomplete = excluded.incomplete",
-          {round});
+          " incomplete = excluded.incomplete;\n",
+          r);
     }
-    // A new current status: the line follow-ups of the one before are done.
-    db_->query("UPDATE line_followups SET current = 0 WHERE claim_id = ANY($1::text[]) AND current = 1",
-               {text_array(replaced_claims)});
+    // A new current status: the line follow-ups of the one before are done
+    // (this batch's own rows, already in, carry their flag).
+    tail += fmt::format(
+        "UPDATE line_followups SET current = 0 WHERE claim_id = ANY({}::text[]) AND current = 1"
+        " AND NOT (key = ANY({}::text[]));\n",
+        db_->literal(text_array(replaced_claims)), db_->literal(text_array(followup_keys)));
   }
-  if (!followups.empty()) {
-    db_->copy_in("COPY line_followups (key, claim_id, current, followups) FROM STDIN", followups);
-  }
-
   std::unordered_set<std::string_view> events_seen;
   for (batch_record& b : batch) {
     if (b.event == nullptr) continue;
@@ -381,14 +392,15 @@ void postgres_ledger::write_once(std::vector<batch_record>& batch, std::string_v
 
   if (!journal_target.empty() && !journal_keys.empty()) {
     std::vector<std::string_view> jk(journal_keys.begin(), journal_keys.end());
-    db_->query(
+    std::string t = db_->literal(journal_target), n = db_->literal(now);
+    tail += fmt::format(
         "INSERT INTO journal (target, key, state, attempts, created_at, updated_at)"
-        " SELECT $1, k, 'done', 1, $2, $2 FROM (SELECT DISTINCT unnest($3::text[]) AS k) AS s"
+        " SELECT {}, k, 'done', 1, {}, {} FROM (SELECT DISTINCT unnest({}::text[]) AS k) AS s"
         " ON CONFLICT (target, key) DO UPDATE SET state = 'done', attempts = journal.attempts + 1,"
-        " http_status = NULL, updated_at = excluded.updated_at",
-        {journal_target, now, text_array(jk)});
+        " http_status = NULL, updated_at = excluded.updated_at;\n",
+        t, n, n, db_->literal(text_array(jk)));
   }
-  db_->exec("COMMIT");
+  db_->exec(tail + "COMMIT");
 }
 
 std::string postgres_ledger::mark(std::string_view target, std::string_view key) {
