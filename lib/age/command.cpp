@@ -36,8 +36,8 @@ void add_options(CLI::App& app, command_options& o) {
       ->type_name("DAYS")
       ->check(CLI::Range(0, 36500));
   app.add_option("--ledger", o.ledger,
-                 "Read last checks, states and actions from the pm-push SQLite ledger (read-only); with no FILE, "
-                 "age the ledger's open claims")
+                 "Read last checks, states and actions from the pm-push ledger, a SQLite file or a postgresql:// "
+                 "URI (read-only); with no FILE, age the ledger's open claims")
       ->type_name("PATH");
   app.add_option("--config", o.config_path,
                  "Settings file: recheck intervals per state and payer (default $CLAIMKIT_CONFIG or "

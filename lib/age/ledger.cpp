@@ -3,13 +3,25 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include <sys/stat.h>
+
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include "cli/config.hpp"
 #include "core/error.hpp"
 #include "dates/instant.hpp"
+#include "ledger/pg_connection.hpp"
 
 namespace claimkit::age {
+
+struct pg_source {
+  template <typename F>
+  pg_source(const std::string& uri, std::string what, F password) : conn(uri, std::move(what), password) {}
+  claimkit::ledger::pg_connection conn;
+  claimkit::ledger::pg_connection* operator->() { return &conn; }
+};
+
 namespace {
 
 std::string column_text(sqlite3_stmt* st, int i) {
@@ -41,6 +53,25 @@ bool payer_scorecard::p90_days(std::int64_t& out) const {
 }
 
 ledger::ledger(const std::string& path) : path_(path) {
+  if (claimkit::ledger::is_postgres_uri(path)) {
+    // Messages name the database as checked, without a password (refused).
+    try {
+      path_ = claimkit::ledger::check_postgres_uri(path);
+    } catch (const error& e) {
+      throw error(e.code(), fmt::format("--ledger: {}", e.what()));
+    }
+    // A password the server wants beyond ~/.pgpass: the config file's
+    // [postgresql] password, as pm-push reads it.
+    auto password = []() -> std::string {
+      return cli::config::load_default({}).get("postgresql", "password").value_or(std::string());
+    };
+    pg_ = std::make_unique<pg_source>(path, fmt::format("ledger {}", path_), password);
+    (*pg_)->exec("SET default_transaction_read_only = on");
+    if ((*pg_)->query("SELECT to_regclass('claims') IS NOT NULL", {}).text(0, 0) != "t") {
+      throw error(cli::exit_code::io, fmt::format("{}: not a claimkit ledger (no claims table)", path_));
+    }
+    return;
+  }
   // SQLite hands out a connection even when opening fails; the destructor
   // does not run when the constructor throws, so close it here.
   try {
@@ -82,7 +113,39 @@ void ledger::fail(const std::string& what) {
   throw error(cli::exit_code::io, fmt::format("{}: {}: {}", path_, what, detail));
 }
 
+void ledger::load_pg_claims() {
+  // One query for every claim instead of one per claim: a round trip to a
+  // server per open claim would dominate the run.
+  claimkit::ledger::pg_rows r = (*pg_)->query(
+      "SELECT claim_id, state, last_checked, payer_id, submitted_date, billed_amount, paid_amount, effective_date,"
+      " (SELECT followups FROM line_followups f WHERE f.claim_id = c.claim_id AND f.current = 1 LIMIT 1),"
+      " action, next_check FROM claims c",
+      {});
+  pg_claims_.reserve(static_cast<std::size_t>(r.size()));
+  for (int i = 0; i < r.size(); ++i) {
+    ledger_claim& c = pg_claims_[std::string(r.text(i, 0))];
+    c.state = r.text(i, 1);
+    c.last_checked = r.text(i, 2);
+    c.payer_id = r.text(i, 3);
+    c.submitted_date = r.text(i, 4);
+    c.billed_amount = r.text(i, 5);
+    c.paid_amount = r.text(i, 6);
+    c.effective_date = r.text(i, 7);
+    c.line_followups = r.text(i, 8);
+    c.action = r.text(i, 9);
+    c.next_check = r.text(i, 10);
+  }
+  pg_loaded_ = true;
+}
+
 bool ledger::find(std::string_view claim_id, ledger_claim& out) {
+  if (pg_) {
+    if (!pg_loaded_) load_pg_claims();
+    auto it = pg_claims_.find(std::string(claim_id));
+    if (it == pg_claims_.end()) return false;
+    out = it->second;
+    return true;
+  }
   sqlite3_reset(find_);
   sqlite3_bind_text(find_, 1, claim_id.data(), static_cast<int>(claim_id.size()), SQLITE_STATIC);
   int rc = sqlite3_step(find_);
@@ -102,6 +165,17 @@ bool ledger::find(std::string_view claim_id, ledger_claim& out) {
 }
 
 void ledger::for_each_open(const std::function<void(const std::string&, const ledger_claim&)>& handle) {
+  if (pg_) {
+    if (!pg_loaded_) load_pg_claims();
+    std::vector<const std::pair<const std::string, ledger_claim>*> open;
+    for (const auto& kv : pg_claims_) {
+      if (kv.second.state != "paid" && kv.second.state != "finalized") open.push_back(&kv);
+    }
+    // In claim_id order, as the SQLite ledger gives them.
+    std::sort(open.begin(), open.end(), [](auto* a, auto* b) { return a->first < b->first; });
+    for (auto* kv : open) handle(kv->first, kv->second);
+    return;
+  }
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(db_,
                          "SELECT claim_id, state, last_checked, payer_id, submitted_date, billed_amount, paid_amount,"
@@ -142,51 +216,34 @@ std::map<std::string, payer_scorecard> ledger::scorecards(const read_claims& rea
     bool not_found = false;
   };
   std::unordered_map<std::string, claim_info> claims;
-  sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(db_, "SELECT claim_id, payer_id, state, submitted_date FROM claims", -1, &st, nullptr) !=
-      SQLITE_OK) {
-    fail("cannot read the ledger");
-  }
-  int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    auto& c = claims[column_text(st, 0)];
-    c.payer = column_text(st, 1);
-    c.state = column_text(st, 2);
-    c.submitted = column_text(st, 3);
+  for_each_claim([&](std::string_view id, std::string_view payer, std::string_view state, std::string_view submitted) {
+    auto& c = claims[std::string(id)];
+    c.payer = payer;
+    c.state = state;
+    c.submitted = submitted;
     if (c.state == "not_found") c.not_found = true;
-  }
-  sqlite3_finalize(st);
-  if (rc != SQLITE_DONE) fail("cannot read the ledger");
-
+  });
   // The history says when a claim was first paid and whether
   // the payer ever said it had no record of it.
-  if (sqlite3_prepare_v2(db_,
-                         "SELECT claim_id, payer_id, state, effective_date, written_at, submitted_date "
-                         "FROM status_history ORDER BY id",
-                         -1, &st, nullptr) != SQLITE_OK) {
-    fail("not a claimkit ledger (no status_history table)");
-  }
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    auto& c = claims[column_text(st, 0)];
-    std::string state = column_text(st, 2);
-    if (c.payer.empty()) c.payer = column_text(st, 1);
+  for_each_history([&](std::string_view id, std::string_view payer, std::string_view state,
+                       std::string_view effective, std::string_view written, std::string_view submitted) {
+    auto& c = claims[std::string(id)];
+    if (c.payer.empty()) c.payer = payer;
     if (c.state.empty()) c.state = state;
-    if (c.submitted.empty()) c.submitted = column_text(st, 5);
+    if (c.submitted.empty()) c.submitted = submitted;
     if (state == "not_found") c.not_found = true;
     if (!c.has_paid && state == "paid") {
       dates::day_number d;
       dates::instant w;
-      if (dates::parse(column_text(st, 3), d)) {
+      if (dates::parse(effective, d)) {
         c.paid_day = d;
         c.has_paid = true;
-      } else if (dates::parse_instant(column_text(st, 4), w)) {
+      } else if (dates::parse_instant(written, w)) {
         c.paid_day = dates::utc_day(w);
         c.has_paid = true;
       }
     }
-  }
-  sqlite3_finalize(st);
-  if (rc != SQLITE_DONE) fail("cannot read the ledger");
+  });
 
   std::map<std::string, payer_scorecard> out;
   for (const auto& [id, c] : claims) {
@@ -206,6 +263,44 @@ std::map<std::string, payer_scorecard> ledger::scorecards(const read_claims& rea
     if (c.not_found) ++s.ever_not_found;
   }
   return out;
+}
+
+void ledger::for_each_claim(const claim_row& f) {
+  const char* sql = "SELECT claim_id, payer_id, state, submitted_date FROM claims";
+  if (pg_) {
+    claimkit::ledger::pg_rows r = (*pg_)->query(sql, {});
+    for (int i = 0; i < r.size(); ++i) f(r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3));
+    return;
+  }
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db_, sql, -1, &st, nullptr) != SQLITE_OK) fail("cannot read the ledger");
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    f(column_text(st, 0), column_text(st, 1), column_text(st, 2), column_text(st, 3));
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) fail("cannot read the ledger");
+}
+
+void ledger::for_each_history(const history_row& f) {
+  const char* sql =
+      "SELECT claim_id, payer_id, state, effective_date, written_at, submitted_date FROM status_history ORDER BY id";
+  if (pg_) {
+    claimkit::ledger::pg_rows r = (*pg_)->query(sql, {});
+    for (int i = 0; i < r.size(); ++i) f(r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5));
+    return;
+  }
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db_, sql, -1, &st, nullptr) != SQLITE_OK) {
+    fail("not a claimkit ledger (no status_history table)");
+  }
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    f(column_text(st, 0), column_text(st, 1), column_text(st, 2), column_text(st, 3), column_text(st, 4),
+      column_text(st, 5));
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) fail("cannot read the ledger");
 }
 
 }  // namespace claimkit::age

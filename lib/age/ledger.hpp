@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -14,6 +15,8 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 namespace claimkit::age {
+
+struct pg_source;  // a PostgreSQL ledger's connection (ledger.cpp)
 
 /// What the pm-push ledger knows about one claim (its `claims` row).
 struct ledger_claim {
@@ -53,12 +56,15 @@ struct payer_scorecard {
   bool p90_days(std::int64_t& out) const;
 };
 
-/// The pm-push SQLite ledger, opened read-only: claim-age never writes it
-/// and can run while pm-push does (WAL readers do not block the writer).
+/// The pm-push ledger, opened read-only: a SQLite file (claim-age never
+/// writes it and can run while pm-push does: WAL readers do not block the
+/// writer) or a PostgreSQL database named by a postgresql:// URI (a
+/// read-only session; the claims table is read once, on the first find).
 class ledger {
  public:
   /// Throws claimkit::error (3) when the file cannot be opened or lacks the
-  /// `claims` table.
+  /// `claims` table; (4) when the database cannot be reached; (2) for a URI
+  /// with a password.
   explicit ledger(const std::string& path);
   ~ledger();
   ledger(const ledger&) = delete;
@@ -78,7 +84,18 @@ class ledger {
 
  private:
   void fail(const std::string& what);
+  using claim_row = std::function<void(std::string_view claim_id, std::string_view payer, std::string_view state,
+                                       std::string_view submitted)>;
+  using history_row =
+      std::function<void(std::string_view claim_id, std::string_view payer, std::string_view state,
+                         std::string_view effective, std::string_view written, std::string_view submitted)>;
+  void for_each_claim(const claim_row& f);
+  void for_each_history(const history_row& f);
+  void load_pg_claims();
   std::string path_;
+  std::unique_ptr<pg_source> pg_;
+  bool pg_loaded_ = false;
+  std::unordered_map<std::string, ledger_claim> pg_claims_;
   sqlite3* db_ = nullptr;
   sqlite3_stmt* find_ = nullptr;
 };

@@ -49,6 +49,10 @@ class journal {
     int http_status = 0;
   };
   virtual void mark_all(std::string_view target, const std::vector<entry>& marks) = 0;
+  /// Tells the journal which keys get() is about to be asked for, so that
+  /// marks kept across a network are read in one query rather than one per
+  /// key; the default does nothing.
+  virtual void prefetch(std::string_view /*target*/, const std::vector<std::string_view>& /*keys*/) {}
 
   /// Where the marks live (a file path), for messages.
   virtual const std::string& path() const = 0;

@@ -95,6 +95,13 @@ class run_state {
   void classify(std::vector<item*>& to_send, std::vector<std::pair<std::size_t, std::size_t>>& twins) {
     const std::string jname = target_.journal_name();
     std::unordered_map<std::string_view, std::size_t> first_in_chunk;
+    {
+      std::vector<std::string_view> keys;
+      for (const item& it : chunk_) {
+        if (it.outcome == result::pending) keys.push_back(it.key);
+      }
+      journal_.prefetch(jname, keys);
+    }
     for (std::size_t i = 0; i < chunk_.size(); ++i) {
       item& it = chunk_[i];
       if (it.outcome != result::pending) continue;
@@ -403,7 +410,8 @@ int run(cli::context& ctx, const options& o, std::unique_ptr<target> t) {
       rs.add(std::move(it), false);
       return;
     }
-    if (t->kind() != "sqlite") it.note = note_text(it.status, it.key);
+    // A ledger keeps the record, not a note.
+    if (t->kind() != "sqlite" && t->kind() != "postgresql") it.note = note_text(it.status, it.key);
     rs.add(std::move(it), false);
   });
   rs.finish();
