@@ -11,7 +11,7 @@ complete -c claim-age -l buckets -x -d 'Bucket upper edges in days; default 30,6
 complete -c claim-age -l weights -x -d 'Priority weights, e.g. age=1,amount=10,risk=60 (the defaults)'
 complete -c claim-age -l filing-limits -r -F -d 'Timely-filing table, CSV or JSON: payer id -> days'
 complete -c claim-age -l recheck-days -x -d 'A claim is due when last checked more than DAYS ago, whatever its state and payer (default: per state, see --config)'
-complete -c claim-age -l ledger -r -F -d 'Read last checks, states and actions from the pm-push SQLite ledger (read-only); with no FILE, age the ledger\'s open claims'
+complete -c claim-age -l ledger -r -F -d 'Read last checks, states and actions from the pm-push ledger, a SQLite file or a postgresql:// URI (read-only); with no FILE, age the ledger\'s open claims'
 complete -c claim-age -l config -r -F -d 'Settings file: recheck intervals per state and payer (default $CLAIMKIT_CONFIG or ~/.config/claimkit/config)'
 complete -c claim-age -l format-in -x -a 'ndjson csv' -d 'Input format, ndjson or csv; default csv for files named *.csv, else ndjson'
 complete -c claim-age -l columns -x -d 'CSV header mapping FIELD=HEADER,..., e.g. claim_id=Claim #,billed_amount=Charges'
