@@ -69,6 +69,16 @@ bool parse_d8(std::string_view text, day_number& out) {
   return checked(c, out);
 }
 
+bool d8_to_iso(std::string_view d, std::string& out) {
+  if (!valid_d8(d)) return false;
+  out.assign(d.substr(0, 4));
+  out.push_back('-');
+  out.append(d.substr(4, 2));
+  out.push_back('-');
+  out.append(d.substr(6, 2));
+  return true;
+}
+
 std::string us_to_iso(std::string_view s) {
   auto all_digits = [](std::string_view v) { return !v.empty() && v.find_first_not_of("0123456789") == v.npos; };
   auto a = s.find('/');

@@ -12,15 +12,7 @@ bool digits(std::string_view s) {
 
 }  // namespace
 
-bool convert_date(std::string_view d, std::string& out) {
-  if (!valid_date(d)) return false;
-  out.assign(d.substr(0, 4));
-  out.push_back('-');
-  out.append(d.substr(4, 2));
-  out.push_back('-');
-  out.append(d.substr(6, 2));
-  return true;
-}
+bool convert_date(std::string_view d, std::string& out) { return dates::d8_to_iso(d, out); }
 
 bool convert_range(std::string_view rd8, std::string& from, std::string& to) {
   if (rd8.size() != 17 || rd8[8] != '-') return false;

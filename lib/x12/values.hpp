@@ -8,9 +8,8 @@
 #include "core/simd.hpp"
 #include "json/writer.hpp"
 
+#include "dates/civil.hpp"
 #include "x12/segment.hpp"
-
-static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "valid_date reads eight digits as one little-endian word");
 
 namespace claimkit::x12 {
 
@@ -18,25 +17,8 @@ namespace claimkit::x12 {
 /// real calendar date (leap years included).
 bool convert_date(std::string_view d8, std::string& out);
 
-/// True when d8 is a real CCYYMMDD calendar date (no allocation).
-[[gnu::always_inline]] inline bool valid_date(std::string_view d8) {
-  if (d8.size() != 8) return false;
-  std::uint64_t x;
-  std::memcpy(&x, d8.data(), 8);
-  // Every byte '0'..'9': high nibble 3, and still 3 after adding 6.
-  constexpr std::uint64_t kHigh = 0xF0F0F0F0F0F0F0F0u, kThrees = 0x3030303030303030u;
-  if ((x & kHigh) != kThrees || ((x + 0x0606060606060606u) & kHigh) != kThrees) return false;
-  x -= kThrees;  // the digit values, first character in the low byte
-  auto at = [x](int i) { return static_cast<unsigned>((x >> (8 * i)) & 0xff); };
-  const unsigned m = at(4) * 10 + at(5);
-  const unsigned day = at(6) * 10 + at(7);
-  if (m - 1 >= 12 || day - 1 >= 31) return false;
-  if (day <= 28) return true;  // every month has them: no table, no year
-  static constexpr unsigned char kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (day <= kDays[m - 1]) return true;
-  const unsigned y = at(0) * 1000 + at(1) * 100 + at(2) * 10 + at(3);
-  return m == 2 && day == 29 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0);
-}
+/// True when d8 is a real CCYYMMDD calendar date (dates::valid_d8).
+[[gnu::always_inline]] inline bool valid_date(std::string_view d8) { return dates::valid_d8(d8); }
 
 /// json::is_plain_decimal(v) (a JSON number as it stands: digits, one
 /// optional '-' first and one optional '.' inside, no leading zero), checked

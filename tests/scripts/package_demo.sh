@@ -18,7 +18,8 @@ demo >"$work/out1" 2>"$work/err1" || { cat "$work/out1" "$work/err1"; fail "demo
 grep -q -- '-> 9 claim statuses, 1 batch status, 3 acknowledgments' "$work/out1" || { cat "$work/out1"; fail "x12-parse line"; }
 grep -q -- '-> 13 applied, 0 already in the ledger' "$work/out1" || { cat "$work/out1"; fail "pm-push line"; }
 grep -q '^Aging report as of 2026-11-23 by payer' "$work/out1" || fail "no aging table"
-grep -q '^TOTAL  *9  *6,291.00  *100.0%' "$work/out1" || { cat "$work/out1"; fail "aging totals"; }
+# 9 open claims of 6,291.00 and the denied NW-10002 (1,250.00), which needs work.
+grep -q '^TOTAL  *10  *7,541.00  *100.0%' "$work/out1" || { cat "$work/out1"; fail "aging totals"; }
 grep -q "^Ledger:   $work/build/demo/ledger.db$" "$work/out1" || fail "ledger location"
 grep -q "sqlite3 $work/build/demo/ledger.db 'SELECT" "$work/out1" || fail "how to look at the ledger"
 if command -v sqlite3 >/dev/null; then

@@ -70,8 +70,8 @@ sed 's/"target":"sqlite"/"target":"postgresql"/' out-sqlite >a; cmp -s a out-pg 
 sq() { sqlite3 -batch -noheader -separator '|' -nullvalue '<null>' ledger.db "$1"; }
 pq() { pgc_psql -F '|' -P null='<null>' -c "$1"; }
 checks=(
-  "SELECT claim_id, payer_id, payer_claim_id, state, category, code, effective_date, channel, action, queue, billed_amount, paid_amount, submitted_date, incomplete FROM claims ORDER BY claim_id"
-  "SELECT key, claim_id, payer_id, state, category, code, entity, effective_date, channel, source_file, interchange, group_control, transaction_control, payer_claim_id, reference, action, queue, billed_amount, paid_amount, submitted_date, regressed, incomplete, not_applied FROM status_history ORDER BY id"
+  "SELECT claim_id, payer_id, payer_claim_id, state, category, code, effective_date, channel, action, queue, billed_amount, paid_amount, submitted_date, incomplete, next_check FROM claims ORDER BY claim_id"
+  "SELECT key, claim_id, payer_id, state, category, code, entity, effective_date, channel, source_file, interchange, group_control, transaction_control, payer_claim_id, reference, action, queue, billed_amount, paid_amount, submitted_date, regressed, incomplete, not_applied, checked_by FROM status_history ORDER BY id"
   "SELECT key, type, level, state, accepted, category, code, entity, effective_date, action, queue, channel, transaction_type, source_file, interchange, group_control, transaction_control, segment, acknowledged_interchange, acknowledged_group, acknowledged_transaction, acknowledged_type, trace, payer_id, error_count, accepted_count, rejected_count, accepted_amount, rejected_amount, record FROM batch_events ORDER BY id"
   "SELECT key, claim_id, current, followups FROM line_followups ORDER BY key"
 )
@@ -84,7 +84,7 @@ done
 [ "$(pq "SELECT count(*) FROM status_history WHERE not_applied = 'older'")" -gt 10 ] || fail "no older statuses"
 [ "$(pq "SELECT count(*) FROM status_history WHERE not_applied = 'weaker'")" -gt 10 ] || fail "no weaker statuses"
 [ "$(pq "SELECT count(*) FROM batch_events")" -gt 0 ] || fail "no batch events"
-[ "$(pq "SELECT version FROM ledger_schema")" = 1 ] || fail "schema version"
+[ "$(pq "SELECT version FROM ledger_schema")" = 2 ] || fail "schema version"
 pq "SELECT written_at FROM status_history" | grep -qvE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$' &&
   fail "written_at not RFC 3339"
 # Journal marks in the database, one per key, all done.
@@ -139,4 +139,11 @@ cmp -s age-sqlite age-pg || { diff age-sqlite age-pg | head -4; fail "claim-age 
 claim-age --as-of 2026-11-23 --ledger ledger.db --summary --by payer --format csv open.ndjson >card-sqlite 2>/dev/null
 claim-age --as-of 2026-11-23 --ledger "$uri" --summary --by payer --format csv open.ndjson >card-pg 2>/dev/null
 cmp -s card-sqlite card-pg || fail "scorecard differs"
+# The ledger alone (no input): its open claims, in claim_id order, with state,
+# action and the next check date, the same from either ledger.
+claim-age --as-of 2026-11-23 --ledger ledger.db --all --format csv >alone-sqlite 2>/dev/null || [ $? = 1 ] || fail "claim-age sqlite alone"
+claim-age --as-of 2026-11-23 --ledger "$uri" --all --format csv >alone-pg 2>e || [ $? = 1 ] || fail "claim-age pg alone: $(cat e)"
+[ "$(wc -l <alone-pg)" -gt 10 ] || fail "claim-age pg alone: little output"
+grep -q ',paid,' alone-pg && fail "the ledger alone listed a paid claim"
+cmp -s alone-sqlite alone-pg || { diff alone-sqlite alone-pg | head -4; fail "claim-age of the ledger alone differs"; }
 echo ok

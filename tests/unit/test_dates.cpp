@@ -1,8 +1,13 @@
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
+
+#include <string>
+
 #include "dates/civil.hpp"
 
 using namespace claimkit::dates;
+namespace dates = claimkit::dates;
 
 TEST_CASE("leap years follow the Gregorian rule") {
   CHECK(is_leap_year(2024));
@@ -120,4 +125,29 @@ TEST_CASE("day numbers agree with a day-by-day walk of the calendar") {
       }
     }
   }
+}
+
+TEST_CASE("the word-at-a-time D8 check agrees with parse_d8 on every day and on near misses") {
+  // valid_d8 is x12-parse's allocation-free check; parse_d8 goes through
+  // civil. Every real day of 1899-2101 passes both; day 0, the day after a
+  // month's last and month 13 fail both; only year 0000 sets them apart.
+  for (dates::day_number d = dates::to_days({1899, 1, 1}); d <= dates::to_days({2101, 12, 31}); ++d) {
+    std::string d8 = dates::format_d8(d);
+    REQUIRE(dates::valid_d8(d8));
+    std::string iso;
+    REQUIRE(dates::d8_to_iso(d8, iso));
+    CHECK(iso == dates::format(d));
+    dates::civil c = dates::from_days(d);
+    for (int day : {0, dates::days_in_month(c.year, c.month) + 1}) {
+      std::string bad = fmt::format("{:04}{:02}{:02}", c.year, c.month, day);
+      dates::day_number ignored = 0;
+      CHECK(dates::valid_d8(bad) == dates::parse_d8(bad, ignored));
+      CHECK_FALSE(dates::valid_d8(bad));
+    }
+  }
+  CHECK_FALSE(dates::valid_d8("20241301"));
+  CHECK_FALSE(dates::valid_d8("2024010"));
+  CHECK_FALSE(dates::valid_d8("2024-1-1"));
+  CHECK_FALSE(dates::valid_d8("2024O101"));
+  CHECK(dates::valid_d8("00000229"));  // X12 may write year 0000; 0 is a leap year
 }
