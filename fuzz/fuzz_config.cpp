@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/error.hpp"
 #include "cli/config.hpp"
+#include "core/error.hpp"
 
 using namespace claimkit;
 
@@ -36,8 +36,8 @@ void write_private(const std::uint8_t* data, std::size_t size) {
 }
 
 const char* const kKeys[][2] = {
-    {"sender", "id"},      {"sender", "qualifier"}, {"receiver", "id"}, {"build", "max_claims"},
-    {"sftp", "identity"},  {"optum", "client_id"},  {"stedi", "api_key"}, {"", ""},
+    {"sender", "id"},     {"sender", "qualifier"}, {"receiver", "id"},   {"build", "max_claims"},
+    {"sftp", "identity"}, {"optum", "client_id"},  {"stedi", "api_key"}, {"", ""},
 };
 
 }  // namespace

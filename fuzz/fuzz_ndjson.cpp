@@ -38,7 +38,8 @@ void lines(const std::string& path, std::size_t max_line) {
     last = ln.number;
     if (ln.too_long && !ln.text.empty()) std::abort();
     // The reader promises padding after the text for simdjson: touch it.
-    volatile char pad = ln.text.data() == nullptr ? 0 : ln.text.data()[ln.text.size() + ndjson::line_reader::kPadding - 1];
+    volatile char pad =
+        ln.text.data() == nullptr ? 0 : ln.text.data()[ln.text.size() + ndjson::line_reader::kPadding - 1];
     (void)pad;
     // In place (the reader's padding) and from a copy: the same verdict,
     // message and members.

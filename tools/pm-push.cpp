@@ -11,21 +11,18 @@
 
 int main(int argc, char** argv) {
   using namespace claimkit;
-  auto app = cli::make_app(
-      "pm-push", "Push claim status records to a PM system or the status ledger, exactly once",
-      "  pm-push --to sqlite:ledger.db normalized.ndjson\n"
-      "  status-normalize status.ndjson | pm-push --to sqlite:ledger.db --rejects retry.ndjson\n"
-      "  x12-parse in.277ca in.999 | status-normalize | pm-push --to sqlite:ledger.db\n"
-      "  pm-push --to athena --practice-id 195900 --dry-run normalized.ndjson\n"
-      "  pm-push --to http:https://hooks.example.org/claims --jobs 8 normalized.ndjson\n"
-      "  pm-push --to sqlite:ledger.db retry.ndjson   # a rejects file is accepted again\n");
+  auto app = cli::make_app("pm-push", "Push claim status records to a PM system or the status ledger, exactly once",
+                           "  pm-push --to sqlite:ledger.db normalized.ndjson\n"
+                           "  status-normalize status.ndjson | pm-push --to sqlite:ledger.db --rejects retry.ndjson\n"
+                           "  x12-parse in.277ca in.999 | status-normalize | pm-push --to sqlite:ledger.db\n"
+                           "  pm-push --to athena --practice-id 195900 --dry-run normalized.ndjson\n"
+                           "  pm-push --to http:https://hooks.example.org/claims --jobs 8 normalized.ndjson\n"
+                           "  pm-push --to sqlite:ledger.db retry.ndjson   # a rejects file is accepted again\n");
   cli::common_options common;
   push::options o;
   push::http_options& h = o.http;
   cli::add_common_options(*app, common);
-  app->add_option("--to", o.to, "Target: sqlite:PATH, athena, nextgen or http:URL")
-      ->required()
-      ->type_name("TARGET");
+  app->add_option("--to", o.to, "Target: sqlite:PATH, athena, nextgen or http:URL")->required()->type_name("TARGET");
   app->add_option("--journal", o.journal_path,
                   "Exactly-once journal (default: one per target under $XDG_STATE_HOME/claimkit/journal)")
       ->type_name("PATH");
@@ -47,18 +44,19 @@ int main(int argc, char** argv) {
   app->add_option("--claim-pattern", h.claim_pattern,
                   "Regex extracting the PM claim id from claim_id (group 1; default: claim_id as is)")
       ->type_name("REGEX");
-  app->add_option("--note-path", h.note_path,
-                  "NextGen claim-note path template under the base URL, with {claimid}")
+  app->add_option("--note-path", h.note_path, "NextGen claim-note path template under the base URL, with {claimid}")
       ->type_name("PATH");
   app->add_option("--site-id", h.site_id, "NextGen site id (the installation), sent in the token request")
       ->type_name("ID");
   app->add_option("--token-url", h.token_url,
                   "OAuth2 token endpoint (athena: BASE/oauth2/v1/token; nextgen: NextGen's GSA /token)")
       ->type_name("URL");
-  app->add_option("--config", h.config_path, "Credentials file (refused when group/other-readable)")
-      ->type_name("FILE");
+  app->add_option("--config", h.config_path, "Credentials file (refused when group/other-readable)")->type_name("FILE");
   app->add_option("--cacert", h.cacert, "Extra CA bundle (PEM) for TLS verification")->type_name("FILE");
-  app->add_option("--jobs", h.jobs, "Concurrent requests at most")->type_name("N")->check(CLI::Range(1, 64))->default_val(4);
+  app->add_option("--jobs", h.jobs, "Concurrent requests at most")
+      ->type_name("N")
+      ->check(CLI::Range(1, 64))
+      ->default_val(4);
   app->add_option("--rate", h.rate, "Requests per second at most (0: no cap)")
       ->type_name("N")
       ->check(CLI::NonNegativeNumber)

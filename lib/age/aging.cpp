@@ -74,26 +74,47 @@ ager::ager(const settings& s, cli::reporter& rep, ledger* led) : s_(s), rep_(rep
 
 bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
   const ndjson::member *type = nullptr, *claim_id = nullptr, *payer_id = nullptr, *payer = nullptr,
-                     *payer_name = nullptr, *submitted = nullptr, *from = nullptr, *to = nullptr,
-                     *billed = nullptr, *paid = nullptr, *last_checked = nullptr, *state = nullptr,
-                     *statuses = nullptr, *incomplete = nullptr, *followups = nullptr, *action = nullptr;
+                       *payer_name = nullptr, *submitted = nullptr, *from = nullptr, *to = nullptr, *billed = nullptr,
+                       *paid = nullptr, *last_checked = nullptr, *state = nullptr, *statuses = nullptr,
+                       *incomplete = nullptr, *followups = nullptr, *action = nullptr;
   c.rebuild = false;
   for (const auto& m : rec.members) {
     std::string_view k = m.key;
     switch (k.size()) {
-      case 4: if (k == "type") type = &m; break;
-      case 5: if (k == "payer") payer = &m; else if (k == "state") state = &m; break;
-      case 6: if (k == "action") action = &m; break;
-      case 8: if (k == "claim_id") claim_id = &m; else if (k == "payer_id") payer_id = &m; else if (k == "statuses") statuses = &m; break;
+      case 4:
+        if (k == "type") type = &m;
+        break;
+      case 5:
+        if (k == "payer") payer = &m;
+        else if (k == "state") state = &m;
+        break;
+      case 6:
+        if (k == "action") action = &m;
+        break;
+      case 8:
+        if (k == "claim_id") claim_id = &m;
+        else if (k == "payer_id") payer_id = &m;
+        else if (k == "statuses") statuses = &m;
+        break;
       case 10:
         if (k == "payer_name") payer_name = &m;
         else if (k == "service_to") to = &m;
         else if (k == "incomplete") incomplete = &m;
         break;
-      case 11: if (k == "paid_amount") paid = &m; break;
-      case 12: if (k == "service_from") from = &m; else if (k == "last_checked") last_checked = &m; break;
-      case 13: if (k == "billed_amount") billed = &m; break;
-      case 14: if (k == "submitted_date") submitted = &m; else if (k == "line_followups") followups = &m; break;
+      case 11:
+        if (k == "paid_amount") paid = &m;
+        break;
+      case 12:
+        if (k == "service_from") from = &m;
+        else if (k == "last_checked") last_checked = &m;
+        break;
+      case 13:
+        if (k == "billed_amount") billed = &m;
+        break;
+      case 14:
+        if (k == "submitted_date") submitted = &m;
+        else if (k == "line_followups") followups = &m;
+        break;
       default: break;
     }
     if (is_added_key(k)) c.rebuild = true;
@@ -118,12 +139,14 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
   std::string_view payer_name_text;
   c.payer_id = {};
   if (present(payer_id) && payer_id->kind == ndjson::kind::string) c.payer_id = text_of(*payer_id, payer_scratch_);
-  if (present(payer_name) && payer_name->kind == ndjson::kind::string) payer_name_text = text_of(*payer_name, name_scratch_);
+  if (present(payer_name) && payer_name->kind == ndjson::kind::string)
+    payer_name_text = text_of(*payer_name, name_scratch_);
   if (present(payer) && payer->kind == ndjson::kind::object && (c.payer_id.empty() || payer_name_text.empty())) {
     rec.members_of(payer->value, sub_);
     const ndjson::member* id = ndjson::find(sub_, "id");
     const ndjson::member* name = ndjson::find(sub_, "name");
-    if (c.payer_id.empty() && present(id) && id->kind == ndjson::kind::string) c.payer_id = text_of(*id, payer_scratch_);
+    if (c.payer_id.empty() && present(id) && id->kind == ndjson::kind::string)
+      c.payer_id = text_of(*id, payer_scratch_);
     if (payer_name_text.empty() && present(name) && name->kind == ndjson::kind::string) {
       payer_name_text = text_of(*name, name_scratch_);
     }
@@ -257,8 +280,8 @@ bool ager::evaluate(const ndjson::record& rec, aged_claim& c) {
     }
   }
   if (!found) {
-    throw ndjson::bad_record{"missing_date",
-                             "no date to age from (submitted_date, service_from, service_to, statuses[].effective_date)"};
+    throw ndjson::bad_record{
+        "missing_date", "no date to age from (submitted_date, service_from, service_to, statuses[].effective_date)"};
   }
   c.age_days = static_cast<int>(s_.as_of - start);
   c.bucket = s_.buckets.index(c.age_days);

@@ -16,7 +16,7 @@ struct aged_claim {
   std::string_view claim_id;
   std::string_view payer_id;
   std::string_view payer_name;
-  std::string_view state;  // effective state; "unknown" when nothing says
+  std::string_view state;   // effective state; "unknown" when nothing says
   std::string_view action;  // status-normalize's next action, the record's or the ledger's
   bool finalized = false;   // paid, denied or finalized (claimkit(7): final states)
   bool done = false;        // paid or finalized: off the work list (denied claims are work)

@@ -13,9 +13,9 @@
 #include "age/summary.hpp"
 #include "age/top_heap.hpp"
 #include "core/error.hpp"
-#include "ndjson/value.hpp"
 #include "json/writer.hpp"
 #include "ndjson/reader.hpp"
+#include "ndjson/value.hpp"
 
 namespace claimkit::age {
 
@@ -93,7 +93,9 @@ settings resolve(const command_options& o, bool stdout_is_terminal, bool no_inpu
   if (!o.weights.empty()) s.weights = weights::parse(o.weights);
   s.ledger_path = o.ledger;
   s.ledger_only = no_inputs && !o.ledger.empty();
-  s.input = o.format_in == "csv" ? input_format::csv : o.format_in == "ndjson" ? input_format::ndjson : input_format::by_name;
+  s.input = o.format_in == "csv"      ? input_format::csv
+            : o.format_in == "ndjson" ? input_format::ndjson
+                                      : input_format::by_name;
   s.columns = csv::parse_columns(o.columns);
   s.columns_given = !o.columns.empty();
   if (o.older_than >= 0) s.older_than = o.older_than;
@@ -109,8 +111,8 @@ settings resolve(const command_options& o, bool stdout_is_terminal, bool no_inpu
   s.skip_payers = o.skip_payers;
   s.due_only = o.due_only;
   s.all = o.all;
-  s.sort = o.sort == "age" ? sort_key::age
-           : o.sort == "amount" ? sort_key::amount
+  s.sort = o.sort == "age"                     ? sort_key::age
+           : o.sort == "amount"                ? sort_key::amount
            : o.sort == "priority" || o.top > 0 ? sort_key::priority
                                                : sort_key::none;
   s.top = o.top;
@@ -123,7 +125,9 @@ settings resolve(const command_options& o, bool stdout_is_terminal, bool no_inpu
     throw usage("--by and --ascii apply to --summary");
   }
   if (!o.format.empty()) {
-    s.format = o.format == "table" ? report_format::table : o.format == "csv" ? report_format::csv : report_format::ndjson;
+    s.format = o.format == "table" ? report_format::table
+               : o.format == "csv" ? report_format::csv
+                                   : report_format::ndjson;
   }
   s.ascii = o.ascii;
   // Read last: a bad option should not wait on a file.
@@ -136,7 +140,9 @@ settings resolve(const command_options& o, bool stdout_is_terminal, bool no_inpu
 int run(cli::context& ctx, const command_options& o) {
   const settings s = resolve(o, ::isatty(1) == 1, ctx.common.files.empty());
   const std::vector<std::string> inputs = s.ledger_only ? std::vector<std::string>{} : ctx.inputs();
-  if (s.ledger_only && s.columns_given) throw error(cli::exit_code::usage, "--columns applies to CSV input, and there is none: the claims come from --ledger");
+  if (s.ledger_only && s.columns_given)
+    throw error(cli::exit_code::usage,
+                "--columns applies to CSV input, and there is none: the claims come from --ledger");
   check_inputs(inputs, s.input, s.columns, s.columns_given);
   std::unique_ptr<ledger> led;
   if (!s.ledger_path.empty()) led = std::make_unique<ledger>(s.ledger_path);
@@ -242,7 +248,8 @@ int run(cli::context& ctx, const command_options& o) {
   }
   if (list) list->finish(out);
   if (a.skipped_other_types() > 0) {
-    ctx.report.note(fmt::format("skipped {} record(s) that are neither claim nor claim_status", a.skipped_other_types()));
+    ctx.report.note(
+        fmt::format("skipped {} record(s) that are neither claim nor claim_status", a.skipped_other_types()));
   }
   return 0;
 }

@@ -64,7 +64,8 @@ filing_limits filing_limits::load(const std::string& path) {
   char buf[65536];
   for (std::size_t n; (n = in.read(buf, sizeof buf)) > 0;) {
     text.append(buf, n);
-    if (text.size() > (64u << 20)) throw error(cli::exit_code::usage, in.name() + ": filing-limits table larger than 64 MiB");
+    if (text.size() > (64u << 20))
+      throw error(cli::exit_code::usage, in.name() + ": filing-limits table larger than 64 MiB");
   }
   return parse(text, in.name());
 }
@@ -79,7 +80,8 @@ filing_limits filing_limits::parse(std::string_view text, const std::string& nam
       body.remove_suffix(1);
     }
     ndjson::parse_error err;
-    if (!ndjson::validate(body, err)) malformed(name, 0, fmt::format("invalid JSON at byte {}: {}", first + err.offset + 1, err.message));
+    if (!ndjson::validate(body, err))
+      malformed(name, 0, fmt::format("invalid JSON at byte {}: {}", first + err.offset + 1, err.message));
     std::string key;
     auto days_of = [&](const ndjson::member& m, int& d) {
       if (m.kind != ndjson::kind::number || !parse_days(m.value, d)) {

@@ -225,8 +225,8 @@ std::map<std::string, payer_scorecard> ledger::scorecards(const read_claims& rea
   });
   // The history says when a claim was first paid and whether
   // the payer ever said it had no record of it.
-  for_each_history([&](std::string_view id, std::string_view payer, std::string_view state,
-                       std::string_view effective, std::string_view written, std::string_view submitted) {
+  for_each_history([&](std::string_view id, std::string_view payer, std::string_view state, std::string_view effective,
+                       std::string_view written, std::string_view submitted) {
     auto& c = claims[std::string(id)];
     if (c.payer.empty()) c.payer = payer;
     if (c.state.empty()) c.state = state;
@@ -287,7 +287,8 @@ void ledger::for_each_history(const history_row& f) {
       "SELECT claim_id, payer_id, state, effective_date, written_at, submitted_date FROM status_history ORDER BY id";
   if (pg_) {
     claimkit::ledger::pg_rows r = (*pg_)->query(sql, {});
-    for (int i = 0; i < r.size(); ++i) f(r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5));
+    for (int i = 0; i < r.size(); ++i)
+      f(r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5));
     return;
   }
   sqlite3_stmt* st = nullptr;

@@ -43,10 +43,10 @@ using read_claims = std::unordered_map<std::string, read_claim>;
 
 /// Payer history from `status_history` and `claims`.
 struct payer_scorecard {
-  std::int64_t claims = 0;           // claims of this payer in the ledger
-  std::int64_t finalized = 0;        // current state paid, denied or finalized
-  std::int64_t denied = 0;           // current state denied
-  std::int64_t ever_not_found = 0;   // claims reported not on file at least once
+  std::int64_t claims = 0;                // claims of this payer in the ledger
+  std::int64_t finalized = 0;             // current state paid, denied or finalized
+  std::int64_t denied = 0;                // current state denied
+  std::int64_t ever_not_found = 0;        // claims reported not on file at least once
   std::vector<std::int32_t> days_to_pay;  // submission to the first paid status (may be negative)
 
   /// Median days to pay in halves of a day (so 12.5 is exact); false when

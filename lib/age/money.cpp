@@ -42,9 +42,7 @@ scaled plus(scaled a, scaled b) {
   return {a.units + b.units + at / kAttoPerUnit, at % kAttoPerUnit};
 }
 
-bool not_above(const scaled& a, const scaled& b) {
-  return a.units != b.units ? a.units < b.units : a.atto <= b.atto;
-}
+bool not_above(const scaled& a, const scaled& b) { return a.units != b.units ? a.units < b.units : a.atto <= b.atto; }
 
 void append_wide(std::string& out, wide_int v) {
   char buf[48];

@@ -43,8 +43,8 @@ weights weights::parse(std::string_view list) {
 
 std::int64_t priority_tenths(const weights& w, int age_days, money outstanding, bool filing_risk) {
   double dollars = approx_units(outstanding);
-  double score = w.age * (age_days > 0 ? age_days : 0) + w.amount * std::log2(1.0 + dollars) +
-                 (filing_risk ? w.risk : 0.0);
+  double score =
+      w.age * (age_days > 0 ? age_days : 0) + w.amount * std::log2(1.0 + dollars) + (filing_risk ? w.risk : 0.0);
   return std::llround(score * 10.0);
 }
 

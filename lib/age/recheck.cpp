@@ -39,8 +39,8 @@ int builtin_days(std::string_view state) {
   return 7;  // pending and every other open state
 }
 
-constexpr std::string_view kStates[] = {"received", "pending", "needs_info", "paid",  "denied",
-                                        "finalized", "rejected", "not_found", "error", "unknown", "default"};
+constexpr std::string_view kStates[] = {"received", "pending",   "needs_info", "paid",    "denied", "finalized",
+                                        "rejected", "not_found", "error",      "unknown", "default"};
 
 }  // namespace
 

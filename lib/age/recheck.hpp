@@ -4,8 +4,8 @@
 #include <string>
 #include <string_view>
 
-#include "dates/civil.hpp"
 #include "cli/config.hpp"
+#include "dates/civil.hpp"
 
 namespace claimkit::age {
 

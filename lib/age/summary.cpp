@@ -213,7 +213,8 @@ void aging_report::render_table(std::string& out) const {
     }
     t.add(head);
     auto line = [&](const std::string& key, const group_totals& g, const payer_scorecard* card, bool is_total) {
-      std::vector<std::string> r{key, std::to_string(g.claims), money_text(g.amount, true), pct(g.amount, total_.amount)};
+      std::vector<std::string> r{key, std::to_string(g.claims), money_text(g.amount, true),
+                                 pct(g.amount, total_.amount)};
       for (std::size_t i = 0; i < nb; ++i) r.push_back(pct(g.bucket_amount[i], g.amount));
       r.push_back(pct(g.over_90_amount, g.amount));
       if (cards && !is_total) {

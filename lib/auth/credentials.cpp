@@ -16,7 +16,8 @@ const cli::config& credential_source::file() {
   return file_;
 }
 
-std::optional<std::string> credential_source::get(const char* env_name, std::string_view section, std::string_view key) {
+std::optional<std::string> credential_source::get(const char* env_name, std::string_view section,
+                                                  std::string_view key) {
   if (const char* v = std::getenv(env_name); v != nullptr && *v != '\0') return std::string(v);
   return file().get(section, key);
 }

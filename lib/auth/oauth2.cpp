@@ -92,7 +92,10 @@ void oauth2_client_credentials::fetch() {
       long long v = 0;
       bool ok = !sv.empty();
       for (char c : sv) {
-        if (c < '0' || c > '9') { ok = false; break; }
+        if (c < '0' || c > '9') {
+          ok = false;
+          break;
+        }
         if (v < kMaxExpires) v = v * 10 + (c - '0');
       }
       if (ok) expires = v > kMaxExpires ? kMaxExpires : v;

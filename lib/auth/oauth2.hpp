@@ -30,8 +30,7 @@ class token_provider {
 /// be fixed by retrying.
 class api_key_provider : public token_provider {
  public:
-  api_key_provider(std::string header_name, std::string key)
-      : header_(std::move(header_name)), key_(std::move(key)) {}
+  api_key_provider(std::string header_name, std::string key) : header_(std::move(header_name)), key_(std::move(key)) {}
   void authorize(http::request& req) override { req.set_header(header_, key_); }
   bool unauthorized(const http::request&) override { return false; }
 
@@ -67,8 +66,8 @@ class oauth2_client_credentials : public token_provider {
   using now_fn = std::function<std::chrono::steady_clock::time_point()>;
   using sleep_fn = std::function<void(std::chrono::milliseconds)>;
 
-  oauth2_client_credentials(oauth2_config cfg, transport send, http::retry_policy policy = {},
-                            now_fn now = nullptr, sleep_fn sleep = nullptr);
+  oauth2_client_credentials(oauth2_config cfg, transport send, http::retry_policy policy = {}, now_fn now = nullptr,
+                            sleep_fn sleep = nullptr);
 
   void authorize(http::request& req) override;
   bool unauthorized(const http::request& sent) override;

@@ -121,9 +121,7 @@ value_spec read_value(const CLI::Option& opt) {
 
 bool takes_value(const CLI::Option& opt) { return opt.get_items_expected_min() > 0; }
 
-bool same_names(const option_spec& a, const option_spec& b) {
-  return a.longs == b.longs && a.shorts == b.shorts;
-}
+bool same_names(const option_spec& a, const option_spec& b) { return a.longs == b.longs && a.shorts == b.shorts; }
 
 void add_options(const CLI::App& app, command_spec& cmd) {
   for (const CLI::Option* opt : app.get_options([](const CLI::Option*) { return true; })) {
@@ -146,8 +144,8 @@ void add_options(const CLI::App& app, command_spec& cmd) {
                    policy == CLI::MultiOptionPolicy::Join;
     o.ends_run = opt == app.get_help_ptr() || opt == app.get_help_all_ptr() || opt == app.get_version_ptr();
     // Option groups repeat their parent's help flag; keep the first.
-    const bool dup = std::any_of(cmd.options.begin(), cmd.options.end(),
-                                 [&](const option_spec& x) { return same_names(x, o); });
+    const bool dup =
+        std::any_of(cmd.options.begin(), cmd.options.end(), [&](const option_spec& x) { return same_names(x, o); });
     if (!dup) cmd.options.push_back(std::move(o));
   }
 }
@@ -234,8 +232,7 @@ bool has_dir_positional(const command_spec& cmd) {
 std::vector<std::string> positional_choices(const command_spec& cmd) {
   std::vector<std::string> out;
   for (const auto& p : cmd.positionals) {
-    if (p.value.kind == value_kind::choice)
-      out.insert(out.end(), p.value.choices.begin(), p.value.choices.end());
+    if (p.value.kind == value_kind::choice) out.insert(out.end(), p.value.choices.begin(), p.value.choices.end());
   }
   return out;
 }
@@ -258,9 +255,8 @@ std::string bash_script(const command_spec& root) {
   const std::string fn = "_claimkit_" + identifier(root.name);
   std::string out;
   out += fmt::format("# bash completion for {}\n", root.name);
-  out += fmt::format(
-      "# Generated from the option definitions by `CLAIMKIT_COMPLETION=bash {}`; do not edit.\n\n",
-      root.name);
+  out += fmt::format("# Generated from the option definitions by `CLAIMKIT_COMPLETION=bash {}`; do not edit.\n\n",
+                     root.name);
   out += fmt::format(
       "{0}_add() {{\n"
       "    mapfile -t -O \"${{#COMPREPLY[@]}}\" COMPREPLY < <(compgen \"$@\" -- \"$cur\")\n"
@@ -314,20 +310,15 @@ std::string bash_script(const command_spec& root) {
       // A value is wanted: whatever is offered here (maybe nothing) is the answer.
       switch (o.value.kind) {
         case value_kind::file:
-          value_cases +=
-              fmt::format("            compopt -o filenames 2>/dev/null; {}_add -f; return ;;\n", fn);
+          value_cases += fmt::format("            compopt -o filenames 2>/dev/null; {}_add -f; return ;;\n", fn);
           break;
         case value_kind::dir:
-          value_cases +=
-              fmt::format("            compopt -o filenames 2>/dev/null; {}_add -d; return ;;\n", fn);
+          value_cases += fmt::format("            compopt -o filenames 2>/dev/null; {}_add -d; return ;;\n", fn);
           break;
         case value_kind::choice:
-          value_cases +=
-              fmt::format("            {}_add -W {}; return ;;\n", fn, bash_word_list(o.value.choices));
+          value_cases += fmt::format("            {}_add -W {}; return ;;\n", fn, bash_word_list(o.value.choices));
           break;
-        default:
-          value_cases += "            return ;;\n";
-          break;
+        default: value_cases += "            return ;;\n"; break;
       }
     }
     if (!value_cases.empty()) out += "        case $prev in\n" + value_cases + "        esac\n";
@@ -389,10 +380,8 @@ std::string zsh_description(std::string_view s) {
 
 std::string zsh_action(const value_spec& v) {
   switch (v.kind) {
-    case value_kind::file:
-      return "_files";
-    case value_kind::dir:
-      return "_files -/";
+    case value_kind::file: return "_files";
+    case value_kind::dir: return "_files -/";
     case value_kind::choice: {
       std::vector<std::string> q;
       for (const auto& c : v.choices) {
@@ -408,8 +397,7 @@ std::string zsh_action(const value_spec& v) {
       }
       return "(" + join(q, " ") + ")";
     }
-    default:
-      return " ";
+    default: return " ";
   }
 }
 
@@ -442,8 +430,7 @@ std::string zsh_positional(const positional_spec& p, std::size_t index) {
 
 void zsh_function(const command_spec& root, const command_spec& cmd, std::string& out) {
   for (const auto& s : cmd.subcommands) zsh_function(root, s, out);
-  const std::string fn =
-      "_claimkit_" + identifier(root.name) + (cmd.path.empty() ? "" : "_" + identifier(cmd.path));
+  const std::string fn = "_claimkit_" + identifier(root.name) + (cmd.path.empty() ? "" : "_" + identifier(cmd.path));
   std::vector<std::string> specs;
   for (const auto& o : cmd.options) specs.push_back(zsh_option(o));
   const bool subs = !cmd.subcommands.empty();
@@ -451,8 +438,7 @@ void zsh_function(const command_spec& root, const command_spec& cmd, std::string
     specs.push_back(sh_quote(": :->command"));
     specs.push_back(sh_quote("*:: :->args"));
   } else {
-    for (std::size_t i = 0; i < cmd.positionals.size(); ++i)
-      specs.push_back(zsh_positional(cmd.positionals[i], i + 1));
+    for (std::size_t i = 0; i < cmd.positionals.size(); ++i) specs.push_back(zsh_positional(cmd.positionals[i], i + 1));
   }
   out += fn + "() {\n";
   if (subs) out += "    local curcontext=$curcontext state line ret=1\n    typeset -A opt_args\n";
@@ -477,8 +463,8 @@ void zsh_function(const command_spec& root, const command_spec& cmd, std::string
   for (const auto& s : cmd.subcommands) {
     std::vector<std::string> names{s.name};
     names.insert(names.end(), s.aliases.begin(), s.aliases.end());
-    out += fmt::format("        {}) {}_{} && ret=0 ;;\n", join(names, "|"),
-                       "_claimkit_" + identifier(root.name), identifier(s.path));
+    out += fmt::format("        {}) {}_{} && ret=0 ;;\n", join(names, "|"), "_claimkit_" + identifier(root.name),
+                       identifier(s.path));
   }
   if (has_file_positional(cmd)) out += "        *) _files && ret=0 ;;\n";
   out += "        esac\n        ;;\n    esac\n    return ret\n}\n\n";
@@ -487,8 +473,8 @@ void zsh_function(const command_spec& root, const command_spec& cmd, std::string
 std::string zsh_script(const command_spec& root) {
   std::string out = fmt::format("#compdef {}\n", root.name);
   out += fmt::format("# zsh completion for {}\n", root.name);
-  out += fmt::format(
-      "# Generated from the option definitions by `CLAIMKIT_COMPLETION=zsh {}`; do not edit.\n\n", root.name);
+  out += fmt::format("# Generated from the option definitions by `CLAIMKIT_COMPLETION=zsh {}`; do not edit.\n\n",
+                     root.name);
   zsh_function(root, root, out);
   out += fmt::format("_claimkit_{} \"$@\"\n", identifier(root.name));
   return out;
@@ -535,8 +521,8 @@ std::string fish_script(const command_spec& root) {
   const std::string fn = "__claimkit_" + identifier(root.name);
   const bool nested = !root.subcommands.empty();
   std::string out = fmt::format("# fish completion for {}\n", tool);
-  out += fmt::format(
-      "# Generated from the option definitions by `CLAIMKIT_COMPLETION=fish {}`; do not edit.\n\n", tool);
+  out +=
+      fmt::format("# Generated from the option definitions by `CLAIMKIT_COMPLETION=fish {}`; do not edit.\n\n", tool);
   if (nested) {
     // Which subcommand the words before the cursor select, stepping over
     // option values (the stock __fish_seen_subcommand_from cannot).
@@ -554,19 +540,17 @@ std::string fish_script(const command_spec& root) {
       if (valued.empty() && cmd.subcommands.empty()) return;
       out += fmt::format("            case {}\n                switch \"$w\"\n", fish_quote(cmd.path));
       if (!valued.empty())
-        out += fmt::format("                    case {}\n                        set skip 1\n",
-                           fish_words(valued));
+        out += fmt::format("                    case {}\n                        set skip 1\n", fish_words(valued));
       for (const auto& s : cmd.subcommands) {
         std::vector<std::string> names{s.name};
         names.insert(names.end(), s.aliases.begin(), s.aliases.end());
-        out += fmt::format("                    case {}\n                        set cmd {}\n",
-                           fish_words(names), fish_quote(s.path));
+        out += fmt::format("                    case {}\n                        set cmd {}\n", fish_words(names),
+                           fish_quote(s.path));
       }
       out += "                end\n";
     });
     out += "        end\n    end\n    echo $cmd\nend\n\n";
-    out += fmt::format("function {}_at\n    set -l p ({}_path)\n    test \"$p\" = \"$argv[1]\"\nend\n\n", fn,
-                       fn);
+    out += fmt::format("function {}_at\n    set -l p ({}_path)\n    test \"$p\" = \"$argv[1]\"\nend\n\n", fn, fn);
   }
   for_each_command(root, [&](const command_spec& cmd) {
     const std::string cond = nested ? fmt::format(" -n {}", fish_quote(fn + "_at \"" + cmd.path + "\"")) : "";
@@ -576,20 +560,11 @@ std::string fish_script(const command_spec& root) {
       for (const auto& s : o.shorts) line += " -s " + s;
       for (const auto& l : o.longs) line += " -l " + l;
       switch (o.value.kind) {
-        case value_kind::none:
-          break;
-        case value_kind::file:
-          line += " -r -F";
-          break;
-        case value_kind::dir:
-          line += " -x -a '(__fish_complete_directories)'";
-          break;
-        case value_kind::choice:
-          line += " -x -a " + fish_choices(o.value.choices);
-          break;
-        case value_kind::text:
-          line += " -x";
-          break;
+        case value_kind::none: break;
+        case value_kind::file: line += " -r -F"; break;
+        case value_kind::dir: line += " -x -a '(__fish_complete_directories)'"; break;
+        case value_kind::choice: line += " -x -a " + fish_choices(o.value.choices); break;
+        case value_kind::text: line += " -x"; break;
       }
       if (!o.description.empty()) line += " -d " + fish_quote(o.description);
       out += line + "\n";
@@ -605,8 +580,7 @@ std::string fish_script(const command_spec& root) {
       }
     }
     const auto choices = positional_choices(cmd);
-    if (!choices.empty())
-      out += fmt::format("complete -c {}{} -f -a {}\n", tool, cond, fish_choices(choices));
+    if (!choices.empty()) out += fmt::format("complete -c {}{} -f -a {}\n", tool, cond, fish_choices(choices));
     if (has_dir_positional(cmd) && !has_file_positional(cmd)) {
       out += fmt::format("complete -c {}{} -f -a '(__fish_complete_directories)'\n", tool, cond);
     }

@@ -1,8 +1,8 @@
 #include "cli/reporter.hpp"
 
+#include <unistd.h>
 #include <cstdlib>
 #include <cstring>
-#include <unistd.h>
 
 #include "json/writer.hpp"
 
@@ -46,7 +46,8 @@ void write_stderr(const std::string& s) {
 
 void reporter::report(severity sev, const position& pos, std::string_view kind, std::string_view message,
                       const details& d) {
-  if (sev == severity::error) ++errors_; else ++warnings_;
+  if (sev == severity::error) ++errors_;
+  else ++warnings_;
   if (!quiet_) {
     line_.clear();
     if (color_) line_ += "\x1b[1m";
@@ -70,16 +71,34 @@ void reporter::report(severity sev, const position& pos, std::string_view kind, 
     std::string& b = errors_file_->buffer();
     json::writer w(b);
     w.begin_object();
-    w.key("type"); w.string("error");
-    w.key("tool"); w.string(tool_);
-    if (!pos.input.empty()) { w.key("input"); w.string(pos.input); }
-    if (pos.line > 0) { w.key("line"); w.integer(static_cast<std::int64_t>(pos.line)); }
-    w.key("severity"); w.string(sev == severity::error ? "error" : "warning");
-    w.key("kind"); w.string(kind);
-    w.key("message"); w.string(message);
-    if (!d.extra.empty()) { w.raw(d.extra); }
-    if (!d.record.empty()) { w.key("record"); w.raw(d.record); }
-    else if (!d.raw.empty()) { w.key("raw"); w.string(d.raw); }
+    w.key("type");
+    w.string("error");
+    w.key("tool");
+    w.string(tool_);
+    if (!pos.input.empty()) {
+      w.key("input");
+      w.string(pos.input);
+    }
+    if (pos.line > 0) {
+      w.key("line");
+      w.integer(static_cast<std::int64_t>(pos.line));
+    }
+    w.key("severity");
+    w.string(sev == severity::error ? "error" : "warning");
+    w.key("kind");
+    w.string(kind);
+    w.key("message");
+    w.string(message);
+    if (!d.extra.empty()) {
+      w.raw(d.extra);
+    }
+    if (!d.record.empty()) {
+      w.key("record");
+      w.raw(d.record);
+    } else if (!d.raw.empty()) {
+      w.key("raw");
+      w.string(d.raw);
+    }
     w.end_object();
     b.push_back('\n');
     errors_file_->maybe_flush();

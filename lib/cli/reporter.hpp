@@ -13,8 +13,8 @@ enum class severity { warning, error };
 
 /// Where a finding was made. Positions only: never a value from the record.
 struct position {
-  std::string_view input;   // display name of the input ("<stdin>" for stdin)
-  std::uint64_t line = 0;   // 1-based; 0 when not known
+  std::string_view input;  // display name of the input ("<stdin>" for stdin)
+  std::uint64_t line = 0;  // 1-based; 0 when not known
 };
 
 /// What goes with a finding into the rejects file. `record` is a JSON value

@@ -1,6 +1,8 @@
 #include "cli/tool.hpp"
 #include "cli/warn.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -8,8 +10,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
-#include <sys/resource.h>
-#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -71,7 +71,9 @@ void install_process_defaults(const std::string& name) {
   sigemptyset(&bus.sa_mask);
   ::sigaction(SIGBUS, &bus, nullptr);
   // A core dump would carry PHI from memory.
-  struct rlimit no_core {0, 0};
+  struct rlimit no_core {
+    0, 0
+  };
   ::setrlimit(RLIMIT_CORE, &no_core);
 }
 
@@ -85,7 +87,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     for (std::size_t j = 1; j <= b.size(); ++j) {
       std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
       d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
   return d[a.size()][b.size()];
@@ -173,14 +176,13 @@ void add_common_options(CLI::App& app, common_options& opts, bool with_files) {
   if (with_files) {
     app.add_option("FILE", opts.files, "Input files; none or - reads standard input")->type_name("FILE...");
   }
-  app.add_option("--errors", opts.errors_path,
-                 "Write rejected records and findings as NDJSON to FILE (mode 0600)")
+  app.add_option("--errors", opts.errors_path, "Write rejected records and findings as NDJSON to FILE (mode 0600)")
       ->type_name("FILE");
-  app.add_flag("-q,--quiet", opts.quiet, "No per-record messages or summary on stderr (the --errors file still gets them)");
+  app.add_flag("-q,--quiet", opts.quiet,
+               "No per-record messages or summary on stderr (the --errors file still gets them)");
 }
 
-int run(CLI::App& app, common_options& opts, int argc, char** argv,
-        const std::function<int(context&)>& body) {
+int run(CLI::App& app, common_options& opts, int argc, char** argv, const std::function<int(context&)>& body) {
   // Completions come from the same definitions as --help, so they cannot drift.
   if (const char* shell = std::getenv("CLAIMKIT_COMPLETION"); shell != nullptr && *shell != '\0') {
     try {
@@ -236,7 +238,10 @@ int run(CLI::App& app, common_options& opts, int argc, char** argv,
   } catch (const broken_pipe&) {
     return 0;
   } catch (const error& e) {
-    try { out.flush(); } catch (...) {}
+    try {
+      out.flush();
+    } catch (...) {
+    }
     if (e.code() == exit_code::usage) {
       // A usage error found once the options were read (a bad value, a
       // missing setting) ends like a parse error, with the pointer to --help.

@@ -38,8 +38,7 @@ std::unique_ptr<CLI::App> make_app(const std::string& name, const std::string& d
 /// messages and exit codes: CLI11 parse errors -> 2, claimkit::error -> its
 /// code, a closed downstream pipe -> 0, anything else -> 5. Stdout is flushed
 /// and checked before returning. Returns the process exit code.
-int run(CLI::App& app, common_options& opts, int argc, char** argv,
-        const std::function<int(context&)>& body);
+int run(CLI::App& app, common_options& opts, int argc, char** argv, const std::function<int(context&)>& body);
 
 /// Temporary files to remove if the process is interrupted (SIGINT/SIGTERM).
 void register_temp_file(const std::string& path);

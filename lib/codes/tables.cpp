@@ -1,8 +1,8 @@
 #include "codes/tables.hpp"
 
+#include <dirent.h>
 #include <algorithm>
 #include <cctype>
-#include <dirent.h>
 #include <fstream>
 #include <sstream>
 
@@ -117,8 +117,13 @@ std::size_t tables::load_csv(list l, std::istream& in) {
       bool header = false;
       for (std::size_t i = 0; i < row.size(); ++i) {
         std::string h = lower(trim(row[i]));
-        if (h == "code" || h == "code value") { code_col = i; header = true; }
-        else if (h == "description" || h == "name" || h == "label" || h == "definition") { text_col = i; header = true; }
+        if (h == "code" || h == "code value") {
+          code_col = i;
+          header = true;
+        } else if (h == "description" || h == "name" || h == "label" || h == "definition") {
+          text_col = i;
+          header = true;
+        }
       }
       if (header) continue;
     }

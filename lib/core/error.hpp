@@ -11,8 +11,7 @@ namespace claimkit {
 /// record values (they may be PHI): positions, counts and names only.
 class error : public std::runtime_error {
  public:
-  error(cli::exit_code code, const std::string& message)
-      : std::runtime_error(message), code_(code) {}
+  error(cli::exit_code code, const std::string& message) : std::runtime_error(message), code_(code) {}
   cli::exit_code code() const noexcept { return code_; }
 
  private:

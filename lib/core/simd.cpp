@@ -77,8 +77,8 @@ CLAIMKIT_SIMD_AVX512 void scan_avx512(const char* p, const block_bytes& b, block
   const __m512i x = _mm512_loadu_si512(p);
   m.term = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(b.term));
   m.element = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(b.element));
-  m.line_break = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(b.break1)) |
-                 _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(b.break2));
+  m.line_break =
+      _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(b.break1)) | _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(b.break2));
   m.special = _mm512_cmplt_epu8_mask(x, _mm512_set1_epi8(0x20)) | _mm512_cmpge_epu8_mask(x, _mm512_set1_epi8(0x7f)) |
               _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('"')) | _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('\\'));
 }

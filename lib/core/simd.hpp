@@ -80,9 +80,9 @@ void scan64(const char* p, const block_bytes& b, block_masks& m);
 #ifdef CLAIMKIT_SIMD_X86
   const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   // As signed bytes, below 0x20 takes in the controls and all of 0x80-0xff.
-  const __m128i bad = _mm_or_si128(
-      _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)), _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f))),
-      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))));
+  const __m128i bad =
+      _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)), _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f))),
+                   _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))));
   return static_cast<unsigned>(_mm_movemask_epi8(bad));
 #else
   unsigned m = 0;
@@ -134,7 +134,8 @@ bool json_plain(std::string_view v);
     p[0] = c0;
     p[n / 2] = c1;
     p[n - 1] = c2;
-    a = 0x6161616161000000u | static_cast<unsigned char>(c0) | static_cast<std::uint64_t>(static_cast<unsigned char>(c1)) << 8 |
+    a = 0x6161616161000000u | static_cast<unsigned char>(c0) |
+        static_cast<std::uint64_t>(static_cast<unsigned char>(c1)) << 8 |
         static_cast<std::uint64_t>(static_cast<unsigned char>(c2)) << 16;
     b = a;
   }

@@ -1,7 +1,7 @@
 #include "csv/claims.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 #include "core/error.hpp"
 #include "dates/civil.hpp"
@@ -11,12 +11,31 @@ namespace claimkit::csv {
 
 namespace {
 
-const std::vector<std::string_view> fields = {
-    "claim_id", "payer_id", "payer_name", "payer_claim_id", "bill_type", "service_from", "service_to",
-    "billed_amount", "paid_amount", "submitted_date", "last_checked", "state", "provider.npi",
-    "provider.tax_id", "provider.name", "subscriber.member_id", "subscriber.first_name",
-    "subscriber.last_name", "subscriber.dob", "subscriber.gender", "subscriber.group_number",
-    "patient.first_name", "patient.last_name", "patient.dob", "patient.gender"};
+const std::vector<std::string_view> fields = {"claim_id",
+                                              "payer_id",
+                                              "payer_name",
+                                              "payer_claim_id",
+                                              "bill_type",
+                                              "service_from",
+                                              "service_to",
+                                              "billed_amount",
+                                              "paid_amount",
+                                              "submitted_date",
+                                              "last_checked",
+                                              "state",
+                                              "provider.npi",
+                                              "provider.tax_id",
+                                              "provider.name",
+                                              "subscriber.member_id",
+                                              "subscriber.first_name",
+                                              "subscriber.last_name",
+                                              "subscriber.dob",
+                                              "subscriber.gender",
+                                              "subscriber.group_number",
+                                              "patient.first_name",
+                                              "patient.last_name",
+                                              "patient.dob",
+                                              "patient.gender"};
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -120,8 +139,7 @@ claim_mapper::claim_mapper(const std::vector<std::string>& header, const column_
   }
   for (std::size_t k = 0; k < columns.size(); ++k) {
     if (!found[k]) {
-      throw error(cli::exit_code::usage,
-                  fmt::format("line 1: no column named in --columns for {}", columns[k].first));
+      throw error(cli::exit_code::usage, fmt::format("line 1: no column named in --columns for {}", columns[k].first));
     }
   }
   if (!has_claim_id) {

@@ -1,14 +1,14 @@
 #include "csv/input.hpp"
 
+#include <sys/stat.h>
 #include <cstring>
 #include <istream>
 #include <optional>
-#include <sys/stat.h>
 #include <streambuf>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "core/error.hpp"
 #include "csv/reader.hpp"
@@ -87,8 +87,7 @@ bool all_blank(const std::vector<std::string>& cells) {
 }
 
 // Reads the header line and matches it; nullopt for an empty input.
-std::optional<claim_mapper> read_header(reader& rd, const std::string& name,
-                                         const column_map& columns) {
+std::optional<claim_mapper> read_header(reader& rd, const std::string& name, const column_map& columns) {
   std::vector<std::string> header;
   try {
     if (!rd.next(header)) return std::nullopt;
@@ -158,9 +157,8 @@ void for_each_csv_record(const std::string& path, const column_map& columns, cli
     if (all_blank(cells)) continue;
     text = mapper->to_ndjson(cells);
     if (!ndjson::parse_record(text, doc, rec, err, false)) {
-      throw error(cli::exit_code::internal,
-                  fmt::format("{}:{}: a CSV row made invalid JSON at column {}: {}", name, src.reader.line(),
-                              err.offset + 1, err.message));
+      throw error(cli::exit_code::internal, fmt::format("{}:{}: a CSV row made invalid JSON at column {}: {}", name,
+                                                        src.reader.line(), err.offset + 1, err.message));
     }
     rec.pos = cli::position{name, src.reader.line()};
     try {
@@ -182,9 +180,9 @@ void for_each_csv_row(const std::string& path, cli::reporter& rep,
     header(cells);
   } catch (const error& e) {
     if (e.code() == cli::exit_code::io) throw;
-    throw error(cli::exit_code::usage, at_file(name, e.code() == cli::exit_code::rejected
-                                                         ? std::string(e.what())
-                                                         : fmt::format("line 1: {}", e.what())));
+    throw error(cli::exit_code::usage,
+                at_file(name, e.code() == cli::exit_code::rejected ? std::string(e.what())
+                                                                   : fmt::format("line 1: {}", e.what())));
   }
   for (;;) {
     src.buf.mark();
@@ -232,10 +230,12 @@ void for_each_claim_record(const std::vector<std::string>& inputs, input_format 
 }
 
 void add_input_options(CLI::App& app, std::string& format_in, std::string& columns) {
-  app.add_option("--format-in", format_in, "Input format, ndjson or csv; default csv for files named *.csv, else ndjson")
+  app.add_option("--format-in", format_in,
+                 "Input format, ndjson or csv; default csv for files named *.csv, else ndjson")
       ->type_name("FORMAT")
       ->check(CLI::IsMember({"ndjson", "csv"}));
-  app.add_option("--columns", columns, "CSV header mapping FIELD=HEADER,..., e.g. claim_id=Claim #,billed_amount=Charges")
+  app.add_option("--columns", columns,
+                 "CSV header mapping FIELD=HEADER,..., e.g. claim_id=Claim #,billed_amount=Charges")
       ->type_name("MAP");
 }
 

@@ -73,11 +73,8 @@ bool reader::next(std::vector<std::string>& cells) {
         if (in.peek() == '\n') break;  // CRLF: the LF ends the record
         cell.push_back(ch);
         break;
-      case '\n':
-        ++line_;
-        return end_record();
-      default:
-        cell.push_back(ch);
+      case '\n': ++line_; return end_record();
+      default: cell.push_back(ch);
     }
   }
 }

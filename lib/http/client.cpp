@@ -29,7 +29,8 @@ bool iequal(std::string_view a, std::string_view b) {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -115,7 +116,8 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
   }
   auto colon = line.find(':');
   if (colon != std::string_view::npos) {
-    t->res.resp.headers.push_back({std::string(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
+    t->res.resp.headers.push_back(
+        {std::string(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
   }
   return size * n;
 }
@@ -204,8 +206,7 @@ std::uint64_t parse_size(std::string_view text, std::string_view what) {
   }
   constexpr std::uint64_t kMax = std::uint64_t{64} << 30;  // a bound that still fits in memory checks
   if (digits == 0 || shift < 0 || v > (kMax >> shift) || (v << shift) < 1024) {
-    throw error(cli::exit_code::usage,
-                fmt::format("{}: expected a size from 1K to 64G, such as 16M or 1048576", what));
+    throw error(cli::exit_code::usage, fmt::format("{}: expected a size from 1K to 64G, such as 16M or 1048576", what));
   }
   return v << shift;
 }
@@ -226,9 +227,10 @@ void check_url(const std::string& url, std::string_view option_name) {
   if (parsed && sch == "https" && given.size() > 8 && iequal(given.substr(0, 8), "https://") && !h.empty()) return;
   if (parsed && sch == "http" && given.size() > 7 && iequal(given.substr(0, 7), "http://")) {
     if (is_loopback_host(h)) return;
-    throw error(cli::exit_code::usage,
-                fmt::format("{}: plain http is only allowed to a loopback host (127.0.0.0/8, ::1, localhost); use https",
-                            option_name));
+    throw error(
+        cli::exit_code::usage,
+        fmt::format("{}: plain http is only allowed to a loopback host (127.0.0.0/8, ::1, localhost); use https",
+                    option_name));
   }
   throw error(cli::exit_code::usage, fmt::format("{}: expected an https:// URL", option_name));
 }
@@ -267,7 +269,8 @@ client::client(client_options opts) : opts_(std::move(opts)), impl_(std::make_un
   if (opts_.user_agent.empty()) opts_.user_agent = std::string("claimkit/") + CLAIMKIT_VERSION;
   impl_->multi = curl_multi_init();
   impl_->share = curl_share_init();
-  if (impl_->multi == nullptr || impl_->share == nullptr) throw error(cli::exit_code::internal, "cannot initialise libcurl");
+  if (impl_->multi == nullptr || impl_->share == nullptr)
+    throw error(cli::exit_code::internal, "cannot initialise libcurl");
   // perform() uses its own easy handle; sharing DNS and TLS sessions keeps it cheap.
   curl_share_setopt(impl_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
   curl_share_setopt(impl_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
@@ -389,8 +392,9 @@ void client::cancel_queued() {
 
 void client::run() {
   auto& m = *impl_;
-  const auto spacing = opts_.rate > 0 ? std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(1.0 / opts_.rate))
-                                      : clock::duration::zero();
+  const auto spacing =
+      opts_.rate > 0 ? std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(1.0 / opts_.rate))
+                     : clock::duration::zero();
   while (!m.queue.empty() || !m.active.empty()) {
     auto now = clock::now();
     // Start what the limits allow.

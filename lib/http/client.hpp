@@ -52,12 +52,12 @@ std::string form_encode(const std::vector<std::pair<std::string, std::string>>& 
 
 /// Why a transfer produced no usable HTTP response.
 enum class failure {
-  none,     // an HTTP response arrived (any status)
-  connect,  // could not resolve or connect
-  timeout,  // connect or total timeout passed
-  dropped,  // connection closed or reset before a complete response
-  tls,      // certificate or handshake problem: never retried
-  refused,  // the request itself was refused locally (bad URL, protocol)
+  none,       // an HTTP response arrived (any status)
+  connect,    // could not resolve or connect
+  timeout,    // connect or total timeout passed
+  dropped,    // connection closed or reset before a complete response
+  tls,        // certificate or handshake problem: never retried
+  refused,    // the request itself was refused locally (bad URL, protocol)
   too_large,  // the answer (decompressed) passed client_options::max_response_size
   other,
 };
@@ -99,8 +99,8 @@ inline constexpr std::uint64_t kDefaultMaxResponseSize = 16u << 20;
 std::uint64_t parse_size(std::string_view text, std::string_view what);
 
 struct client_options {
-  int jobs = 4;            // concurrent transfers at most
-  double rate = 0;         // transfer starts per second at most; 0 = no cap
+  int jobs = 4;     // concurrent transfers at most
+  double rate = 0;  // transfer starts per second at most; 0 = no cap
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds total_timeout{90'000};
   std::string cacert;      // extra CA bundle file (PEM); verification is always on

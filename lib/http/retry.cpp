@@ -149,7 +149,8 @@ void dispatcher::finish_attempt(const std::shared_ptr<state>& s, result r) {
         end(job_end::stopped, stop_reason_);
         return;
       }
-      if (r.fail == failure::none) breaker_.record_success(); else breaker_.record_failure();
+      if (r.fail == failure::none) breaker_.record_success();
+      else breaker_.record_failure();
       end(job_end::done, {});
       return;
     case verdict::unauthorized: {
@@ -174,8 +175,7 @@ void dispatcher::finish_attempt(const std::shared_ptr<state>& s, result r) {
       start(s, clock::time_point{});
       return;
     }
-    case verdict::retry:
-      break;
+    case verdict::retry: break;
   }
 
   // Being told to slow down says nothing about the service's health.

@@ -18,11 +18,11 @@ namespace claimkit::http {
 inline constexpr std::chrono::milliseconds kMaxRetryAfter{300'000};
 
 struct retry_policy {
-  int max_attempts = 5;                            // attempts per request, first included
-  std::chrono::milliseconds base_delay{500};       // backoff before the 2nd attempt (upper bound)
-  std::chrono::milliseconds max_delay{30'000};     // backoff cap
+  int max_attempts = 5;                                        // attempts per request, first included
+  std::chrono::milliseconds base_delay{500};                   // backoff before the 2nd attempt (upper bound)
+  std::chrono::milliseconds max_delay{30'000};                 // backoff cap
   std::chrono::milliseconds max_retry_after = kMaxRetryAfter;  // a longer Retry-After gives up instead
-  int breaker_threshold = 10;                      // consecutive failed attempts that stop the run; 0 = never
+  int breaker_threshold = 10;  // consecutive failed attempts that stop the run; 0 = never
 };
 
 /// What to do with the outcome of one attempt.

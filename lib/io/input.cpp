@@ -1,11 +1,11 @@
 #include "io/input.hpp"
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -35,8 +35,7 @@ input::input(const std::string& path) : path_(path), name_(display_name(path)) {
 #endif
 }
 
-input::input(input&& other) noexcept
-    : fd_(other.fd_), path_(std::move(other.path_)), name_(std::move(other.name_)) {
+input::input(input&& other) noexcept : fd_(other.fd_), path_(std::move(other.path_)), name_(std::move(other.name_)) {
   other.fd_ = -1;
 }
 

@@ -1,12 +1,12 @@
 #include "journal/journal.hpp"
 
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -130,9 +130,8 @@ file_journal::file_journal(const std::string& path, bool read_only) : path_(path
       int e = errno;
       ::close(lock_fd_);
       lock_fd_ = -1;
-      throw error(cli::exit_code::io, e == EWOULDBLOCK
-                                          ? fmt::format("{}: in use by another pm-push run", what)
-                                          : fmt::format("{}: cannot lock: {}", what, std::strerror(e)));
+      throw error(cli::exit_code::io, e == EWOULDBLOCK ? fmt::format("{}: in use by another pm-push run", what)
+                                                       : fmt::format("{}: cannot lock: {}", what, std::strerror(e)));
     }
     db_ = std::make_unique<ledger::database>(path, what, true);
     db_->exec("PRAGMA journal_mode=WAL");
@@ -150,14 +149,13 @@ file_journal::file_journal(const std::string& path, bool read_only) : path_(path
       db_->exec("PRAGMA user_version = 1");
     }
     db_->exec("COMMIT");
-    set_ = std::make_unique<ledger::statement>(db_->prepare(
-        "INSERT INTO journal (target, key, state, attempts, http_status, created_at, updated_at)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) ON CONFLICT (target, key) DO UPDATE SET"
-        " state = excluded.state, attempts = attempts + excluded.attempts,"
-        " http_status = coalesce(excluded.http_status, http_status), updated_at = excluded.updated_at"));
+    set_ = std::make_unique<ledger::statement>(
+        db_->prepare("INSERT INTO journal (target, key, state, attempts, http_status, created_at, updated_at)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) ON CONFLICT (target, key) DO UPDATE SET"
+                     " state = excluded.state, attempts = attempts + excluded.attempts,"
+                     " http_status = coalesce(excluded.http_status, http_status), updated_at = excluded.updated_at"));
   }
-  get_ = std::make_unique<ledger::statement>(
-      db_->prepare("SELECT state FROM journal WHERE target = ?1 AND key = ?2"));
+  get_ = std::make_unique<ledger::statement>(db_->prepare("SELECT state FROM journal WHERE target = ?1 AND key = ?2"));
 }
 
 file_journal::~file_journal() {
@@ -200,7 +198,10 @@ void file_journal::mark_all(std::string_view target, const std::vector<entry>& m
     db_->exec("COMMIT");
   } catch (...) {
     set_->reset();
-    try { db_->exec("ROLLBACK"); } catch (...) {}
+    try {
+      db_->exec("ROLLBACK");
+    } catch (...) {
+    }
     throw;
   }
 }

@@ -24,10 +24,16 @@ std::size_t utf8_length(const unsigned char* p, const unsigned char* end) {
   unsigned char c = p[0];
   std::size_t n;
   std::uint32_t cp;
-  if (c >= 0xC2 && c <= 0xDF) { n = 2; cp = c & 0x1F; }
-  else if (c >= 0xE0 && c <= 0xEF) { n = 3; cp = c & 0x0F; }
-  else if (c >= 0xF0 && c <= 0xF4) { n = 4; cp = c & 0x07; }
-  else return 0;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+    cp = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    cp = c & 0x0F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    cp = c & 0x07;
+  } else return 0;
   if (static_cast<std::size_t>(end - p) < n) return 0;
   for (std::size_t i = 1; i < n; ++i) {
     if ((p[i] & 0xC0) != 0x80) return 0;
@@ -91,7 +97,10 @@ bool append_decimal(std::string& out, std::string_view s) {
   // and a '.' with digits on either side. Normalise those into JSON form.
   std::size_t i = 0;
   bool neg = false;
-  if (i < s.size() && s[i] == '-') { neg = true; ++i; }
+  if (i < s.size() && s[i] == '-') {
+    neg = true;
+    ++i;
+  }
   std::size_t int_begin = i;
   while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
   std::string_view int_part = s.substr(int_begin, i - int_begin);
@@ -105,7 +114,8 @@ bool append_decimal(std::string& out, std::string_view s) {
   if (i != s.size() || (int_part.empty() && frac_part.empty())) return false;
   while (int_part.size() > 1 && int_part[0] == '0') int_part.remove_prefix(1);
   if (neg) out.push_back('-');
-  if (int_part.empty()) out.push_back('0'); else out.append(int_part);
+  if (int_part.empty()) out.push_back('0');
+  else out.append(int_part);
   if (!frac_part.empty()) {
     out.push_back('.');
     out.append(frac_part);

@@ -72,11 +72,32 @@ class writer {
   void append_to(std::string& out) const { out.append(buf_.get(), size()); }
   std::string_view view() const { return {buf_.get(), size()}; }
 
-  void begin_object() { sep(); put('{'); first_ = true; sync(); }
-  void end_object() { put('}'); first_ = false; sync(); }
-  void begin_array() { sep(); put('['); first_ = true; sync(); }
-  void end_array() { put(']'); first_ = false; sync(); }
-  void newline() { put('\n'); sync(); }
+  void begin_object() {
+    sep();
+    put('{');
+    first_ = true;
+    sync();
+  }
+  void end_object() {
+    put('}');
+    first_ = false;
+    sync();
+  }
+  void begin_array() {
+    sep();
+    put('[');
+    first_ = true;
+    sync();
+  }
+  void end_array() {
+    put(']');
+    first_ = false;
+    sync();
+  }
+  void newline() {
+    put('\n');
+    sync();
+  }
 
   /// k must be a plain identifier (no escaping is done).
   void key(std::string_view k) {
@@ -147,7 +168,8 @@ class writer {
     sync();
   }
   void boolean(bool v) {
-    if (v) raw("true"); else raw("false");
+    if (v) raw("true");
+    else raw("false");
   }
   template <std::integral T>
   void integer(T v) {
@@ -237,9 +259,15 @@ class writer {
   // The record-building interface the writer shares with plain_cursor, so
   // one template renders a record through either.
   struct mark {};
-  mark open_object() { begin_object(); return {}; }
+  mark open_object() {
+    begin_object();
+    return {};
+  }
   void close_object(mark) { end_object(); }
-  mark open_array() { begin_array(); return {}; }
+  mark open_array() {
+    begin_array();
+    return {};
+  }
   void close_array(mark) { end_array(); }
   void array_element() {}  // commas are tracked
   /// Closes an object whose opening was rendered before (members()).
@@ -253,7 +281,8 @@ class writer {
 
   // writer(out): hands what was written to out.
   [[gnu::always_inline]] void sync() {
-    if (out_ != nullptr) [[unlikely]] flush();
+    if (out_ != nullptr) [[unlikely]]
+      flush();
   }
   void flush();
 
@@ -274,8 +303,8 @@ class writer {
   [[gnu::always_inline]] static void put_date(char* p, const char* d8) {
     std::uint64_t x;
     std::memcpy(&x, d8, 8);
-    const std::uint64_t head = std::uint64_t{'"'} | (x & 0xffffffffu) << 8 | std::uint64_t{'-'} << 40 |
-                               (x >> 32 & 0xffffu) << 48;
+    const std::uint64_t head =
+        std::uint64_t{'"'} | (x & 0xffffffffu) << 8 | std::uint64_t{'-'} << 40 | (x >> 32 & 0xffffu) << 48;
     const std::uint32_t tail = static_cast<std::uint32_t>('-' | (x >> 48 & 0xffffu) << 8 | std::uint32_t{'"'} << 24);
     std::memcpy(p, &head, 8);
     std::memcpy(p + 8, &tail, 4);
@@ -320,7 +349,8 @@ class writer {
     *cur_++ = c;
   }
   [[gnu::always_inline]] void need(std::size_t n) {
-    if (static_cast<std::size_t>(end_ - cur_) < n) [[unlikely]] grow(n);
+    if (static_cast<std::size_t>(end_ - cur_) < n) [[unlikely]]
+      grow(n);
   }
   [[gnu::noinline]] void grow(std::size_t n);
 
@@ -464,7 +494,8 @@ class plain_cursor {
     return p + v.size();
   }
   [[gnu::always_inline]] void room(std::size_t n) {
-    if (static_cast<std::size_t>(end_ - p_) < n) [[unlikely]] grow(n);
+    if (static_cast<std::size_t>(end_ - p_) < n) [[unlikely]]
+      grow(n);
   }
   [[gnu::noinline]] void grow(std::size_t n) {
     w_.cur_ = p_;

@@ -1,10 +1,10 @@
 #include "ledger/db.hpp"
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
 
 #include <fmt/format.h>
 #include <sqlite3.h>
@@ -25,8 +25,8 @@ namespace {
 }  // namespace
 
 statement::statement(sqlite3* db, std::string_view sql, std::string what) : db_(db), what_(std::move(what)) {
-  if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_,
-                         nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) !=
+      SQLITE_OK) {
     fail(db, what_, "prepare");
   }
 }
@@ -79,8 +79,7 @@ void statement::reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
-database::database(const std::string& path, std::string what, bool create, bool read_only)
-    : what_(std::move(what)) {
+database::database(const std::string& path, std::string what, bool create, bool read_only) : what_(std::move(what)) {
   if (create && !read_only) {
     // SQLite would create the file with the umask's mode; the ledger and the
     // journal carry claim ids, so they are private from the first byte. The

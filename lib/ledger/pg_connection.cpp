@@ -30,9 +30,7 @@ bool remote_state(std::string_view st) {
 
 }  // namespace
 
-bool is_postgres_uri(std::string_view s) {
-  return s.rfind("postgresql://", 0) == 0 || s.rfind("postgres://", 0) == 0;
-}
+bool is_postgres_uri(std::string_view s) { return s.rfind("postgresql://", 0) == 0 || s.rfind("postgres://", 0) == 0; }
 
 std::string check_postgres_uri(std::string_view uri) {
   if (!is_postgres_uri(uri)) {
@@ -75,8 +73,7 @@ std::string_view pg_rows::text(int row, int col) const {
   return {PQgetvalue(r_, row, col), static_cast<std::size_t>(PQgetlength(r_, row, col))};
 }
 
-pg_connection::pg_connection(const std::string& uri, std::string what,
-                             const std::function<std::string()>& password)
+pg_connection::pg_connection(const std::string& uri, std::string what, const std::function<std::string()>& password)
     : what_(std::move(what)) {
   if (const char* env = std::getenv("PGPASSWORD"); env != nullptr && *env != '\0') {
     throw error(cli::exit_code::usage,
@@ -102,7 +99,8 @@ pg_connection::pg_connection(const std::string& uri, std::string what,
     throw error(cli::exit_code::remote, msg);
   }
   // Notices (e.g. "relation already exists, skipping") are not for the user.
-  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn_, [](void*, const char*) {}, nullptr);
 }
 
 bool pg_connection::connect(const std::string& uri, const std::string& password) {
@@ -161,8 +159,8 @@ pg_rows pg_connection::query(const std::string& sql, const std::vector<std::opti
       values.push_back(nullptr);
     }
   }
-  PGresult* r = PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
-                             nullptr, 0);
+  PGresult* r =
+      PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
   ExecStatusType s = PQresultStatus(r);
   if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) fail(r, "statement failed");
   return pg_rows(r);

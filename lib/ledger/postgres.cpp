@@ -160,8 +160,7 @@ postgres_ledger::postgres_ledger(const std::string& uri, std::string tool_versio
   if (r.size() == 1) ledger_id_ = std::string(r.text(0, 0));
   // The claims rows of a batch go through this table: COPY is the fast way
   // in, INSERT ... ON CONFLICT the way to update (see write_once).
-  db_->exec(
-      "CREATE TEMP TABLE claims_in (round INTEGER NOT NULL, LIKE claims) ON COMMIT DELETE ROWS");
+  db_->exec("CREATE TEMP TABLE claims_in (round INTEGER NOT NULL, LIKE claims) ON COMMIT DELETE ROWS");
 }
 
 void postgres_ledger::migrate() {
@@ -201,7 +200,10 @@ void postgres_ledger::migrate() {
     }
     db_->exec("COMMIT");
   } catch (...) {
-    try { db_->exec("ROLLBACK"); } catch (...) {}
+    try {
+      db_->exec("ROLLBACK");
+    } catch (...) {
+    }
     throw;
   }
 }
@@ -214,7 +216,10 @@ void postgres_ledger::write_batch(std::vector<batch_record>& batch, std::string_
       write_once(batch, now, journal_target, journal_keys);
       return;
     } catch (const pg_error& e) {
-      try { db_->exec("ROLLBACK"); } catch (...) {}
+      try {
+        db_->exec("ROLLBACK");
+      } catch (...) {
+      }
       // 23505: a key another writer inserted first, seen only at our insert
       // (the claim lock makes it rare); the next attempt finds it on file.
       bool again = e.retryable() || e.sqlstate() == "23505";
@@ -222,7 +227,10 @@ void postgres_ledger::write_batch(std::vector<batch_record>& batch, std::string_
       // Jitter so that two writers that collided do not collide again.
       std::this_thread::sleep_for(std::chrono::milliseconds(5 + rng() % (20 * attempt)));
     } catch (...) {
-      try { db_->exec("ROLLBACK"); } catch (...) {}
+      try {
+        db_->exec("ROLLBACK");
+      } catch (...) {
+      }
       throw;
     }
   }
@@ -253,9 +261,10 @@ void postgres_ledger::write_once(std::vector<batch_record>& batch, std::string_v
     std::string ids = text_array(claim_ids);
     // One lock per claim, taken in hash order (the function runs after the
     // sort, being volatile), held to the end of the transaction.
-    db_->exec(fmt::format("BEGIN; SELECT pg_advisory_xact_lock({}, h) FROM (SELECT DISTINCT hashtext(c) AS h FROM "
-                          "unnest({}::text[]) AS c) AS s ORDER BY h",
-                          kLockSpace, db_->literal(ids)));
+    db_->exec(
+        fmt::format("BEGIN; SELECT pg_advisory_xact_lock({}, h) FROM (SELECT DISTINCT hashtext(c) AS h FROM "
+                    "unnest({}::text[]) AS c) AS s ORDER BY h",
+                    kLockSpace, db_->literal(ids)));
     // Read after the locks: each statement sees what committed before it,
     // so a writer that held one of these claims has its rows in view.
     pg_rows cur = db_->query(
@@ -295,11 +304,31 @@ void postgres_ledger::write_once(std::vector<batch_record>& batch, std::string_v
     }
     const bool applies = b.out.verdict == precedence::replaces;
     std::string_view incomplete = e.incomplete ? "1" : "0";
-    copy_row(history, {e.key, e.claim_id, opt(e.payer_id), e.state, opt(e.category), opt(e.code), opt(e.entity),
-                       opt(e.effective_date), opt(e.channel), opt(e.source_file), opt(e.interchange),
-                       opt(e.group_control), opt(e.transaction_control), opt(e.payer_claim_id), opt(e.reference),
-                       opt(e.action), opt(e.queue), opt(e.billed_amount), opt(e.paid_amount), opt(e.submitted_date),
-                       applies ? "0" : "1", now, tool_version_, incomplete, opt(to_string(b.out.verdict)),
+    copy_row(history, {e.key,
+                       e.claim_id,
+                       opt(e.payer_id),
+                       e.state,
+                       opt(e.category),
+                       opt(e.code),
+                       opt(e.entity),
+                       opt(e.effective_date),
+                       opt(e.channel),
+                       opt(e.source_file),
+                       opt(e.interchange),
+                       opt(e.group_control),
+                       opt(e.transaction_control),
+                       opt(e.payer_claim_id),
+                       opt(e.reference),
+                       opt(e.action),
+                       opt(e.queue),
+                       opt(e.billed_amount),
+                       opt(e.paid_amount),
+                       opt(e.submitted_date),
+                       applies ? "0" : "1",
+                       now,
+                       tool_version_,
+                       incomplete,
+                       opt(to_string(b.out.verdict)),
                        opt(e.checked_by)});
     if (applies) {
       current[e.claim_id] = {e.state, e.category, e.effective_date, e.incomplete};
@@ -309,10 +338,10 @@ void postgres_ledger::write_once(std::vector<batch_record>& batch, std::string_v
       max_round = std::max(max_round, r);
       last_applied[e.claim_id] = i;
       std::string round = std::to_string(r);
-      copy_row(claims_rows, {round, e.claim_id, opt(e.payer_id), opt(e.payer_claim_id), e.state, opt(e.category),
-                             opt(e.code), opt(e.effective_date), opt(e.channel), opt(e.action), opt(e.queue),
-                             opt(e.billed_amount), opt(e.paid_amount), opt(e.submitted_date), now, now, incomplete,
-                             opt(e.next_check)});
+      copy_row(claims_rows,
+               {round, e.claim_id, opt(e.payer_id), opt(e.payer_claim_id), e.state, opt(e.category), opt(e.code),
+                opt(e.effective_date), opt(e.channel), opt(e.action), opt(e.queue), opt(e.billed_amount),
+                opt(e.paid_amount), opt(e.submitted_date), now, now, incomplete, opt(e.next_check)});
     }
     if (!e.line_followups.empty()) with_followups.push_back(i);
   }
@@ -393,12 +422,37 @@ void postgres_ledger::write_once(std::vector<batch_record>& batch, std::string_v
         " written_at, tool_version, record)"
         " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,"
         "$26,$27,$28,$29,$30,$31,$32) ON CONFLICT (key) DO NOTHING RETURNING 1",
-        {e.key, e.type, opt(e.level), opt(e.state), count(e.accepted), opt(e.category), opt(e.code), opt(e.entity),
-         opt(e.effective_date), opt(e.action), opt(e.queue), opt(e.channel), opt(e.transaction_type),
-         opt(e.source_file), opt(e.interchange), opt(e.group_control), opt(e.transaction_control), count(e.segment),
-         opt(e.acknowledged_interchange), opt(e.acknowledged_group), opt(e.acknowledged_transaction),
-         opt(e.acknowledged_type), opt(e.trace), opt(e.payer_id), count(e.error_count), count(e.accepted_count),
-         count(e.rejected_count), opt(e.accepted_amount), opt(e.rejected_amount), now, tool_version_,
+        {e.key,
+         e.type,
+         opt(e.level),
+         opt(e.state),
+         count(e.accepted),
+         opt(e.category),
+         opt(e.code),
+         opt(e.entity),
+         opt(e.effective_date),
+         opt(e.action),
+         opt(e.queue),
+         opt(e.channel),
+         opt(e.transaction_type),
+         opt(e.source_file),
+         opt(e.interchange),
+         opt(e.group_control),
+         opt(e.transaction_control),
+         count(e.segment),
+         opt(e.acknowledged_interchange),
+         opt(e.acknowledged_group),
+         opt(e.acknowledged_transaction),
+         opt(e.acknowledged_type),
+         opt(e.trace),
+         opt(e.payer_id),
+         count(e.error_count),
+         count(e.accepted_count),
+         count(e.rejected_count),
+         opt(e.accepted_amount),
+         opt(e.rejected_amount),
+         now,
+         tool_version_,
          e.record.empty() ? std::string_view("{}") : std::string_view(e.record)});
     b.out.result = r.size() == 1 ? write_result::applied : write_result::duplicate;
   }
@@ -447,7 +501,10 @@ void postgres_ledger::set_marks(std::string_view target, const std::vector<mark_
     }
     db_->exec("COMMIT");
   } catch (...) {
-    try { db_->exec("ROLLBACK"); } catch (...) {}
+    try {
+      db_->exec("ROLLBACK");
+    } catch (...) {
+    }
     throw;
   }
 }

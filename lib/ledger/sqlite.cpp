@@ -207,8 +207,8 @@ sqlite_ledger::sqlite_ledger(const std::string& path, std::string tool_version)
       " last_checked = excluded.last_checked, updated_at = excluded.updated_at,"
       " incomplete = excluded.incomplete, next_check = excluded.next_check");
   clear_followups_ = db_->prepare("UPDATE line_followups SET current = 0 WHERE claim_id = ?1 AND current = 1");
-  insert_followups_ = db_->prepare(
-      "INSERT INTO line_followups (key, claim_id, current, followups) VALUES (?1, ?2, ?3, ?4)");
+  insert_followups_ =
+      db_->prepare("INSERT INTO line_followups (key, claim_id, current, followups) VALUES (?1, ?2, ?3, ?4)");
   find_event_ = db_->prepare("SELECT 1 FROM batch_events WHERE key = ?1");
   insert_event_ = db_->prepare(
       "INSERT INTO batch_events (key, type, level, state, accepted, category, code, entity, effective_date,"
@@ -263,7 +263,10 @@ void sqlite_ledger::migrate() {
     // Later versions add their steps here, each from the one before.
     db_->exec("COMMIT");
   } catch (...) {
-    try { db_->exec("ROLLBACK"); } catch (...) {}
+    try {
+      db_->exec("ROLLBACK");
+    } catch (...) {
+    }
     throw;
   }
   statement st = db_->prepare("SELECT value FROM ledger_meta WHERE name = 'ledger_id'");

@@ -21,9 +21,9 @@ struct entry {
   std::string payer_claim_id, reference, action, queue;
   std::string billed_amount, paid_amount, submitted_date;
   std::string line_followups;  // JSON array (status-normalize), or empty
-  std::string next_check;  // YYYY-MM-DD the claim is due for a check again; empty: never
-  std::string checked_by;  // portal / phone captures: who made the call
-  bool incomplete = false;  // from a cut-off transaction: weak evidence
+  std::string next_check;      // YYYY-MM-DD the claim is due for a check again; empty: never
+  std::string checked_by;      // portal / phone captures: who made the call
+  bool incomplete = false;     // from a cut-off transaction: weak evidence
 };
 
 /// One ack or batch_status to record in batch_events; empty strings are

@@ -1,10 +1,10 @@
 #include "ndjson/reader.hpp"
 
+#include <sys/mman.h>
+#include <unistd.h>
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include <fmt/format.h>
 

@@ -39,16 +39,23 @@ int utf8_length(const unsigned char* p, std::size_t left) {
   unsigned c = p[0];
   int n;
   std::uint32_t cp;
-  if (c >= 0xC2 && c <= 0xDF) { n = 2; cp = c & 0x1F; }
-  else if (c >= 0xE0 && c <= 0xEF) { n = 3; cp = c & 0x0F; }
-  else if (c >= 0xF0 && c <= 0xF4) { n = 4; cp = c & 0x07; }
-  else return 0;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+    cp = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    cp = c & 0x0F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    cp = c & 0x07;
+  } else return 0;
   if (left < static_cast<std::size_t>(n)) return 0;
   for (int i = 1; i < n; ++i) {
     if ((p[i] & 0xC0) != 0x80) return 0;
     cp = (cp << 6) | (p[i] & 0x3F);
   }
-  if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return 0;
+  if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+    return 0;
   return n;
 }
 
@@ -64,12 +71,25 @@ void locate_stage1(simdjson::error_code code, const char* text, std::size_t n, p
   bool in = false;
   for (std::size_t i = 0; i < n;) {
     unsigned c = b[i];
-    if (in && c == '\\') { i += 2; continue; }
-    if (c == '"') { in = !in; ++i; continue; }
-    if (in && c < 0x20) { err = parse_error{i, "control character in string"}; return; }
+    if (in && c == '\\') {
+      i += 2;
+      continue;
+    }
+    if (c == '"') {
+      in = !in;
+      ++i;
+      continue;
+    }
+    if (in && c < 0x20) {
+      err = parse_error{i, "control character in string"};
+      return;
+    }
     if (c >= 0x80) {
       int len = utf8_length(b + i, n - i);
-      if (len == 0) { err = parse_error{i, in ? "invalid UTF-8 in string" : "unexpected character"}; return; }
+      if (len == 0) {
+        err = parse_error{i, in ? "invalid UTF-8 in string" : "unexpected character"};
+        return;
+      }
       i += static_cast<std::size_t>(len);
       continue;
     }
@@ -107,7 +127,8 @@ class walker {
       member m{};
       if (!value(v, 0, where::root, m)) return false;
       const char* at = here();
-      if (at < e_) return fail(at, object_only ? "unexpected text after the object" : "unexpected text after the value");
+      if (at < e_)
+        return fail(at, object_only ? "unexpected text after the object" : "unexpected text after the value");
       return true;
     }
     member m{};

@@ -63,7 +63,8 @@ class athena_target : public http_target {
       return false;
     }
     req.method = "POST";
-    req.url = fmt::format("{}/v1/{}/claims/{}/note", base_, http::percent_encode(practice_), http::percent_encode(claimid));
+    req.url =
+        fmt::format("{}/v1/{}/claims/{}/note", base_, http::percent_encode(practice_), http::percent_encode(claimid));
     req.set_form({{note_field_, it.note}});
     return true;
   }
@@ -89,7 +90,8 @@ class athena_target : public http_target {
     for (auto field : obj) {
       if (field.key == "errormessage") {
         std::string_view message;
-        if (!field.value.is_null() && !(field.value.get_string().get(message) == simdjson::SUCCESS && message.empty())) {
+        if (!field.value.is_null() &&
+            !(field.value.get_string().get(message) == simdjson::SUCCESS && message.empty())) {
           has_message = true;
         }
       } else if (field.key == "success") {

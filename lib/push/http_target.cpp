@@ -257,8 +257,7 @@ void http_target::push(std::vector<item*>& batch, journal::journal& j, stop_reas
         fail(js, "target_refused", fmt::format("target refused the record (http {})", r.resp.status), r.resp.status);
         return;
       }
-      case http::verdict::retry:
-        break;
+      case http::verdict::retry: break;
     }
     breaker.record_failure();
     bool ambiguous = r.fail == http::failure::dropped || r.fail == http::failure::timeout;
@@ -290,7 +289,8 @@ void http_target::push(std::vector<item*>& batch, journal::journal& j, stop_reas
 
   submit = [&](job_state& js, http::request req, http::clock::time_point not_before) {
     auto sent = std::make_shared<http::request>(req);
-    client_->submit(std::move(req), [&on_done, &js, sent](http::result r) { on_done(js, *sent, r); }, not_before);
+    client_->submit(
+        std::move(req), [&on_done, &js, sent](http::result r) { on_done(js, *sent, r); }, not_before);
   };
 
   // Records whose intent is durable and whose request is built, waiting

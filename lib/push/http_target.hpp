@@ -37,9 +37,15 @@ class http_target : public target {
   /// Puts credentials on req; claimkit::error (remote) when there are none.
   virtual void authorize(http::request& req) { (void)req; }
   /// After a 401: true when fresh credentials are in place (once per record).
-  virtual bool refresh(const http::request& sent) { (void)sent; return false; }
+  virtual bool refresh(const http::request& sent) {
+    (void)sent;
+    return false;
+  }
   /// True when a 2xx answer says the target had already applied the key.
-  virtual bool replayed(const http::response& r) const { (void)r; return false; }
+  virtual bool replayed(const http::response& r) const {
+    (void)r;
+    return false;
+  }
   /// What a 2xx answer's body says about the write. Most targets refuse with
   /// a 4xx; athenaOne may answer 200 with `success` false. `gist` is set for
   /// refused and unclear, from fixed words only (the body may carry PHI).

@@ -21,15 +21,26 @@ std::string event_key(std::string_view target_identity, const claim_status& s) {
     c.push_back(kField);
     c.append(v);
   };
-  for (std::string_view v : {std::string_view(target_identity), std::string_view(s.type), std::string_view(ev.level),
-                             std::string_view(s.channel), std::string_view(s.source_file),
-                             std::string_view(s.interchange), std::string_view(s.group),
-                             std::string_view(s.transaction), std::string_view(ev.transaction_type),
-                             std::string_view(ev.segment), std::string_view(ev.acknowledged_interchange),
-                             std::string_view(ev.acknowledged_group), std::string_view(ev.acknowledged_transaction),
-                             std::string_view(ev.acknowledged_type), std::string_view(ev.accepted),
-                             std::string_view(ev.code), std::string_view(ev.note_code), std::string_view(ev.trace),
-                             std::string_view(s.payer_id), std::string_view(ev.receiver_id),
+  for (std::string_view v : {std::string_view(target_identity),
+                             std::string_view(s.type),
+                             std::string_view(ev.level),
+                             std::string_view(s.channel),
+                             std::string_view(s.source_file),
+                             std::string_view(s.interchange),
+                             std::string_view(s.group),
+                             std::string_view(s.transaction),
+                             std::string_view(ev.transaction_type),
+                             std::string_view(ev.segment),
+                             std::string_view(ev.acknowledged_interchange),
+                             std::string_view(ev.acknowledged_group),
+                             std::string_view(ev.acknowledged_transaction),
+                             std::string_view(ev.acknowledged_type),
+                             std::string_view(ev.accepted),
+                             std::string_view(ev.code),
+                             std::string_view(ev.note_code),
+                             std::string_view(ev.trace),
+                             std::string_view(s.payer_id),
+                             std::string_view(ev.receiver_id),
                              std::string_view(ev.provider_id)}) {
     add(v);
   }

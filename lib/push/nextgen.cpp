@@ -51,9 +51,11 @@ class nextgen_target : public http_target {
     if (site_.empty()) site_ = creds_.get("CLAIMKIT_NEXTGEN_SITE_ID", "nextgen", "site_id").value_or("");
     if (site_.empty()) throw error(cli::exit_code::usage, "--to nextgen needs --site-id (the NextGen installation)");
     enterprise_ = opts_.enterprise_id;
-    if (enterprise_.empty()) enterprise_ = creds_.get("CLAIMKIT_NEXTGEN_ENTERPRISE_ID", "nextgen", "enterprise_id").value_or("");
+    if (enterprise_.empty())
+      enterprise_ = creds_.get("CLAIMKIT_NEXTGEN_ENTERPRISE_ID", "nextgen", "enterprise_id").value_or("");
     practice_ = opts_.practice_id;
-    if (practice_.empty()) practice_ = creds_.get("CLAIMKIT_NEXTGEN_PRACTICE_ID", "nextgen", "practice_id").value_or("");
+    if (practice_.empty())
+      practice_ = creds_.get("CLAIMKIT_NEXTGEN_PRACTICE_ID", "nextgen", "practice_id").value_or("");
     if (enterprise_.empty() || practice_.empty()) {
       throw error(cli::exit_code::usage, "--to nextgen needs --enterprise-id and --practice-id");
     }
@@ -65,8 +67,9 @@ class nextgen_target : public http_target {
     if (note_path_.front() != '/') note_path_.insert(0, "/");
     note_field_ = creds_.get("CLAIMKIT_NEXTGEN_NOTE_FIELD", "nextgen", "note_field").value_or("");
     if (note_field_.empty()) {
-      throw error(cli::exit_code::usage,
-                  "--to nextgen needs the note's JSON field name (CLAIMKIT_NEXTGEN_NOTE_FIELD or [nextgen] note_field)");
+      throw error(
+          cli::exit_code::usage,
+          "--to nextgen needs the note's JSON field name (CLAIMKIT_NEXTGEN_NOTE_FIELD or [nextgen] note_field)");
     }
   }
 

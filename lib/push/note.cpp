@@ -34,8 +34,8 @@ std::string clean(std::string_view v, std::size_t max) {
 void event_parts(const claim_status& s, const std::function<void(std::string_view)>& part) {
   const batch_event& ev = s.event;
   if (s.type == "ack") {
-    std::string what = ev.transaction_type.empty() ? (ev.level == "interchange" ? "TA1" : "ack")
-                                                   : clean(ev.transaction_type, 8);
+    std::string what =
+        ev.transaction_type.empty() ? (ev.level == "interchange" ? "TA1" : "ack") : clean(ev.transaction_type, 8);
     if (!ev.code.empty()) what += " " + clean(ev.code, 4);
     std::string subject;
     if (!ev.acknowledged_transaction.empty()) {
@@ -48,7 +48,8 @@ void event_parts(const claim_status& s, const std::function<void(std::string_vie
       subject = "interchange " + clean(ev.acknowledged_interchange, 12);
     }
     if (!subject.empty()) what += ": " + subject;
-    if (!ev.errors.empty()) what += ev.errors.size() == 1 ? ", 1 error" : ", " + std::to_string(ev.errors.size()) + " errors";
+    if (!ev.errors.empty())
+      what += ev.errors.size() == 1 ? ", 1 error" : ", " + std::to_string(ev.errors.size()) + " errors";
     part(what);
     return;
   }

@@ -8,8 +8,8 @@
 #include <fmt/format.h>
 
 #include "cli/config.hpp"
-#include "dates/civil.hpp"
 #include "core/error.hpp"
+#include "dates/civil.hpp"
 #include "journal/journal.hpp"
 #include "json/writer.hpp"
 #include "ledger/db.hpp"

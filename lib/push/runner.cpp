@@ -36,8 +36,7 @@ struct counts {
 
 class run_state {
  public:
-  run_state(cli::context& ctx, const options& o, target& t, journal::journal& j,
-            std::vector<journal::journal*> earlier)
+  run_state(cli::context& ctx, const options& o, target& t, journal::journal& j, std::vector<journal::journal*> earlier)
       : ctx_(ctx), opts_(o), target_(t), journal_(j), earlier_(std::move(earlier)) {
     if (!o.rejects_path.empty() && !o.dry_run) {
       rejects_ = std::make_unique<io::output>(io::output::create_private(o.rejects_path));

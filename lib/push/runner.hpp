@@ -13,18 +13,18 @@ namespace claimkit::push {
 
 /// Options of the HTTP targets (athena, nextgen, http).
 struct http_options {
-  std::string base_url;          // --base-url
-  std::string practice_id;       // --practice-id
-  std::string enterprise_id;     // --enterprise-id (nextgen)
-  std::string claim_pattern;     // --claim-pattern: regex whose group 1 is the PM claim id
-  std::string note_path;         // --note-path (nextgen): path template under the base URL
-  std::string site_id;           // --site-id (nextgen): the installation, sent in the token request
-  std::string token_url;         // --token-url: the OAuth2 token endpoint (athena, nextgen)
-  std::string config_path;       // --config
-  std::string cacert;            // --cacert
-  int jobs = 4;                  // --jobs
-  double rate = 0;               // --rate
-  int max_attempts = 5;          // --max-attempts
+  std::string base_url;       // --base-url
+  std::string practice_id;    // --practice-id
+  std::string enterprise_id;  // --enterprise-id (nextgen)
+  std::string claim_pattern;  // --claim-pattern: regex whose group 1 is the PM claim id
+  std::string note_path;      // --note-path (nextgen): path template under the base URL
+  std::string site_id;        // --site-id (nextgen): the installation, sent in the token request
+  std::string token_url;      // --token-url: the OAuth2 token endpoint (athena, nextgen)
+  std::string config_path;    // --config
+  std::string cacert;         // --cacert
+  int jobs = 4;               // --jobs
+  double rate = 0;            // --rate
+  int max_attempts = 5;       // --max-attempts
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds total_timeout{60'000};
   std::chrono::milliseconds base_delay{500};
@@ -33,11 +33,11 @@ struct http_options {
 };
 
 struct options {
-  std::string to;              // --to: sqlite:PATH | athena | nextgen | http:URL
-  std::string journal_path;    // --journal; empty: the target's journal::default_path
-  std::string rejects_path;    // --rejects
-  bool dry_run = false;        // --dry-run
-  bool resend_unknown = false; // --resend-unknown
+  std::string to;               // --to: sqlite:PATH | athena | nextgen | http:URL
+  std::string journal_path;     // --journal; empty: the target's journal::default_path
+  std::string rejects_path;     // --rejects
+  bool dry_run = false;         // --dry-run
+  bool resend_unknown = false;  // --resend-unknown
   std::size_t batch_size = 500;
   http_options http;
   /// Called with a progress line (counts and rate only, never record

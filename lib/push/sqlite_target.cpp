@@ -1,17 +1,17 @@
 #include "push/sqlite_target.hpp"
 
+#include <unistd.h>
 #include <climits>
 #include <cstdlib>
-#include <unistd.h>
 
 #include <fmt/format.h>
 #include <sqlite3.h>
 
 #include "core/error.hpp"
+#include "dates/civil.hpp"
 #include "journal/journal.hpp"
 #include "json/writer.hpp"
 #include "ledger/db.hpp"
-#include "dates/civil.hpp"
 #include "push/note.hpp"
 
 namespace claimkit::push {
@@ -174,7 +174,10 @@ claimkit::journal::state ledger_journal::get(std::string_view target, std::strin
 
 void ledger_journal::set_one(std::string_view target, std::string_view key, claimkit::journal::state s, int http_status,
                              std::string_view now) {
-  set_->bind(1, target).bind(2, key).bind(3, claimkit::journal::to_string(s)).bind_int(4, s == claimkit::journal::state::intent ? 1 : 0);
+  set_->bind(1, target)
+      .bind(2, key)
+      .bind(3, claimkit::journal::to_string(s))
+      .bind_int(4, s == claimkit::journal::state::intent ? 1 : 0);
   if (http_status > 0) set_->bind_int(5, http_status);
   set_->bind(6, now);
   set_->step();
@@ -196,7 +199,10 @@ void ledger_journal::mark_all(std::string_view target, const std::vector<entry>&
   } catch (...) {
     set_->reset();
     if (own_tx) {
-      try { db_->exec("ROLLBACK"); } catch (...) {}
+      try {
+        db_->exec("ROLLBACK");
+      } catch (...) {
+      }
     }
     throw;
   }
@@ -210,7 +216,8 @@ void ledger_journal::mark_done_in_transaction(std::string_view target, const std
 }
 
 namespace {
-std::vector<claimkit::journal::journal::entry> entries(const std::vector<std::string>& keys, claimkit::journal::state s, int http) {
+std::vector<claimkit::journal::journal::entry> entries(const std::vector<std::string>& keys, claimkit::journal::state s,
+                                                       int http) {
   std::vector<claimkit::journal::journal::entry> out;
   out.reserve(keys.size());
   for (const auto& k : keys) out.push_back({k, s, http});
@@ -299,7 +306,8 @@ void sqlite_target::push(std::vector<item*>& batch, journal::journal& j, stop_re
       // 15 bytes (to_entry made a fresh one per record).
       fill_entry(*it, entry_);
       entry_.next_check.clear();
-      if (auto next = recheck_.next_check(today, entry_.state, entry_.payer_id)) entry_.next_check = dates::format(*next);
+      if (auto next = recheck_.next_check(today, entry_.state, entry_.payer_id))
+        entry_.next_check = dates::format(*next);
       ledger::write_outcome w = ledger_->write(entry_, now);
       it->outcome = w.result == ledger::write_result::applied ? result::applied : result::duplicate;
       if (w.result == ledger::write_result::applied && !w.current()) {
@@ -310,7 +318,10 @@ void sqlite_target::push(std::vector<item*>& batch, journal::journal& j, stop_re
     if (in_ledger) journal_->mark_done_in_transaction(jname, batch, now);
     ledger_->commit();
   } catch (const error& e) {
-    try { ledger_->rollback(); } catch (...) {}
+    try {
+      ledger_->rollback();
+    } catch (...) {
+    }
     for (item* it : batch) {
       it->outcome = result::failed;
       it->kind = "ledger_write";

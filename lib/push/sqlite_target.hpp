@@ -4,8 +4,8 @@
 #include <mutex>
 #include <string>
 
-#include "journal/journal.hpp"
 #include "age/recheck.hpp"
+#include "journal/journal.hpp"
 #include "ledger/sqlite.hpp"
 #include "push/target.hpp"
 

@@ -150,8 +150,9 @@ void parse_record(const ndjson::record& rec, claim_status& out) {
     return;
   }
   if (type != "claim_status") {
-    throw ndjson::bad_record{"not_a_status", type.empty() ? "record has no type; expected claim_status, ack or batch_status"
-                                                          : "not a claim_status, ack or batch_status record"};
+    throw ndjson::bad_record{"not_a_status", type.empty()
+                                                 ? "record has no type; expected claim_status, ack or batch_status"
+                                                 : "not a claim_status, ack or batch_status record"};
   }
   out.type = std::move(type);
   out.record = std::string(text);

@@ -23,10 +23,10 @@ struct ack_error {
 /// a claim_status (state, statuses, source). These have no claim: they are
 /// about a whole file, group or transaction set.
 struct batch_event {
-  std::string level;             // transaction | group | interchange; information_receiver | provider
-  std::string accepted;          // ack: "1" or "0"; empty when absent
-  std::string code;              // ack: IK501 / AK901 / TA104
-  std::string note_code;         // TA1: TA105
+  std::string level;      // transaction | group | interchange; information_receiver | provider
+  std::string accepted;   // ack: "1" or "0"; empty when absent
+  std::string code;       // ack: IK501 / AK901 / TA104
+  std::string note_code;  // TA1: TA105
   std::string acknowledged_interchange, acknowledged_group, acknowledged_transaction, acknowledged_type;
   std::vector<ack_error> errors;
   std::vector<std::string> syntax_errors;
@@ -52,14 +52,14 @@ struct claim_status {
   std::string checked_by;  // portal / phone captures: who made the call
   std::string billed_amount, paid_amount, submitted_date;
   bool incomplete = false;  // `incomplete: true`: from a cut-off transaction
-  std::string record;  // the record's JSON text as read (unwrapped from a reject)
+  std::string record;       // the record's JSON text as read (unwrapped from a reject)
   // Where record's line_followups array is, found while parse_record has the
   // members at hand (offset, length; length 0: none or empty), so the ledger
   // write does not parse the record a second time. Unset (scanned false) in
   // a claim_status not made by parse_record: line_followups_json parses.
   bool line_followups_scanned = false;
   std::size_t line_followups_at = 0, line_followups_size = 0;
-  batch_event event;   // ack and batch_status only
+  batch_event event;  // ack and batch_status only
 
   /// The entry that decides the state: the first one (the current STC).
   const status_entry* deciding() const { return statuses.empty() ? nullptr : &statuses.front(); }

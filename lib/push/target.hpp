@@ -25,16 +25,16 @@ std::string_view to_string(result r);
 
 /// One record on its way to a target.
 struct item {
-  std::string input;        // display name of the input
+  std::string input;  // display name of the input
   std::uint64_t line = 0;
-  claim_status status;      // status.record holds the record's JSON text
+  claim_status status;  // status.record holds the record's JSON text
   std::string key;
-  std::string note;         // the note text (PM targets and webhook body)
+  std::string note;  // the note text (PM targets and webhook body)
   push::result outcome = result::pending;
   int attempts = 0;
   long http_status = 0;
-  std::string kind;         // for failed/unknown: what kind of problem
-  std::string message;      // for failed/unknown: why (no record values)
+  std::string kind;           // for failed/unknown: what kind of problem
+  std::string message;        // for failed/unknown: why (no record values)
   bool history_only = false;  // applied to a ledger's history, not its current status (precedence rule)
 };
 
@@ -71,13 +71,11 @@ class target {
   virtual bool takes_events() const { return false; }
   /// Connects, logs in, creates files. Throws claimkit::error.
   virtual void open() = 0;
-  /// The exactly-once marks kept in the target's own store, written in the same transaction as its writes; nullptr: the runner uses a journal file.
-  /// Called after open(); in a dry run open() is not called, and this is
-  /// called on the unopened target: it returns a read-only view of the marks
-  /// (nothing created or written), or nullptr to have the runner read the
-  /// journal file read-only. After an open() that failed it returns nullptr.
-  /// Not called when --journal names a file: that file holds the marks. The
-  /// target owns the object; it lives as long as the target.
+  /// The exactly-once marks kept in the target's own store, written in the same transaction as its writes; nullptr: the
+  /// runner uses a journal file. Called after open(); in a dry run open() is not called, and this is called on the
+  /// unopened target: it returns a read-only view of the marks (nothing created or written), or nullptr to have the
+  /// runner read the journal file read-only. After an open() that failed it returns nullptr. Not called when --journal
+  /// names a file: that file holds the marks. The target owns the object; it lives as long as the target.
   virtual journal::journal* own_journal() { return nullptr; }
   /// Delivers the pending items of batch, setting each one's outcome.
   /// Journal marks: intent before a send, done after a confirmed success,

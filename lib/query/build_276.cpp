@@ -223,7 +223,7 @@ struct dependent_node {
 struct subscriber_node {
   const person_276* subscriber = nullptr;
   bool is_patient = false;
-  std::vector<const claim_276*> claims;        // when the subscriber is the patient
+  std::vector<const claim_276*> claims;  // when the subscriber is the patient
   std::vector<dependent_node> dependents;
   std::map<std::string, std::size_t> index;
 };
@@ -277,9 +277,7 @@ void write_claim(segment_writer& w, const claim_276& c) {
   }
 }
 
-void write_dmg(segment_writer& w, const person_276& p) {
-  w.write({"DMG", "D8", dates::iso_to_d8(p.dob), p.gender});
-}
+void write_dmg(segment_writer& w, const person_276& p) { w.write({"DMG", "D8", dates::iso_to_d8(p.dob), p.gender}); }
 
 }  // namespace
 
@@ -335,9 +333,8 @@ std::string read_claim(const std::vector<ndjson::member>& ms, std::string_view t
     std::size_t before = r.problems.size();
     r.required_text(sub, "name", "provider.name", 1, 60, c.provider_name);
     if (r.text(sub, "npi", "provider.npi", 1, 10, c.provider_npi) && !x12::valid_npi(c.provider_npi)) {
-      r.problem("provider.npi", all_digits(c.provider_npi) && c.provider_npi.size() == 10
-                                    ? "check digit is wrong"
-                                    : "must be 10 digits");
+      r.problem("provider.npi", all_digits(c.provider_npi) && c.provider_npi.size() == 10 ? "check digit is wrong"
+                                                                                          : "must be 10 digits");
       c.provider_npi.clear();
     }
     if (r.text(sub, "tax_id", "provider.tax_id", 1, 9, c.provider_tax_id) &&
@@ -347,9 +344,11 @@ std::string read_claim(const std::vector<ndjson::member>& ms, std::string_view t
     }
     bool id_problem = false;
     for (std::size_t i = before; i < r.problems.size(); ++i) {
-      id_problem = id_problem || r.problems[i].starts_with("provider.npi") || r.problems[i].starts_with("provider.tax_id");
+      id_problem =
+          id_problem || r.problems[i].starts_with("provider.npi") || r.problems[i].starts_with("provider.tax_id");
     }
-    if (c.provider_npi.empty() && c.provider_tax_id.empty() && !id_problem) r.problem("provider", "needs npi or tax_id");
+    if (c.provider_npi.empty() && c.provider_tax_id.empty() && !id_problem)
+      r.problem("provider", "needs npi or tax_id");
   } else if (ndjson::find(ms, "provider") == nullptr) {
     r.problem("provider", "missing");
   }
@@ -410,15 +409,22 @@ std::string read_claim(const std::vector<ndjson::member>& ms, std::string_view t
             ndjson::find(lms, "revenue_code") == nullptr) {
           r.problem(p, "needs procedure or revenue_code");
         }
-        if (const ndjson::member* mm = ndjson::find(lms, "modifiers"); mm != nullptr && mm->kind != ndjson::kind::null) {
+        if (const ndjson::member* mm = ndjson::find(lms, "modifiers");
+            mm != nullptr && mm->kind != ndjson::kind::null) {
           std::vector<std::string_view> mods;
           if (mm->kind == ndjson::kind::array) ndjson::elements_of(mm->value, mods);
           bool ok = mm->kind == ndjson::kind::array && mods.size() <= 4;
           std::string m;
           for (auto e : mods) {
-            if (e.size() < 2 || e.front() != '"') { ok = false; break; }
+            if (e.size() < 2 || e.front() != '"') {
+              ok = false;
+              break;
+            }
             ndjson::unescape(e.substr(1, e.size() - 2), m);
-            if (m.size() != 2 || text_problem(m, 1) != nullptr) { ok = false; break; }
+            if (m.size() != 2 || text_problem(m, 1) != nullptr) {
+              ok = false;
+              break;
+            }
             l.modifiers.push_back(m);
           }
           if (!ok) r.problem(at("modifiers"), "must be an array of at most 4 two-character codes");
@@ -476,8 +482,7 @@ void write_interchange(std::string& out, const envelope_settings& env, std::uint
   for (const auto& c : claims) {
     payer_node& pn = child(payers, payer_index, key_of({c.payer_id, c.payer_name}));
     if (pn.first == nullptr) pn.first = &c;
-    provider_node& prn =
-        child(pn.providers, pn.index, key_of({c.provider_npi, c.provider_tax_id, c.provider_name}));
+    provider_node& prn = child(pn.providers, pn.index, key_of({c.provider_npi, c.provider_tax_id, c.provider_name}));
     if (prn.first == nullptr) prn.first = &c;
     const person_276& s = c.subscriber;
     subscriber_node& sn = child(prn.subscribers, prn.index,

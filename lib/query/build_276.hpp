@@ -13,16 +13,16 @@ namespace claimkit::query {
 /// Who sends the 276 and to whom: ISA/GS identities and the information
 /// receiver (NM1*41) named in every transaction.
 struct envelope_settings {
-  std::string sender_id;                   // ISA06
-  std::string sender_qualifier = "ZZ";     // ISA05
-  std::string receiver_id;                 // ISA08
-  std::string receiver_qualifier = "ZZ";   // ISA07
-  std::string sender_application_code;     // GS02; empty: sender_id
-  std::string receiver_application_code;   // GS03; empty: receiver_id
-  std::string info_receiver_name;          // NM1*41 NM103
-  std::string info_receiver_id;            // NM1*41 NM109 (ETIN, qualifier 46); empty: sender_id
-  bool test = false;                       // ISA15 T instead of P
-  std::time_t timestamp = 0;               // ISA09/10, GS04/05, BHT04/05 (UTC)
+  std::string sender_id;                  // ISA06
+  std::string sender_qualifier = "ZZ";    // ISA05
+  std::string receiver_id;                // ISA08
+  std::string receiver_qualifier = "ZZ";  // ISA07
+  std::string sender_application_code;    // GS02; empty: sender_id
+  std::string receiver_application_code;  // GS03; empty: receiver_id
+  std::string info_receiver_name;         // NM1*41 NM103
+  std::string info_receiver_id;           // NM1*41 NM109 (ETIN, qualifier 46); empty: sender_id
+  bool test = false;                      // ISA15 T instead of P
+  std::time_t timestamp = 0;              // ISA09/10, GS04/05, BHT04/05 (UTC)
 };
 
 /// Checks the settings; returns the problems (empty when usable). The
@@ -34,29 +34,29 @@ struct person_276 {
 };
 
 struct line_276 {
-  std::string line_id;                     // REF*FJ
-  std::string procedure;                   // SVC01-2
-  std::string procedure_qualifier;         // SVC01-1; empty: HC (or NU for a revenue code alone)
-  std::vector<std::string> modifiers;      // SVC01-3..6
-  std::string billed_amount;               // SVC02, X12 decimal text
-  std::string revenue_code;                // SVC04
-  std::string units;                       // SVC07, X12 decimal text
-  std::string service_date;                // DTP*472 D8
+  std::string line_id;                 // REF*FJ
+  std::string procedure;               // SVC01-2
+  std::string procedure_qualifier;     // SVC01-1; empty: HC (or NU for a revenue code alone)
+  std::vector<std::string> modifiers;  // SVC01-3..6
+  std::string billed_amount;           // SVC02, X12 decimal text
+  std::string revenue_code;            // SVC04
+  std::string units;                   // SVC07, X12 decimal text
+  std::string service_date;            // DTP*472 D8
 };
 
 /// One claim as the 276 carries it, validated and ready to write.
 struct claim_276 {
-  std::string trace;                       // TRN02
+  std::string trace;  // TRN02
   std::string payer_id, payer_name;
   std::string provider_npi, provider_tax_id, provider_name;
   person_276 subscriber;
   bool has_patient = false;
   person_276 patient;
-  std::string service_from, service_to;    // YYYY-MM-DD
-  std::string billed_amount;               // AMT*T3, X12 decimal text
-  std::string payer_claim_id;              // REF*1K
-  std::string bill_type;                   // REF*BLT
-  std::string patient_account_number;      // REF*EJ
+  std::string service_from, service_to;  // YYYY-MM-DD
+  std::string billed_amount;             // AMT*T3, X12 decimal text
+  std::string payer_claim_id;            // REF*1K
+  std::string bill_type;                 // REF*BLT
+  std::string patient_account_number;    // REF*EJ
   std::vector<line_276> lines;
 };
 

@@ -1,14 +1,14 @@
 #include "query/build_command.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
-#include <fcntl.h>
 #include <memory>
 #include <optional>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -41,8 +41,7 @@ std::time_t build_time() {
 /// atomic step of the counter file per interchange.
 class control_source {
  public:
-  control_source(std::optional<std::uint64_t> first, std::string file)
-      : next_(first), file_(std::move(file)) {}
+  control_source(std::optional<std::uint64_t> first, std::string file) : next_(first), file_(std::move(file)) {}
   std::uint64_t take() {
     if (!next_) return next_control_number(file_);
     if (*next_ > kMaxControlNumber) {
@@ -180,10 +179,14 @@ int run_build(cli::context& ctx, const build_options& o) {
       write_file_exclusive(out_dir, name, text);
       json::writer w(ctx.out.buffer());
       w.begin_object();
-      w.key("type"); w.string("batch");
-      w.key("file"); w.string(out_dir + "/" + name);
-      w.key("interchange"); w.string(fmt::format("{:09}", control));
-      w.key("claims"); w.integer(static_cast<std::int64_t>(pending.size()));
+      w.key("type");
+      w.string("batch");
+      w.key("file");
+      w.string(out_dir + "/" + name);
+      w.key("interchange");
+      w.string(fmt::format("{:09}", control));
+      w.key("claims");
+      w.integer(static_cast<std::int64_t>(pending.size()));
       w.end_object();
       ctx.out.buffer().push_back('\n');
       // Each file is announced as soon as it exists: an interrupted run has

@@ -15,13 +15,13 @@ struct build_options {
   std::string config_path;
   std::string sender_id, sender_qualifier, sender_name;
   std::string receiver_id, receiver_qualifier;
-  std::string control_number;   // --control-number; text so that it is checked here
+  std::string control_number;  // --control-number; text so that it is checked here
   std::string control_file;
-  std::size_t max_claims = 0;   // 0: every claim in one interchange
-  std::string out_dir;          // one file per interchange instead of stdout
+  std::size_t max_claims = 0;  // 0: every claim in one interchange
+  std::string out_dir;         // one file per interchange instead of stdout
   std::string trace_field = "claim_id";
-  std::string format_in;        // --format-in: ndjson, csv, or empty (by file name)
-  std::string columns;          // --columns FIELD=HEADER,...
+  std::string format_in;  // --format-in: ndjson, csv, or empty (by file name)
+  std::string columns;    // --columns FIELD=HEADER,...
   bool test = false;
 };
 

@@ -1,12 +1,12 @@
 #include "query/control_number.hpp"
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
-#include <string_view>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -122,7 +122,8 @@ std::uint64_t next_control_number(const std::string& path) {
     while (::flock(lock.get(), LOCK_EX) != 0) {
       if (errno != EINTR) io_fail(path, "cannot lock control file");
     }
-    struct stat held {}, now {};
+    struct stat held {
+    }, now{};
     if (::fstat(lock.get(), &held) != 0) io_fail(path, "cannot stat control file");
     if (::stat(path.c_str(), &now) != 0 || now.st_ino != held.st_ino || now.st_dev != held.st_dev) {
       if (attempt > 1000) {
@@ -155,7 +156,8 @@ std::uint64_t next_control_number(const std::string& path) {
     cli::unregister_temp_file(tmp);
     // The rename itself must survive a crash, or a number could come back.
     fd_guard dir(::open(dir_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (dir.get() >= 0 && ::fsync(dir.get()) != 0 && errno != EINVAL) io_fail(path, "cannot sync control file directory");
+    if (dir.get() >= 0 && ::fsync(dir.get()) != 0 && errno != EINVAL)
+      io_fail(path, "cannot sync control file directory");
     return next;  // the lock goes with the old inode's descriptor
   }
 }

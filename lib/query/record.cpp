@@ -1,8 +1,8 @@
 #include "query/record.hpp"
 
-#include <cstdlib>
 #include <pwd.h>
 #include <unistd.h>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
@@ -62,8 +62,8 @@ bool read_date(std::string_view text, dates::day_number& d) {
 }  // namespace
 
 const std::vector<std::string_view>& said_status_columns() {
-  static const std::vector<std::string_view> cols = {"channel", "claim_id", "payer_id", "status",
-                                                     "text",    "reference", "date",    "by"};
+  static const std::vector<std::string_view> cols = {"channel", "claim_id",  "payer_id", "status",
+                                                     "text",    "reference", "date",     "by"};
   return cols;
 }
 

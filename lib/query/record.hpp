@@ -9,7 +9,7 @@ namespace claimkit::query {
 /// A status said on the phone or shown on a payer portal, as the biller
 /// gives it (`claim-query record`): options, or one row of a CSV file.
 struct said_status {
-  std::string channel;    // "phone" or "portal"
+  std::string channel;  // "phone" or "portal"
   std::string claim_id;
   std::string payer_id;
   std::string text;       // what was said or shown

@@ -65,8 +65,8 @@ void run_csv(cli::context& ctx, const record_options& o, const std::string& fall
   };
   auto on_row = [&](const std::vector<std::string>& cells, const cli::position&) {
     if (cells.size() > column_field.size()) {
-      throw ndjson::bad_record{"invalid_csv", fmt::format("row has {} cells, the header {}", cells.size(),
-                                                          column_field.size())};
+      throw ndjson::bad_record{"invalid_csv",
+                               fmt::format("row has {} cells, the header {}", cells.size(), column_field.size())};
     }
     said_status s = o.fields;  // the options fill what a row leaves out
     for (std::size_t i = 0; i < cells.size() && i < column_field.size(); ++i) {
@@ -99,9 +99,9 @@ int run_record(cli::context& ctx, const record_options& o) {
   }
   std::uint64_t left_out = ctx.report.errors();
   if (!o.csv_path.empty()) {
-    ctx.report.note(fmt::format("{} status{} recorded{}", written, written == 1 ? "" : "es",
-                                left_out == 0 ? std::string() : fmt::format(", {} row{} left out", left_out,
-                                                                            left_out == 1 ? "" : "s")));
+    ctx.report.note(fmt::format(
+        "{} status{} recorded{}", written, written == 1 ? "" : "es",
+        left_out == 0 ? std::string() : fmt::format(", {} row{} left out", left_out, left_out == 1 ? "" : "s")));
   }
   return left_out == 0 ? 0 : 1;
 }
@@ -113,7 +113,8 @@ void add_record_command(CLI::App& parent, cli::common_options& common, std::func
   sub->footer(
       "Examples:\n"
       "  claim-query record --channel phone --claim-id PCN-1001 --payer-id 60054 \\\n"
-      "      --text 'in process, allow 30 days' --reference CALL-778 | status-normalize | pm-push --to sqlite:ledger.db\n"
+      "      --text 'in process, allow 30 days' --reference CALL-778 | status-normalize | pm-push --to "
+      "sqlite:ledger.db\n"
       "  claim-query record --csv calls.csv | status-normalize | pm-push --to sqlite:ledger.db\n"
       "CSV header: channel,claim_id,payer_id,status,text,reference,date,by (any order; options fill empty cells)");
   cli::add_common_options(*sub, common, false);
@@ -125,14 +126,12 @@ void add_record_command(CLI::App& parent, cli::common_options& common, std::func
   sub->add_option("--claim-id", f.claim_id, "The claim (patient control number)")->type_name("ID");
   sub->add_option("--payer-id", f.payer_id, "The payer's id")->type_name("ID");
   sub->add_option("--text", f.text, "The status as it was said or shown")->type_name("TEXT");
-  sub->add_option("--reference", f.reference, "The reference number given for the call or look-up")
-      ->type_name("REF");
+  sub->add_option("--reference", f.reference, "The reference number given for the call or look-up")->type_name("REF");
   sub->add_option("--status", f.status, "The status as codes, CATEGORY:CODE[:ENTITY], e.g. F1:65 or R4:21:PR")
       ->type_name("CODES");
   sub->add_option("--date", f.date, "Day the status was said (YYYY-MM-DD; default today, local date)")
       ->type_name("DATE");
-  sub->add_option("--by", f.by, "Who made the call or look-up (default: the user running the tool)")
-      ->type_name("NAME");
+  sub->add_option("--by", f.by, "Who made the call or look-up (default: the user running the tool)")->type_name("NAME");
   sub->parse_complete_callback([&body, o] { body = [o](cli::context& ctx) { return run_record(ctx, *o); }; });
 }
 

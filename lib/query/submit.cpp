@@ -1,26 +1,26 @@
 #include "query/submit.hpp"
 
+#include <unistd.h>
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <deque>
 #include <memory>
 #include <optional>
-#include <unistd.h>
 
 #include <fmt/format.h>
 
 #include "auth/credentials.hpp"
 #include "auth/oauth2.hpp"
 #include "cli/config.hpp"
-#include "dates/civil.hpp"
 #include "core/error.hpp"
 #include "csv/input.hpp"
+#include "dates/civil.hpp"
 #include "http/client.hpp"
 #include "http/retry.hpp"
 #include "io/output.hpp"
-#include "ndjson/value.hpp"
 #include "json/writer.hpp"
+#include "ndjson/value.hpp"
 #include "status/vendor.hpp"
 #include "x12/values.hpp"
 
@@ -78,7 +78,8 @@ void check_chars(std::string_view v, std::string_view field) {
 std::string text(std::string v, std::string_view field, std::size_t min, std::size_t max) {
   check_chars(v, field);
   if (v.size() < min || v.size() > max) {
-    throw claim_problem{"field_length", fmt::format("{} must be {} to {} characters (the API's limit)", field, min, max)};
+    throw claim_problem{"field_length",
+                        fmt::format("{} must be {} to {} characters (the API's limit)", field, min, max)};
   }
   return v;
 }
@@ -212,7 +213,8 @@ std::string build_request(const ndjson::record& rec, std::string_view control_nu
   std::string billed = claim.amount("billed_amount");
   if (!billed.empty()) {
     if (!json::is_plain_decimal(billed)) throw claim_problem{"bad_amount", "billed_amount is not a decimal amount"};
-    if (billed.size() > 18) throw claim_problem{"field_length", "billed_amount must be at most 18 characters (the API's limit)"};
+    if (billed.size() > 18)
+      throw claim_problem{"field_length", "billed_amount must be at most 18 characters (the API's limit)"};
     w.key("submittedAmount");
     w.string(billed);
   }
@@ -230,8 +232,8 @@ answer_result read_answer(long http_status, std::string_view body, const status:
   if (!ndjson::parse_object(body, top, err)) {
     a.failed = true;
     a.kind = ok ? "bad_response" : "api_rejected";
-    a.message = ok ? "the api answer is not a JSON object"
-                   : fmt::format("the api refused the request: HTTP {}", http_status);
+    a.message =
+        ok ? "the api answer is not a JSON object" : fmt::format("the api refused the request: HTTP {}", http_status);
     return a;
   }
   status::vendor_errors errs = status::answer_errors(top);
@@ -277,10 +279,11 @@ answer_result read_answer(long http_status, std::string_view body, const status:
                          {}});
     }
     if (unmatched > 0) {
-      a.notes.push_back({"unmatched_claims",
-                         fmt::format("the answer holds {} claim{} other than the one asked for (written with matched: false)",
-                                     unmatched, unmatched == 1 ? "" : "s"),
-                         {}});
+      a.notes.push_back(
+          {"unmatched_claims",
+           fmt::format("the answer holds {} claim{} other than the one asked for (written with matched: false)",
+                       unmatched, unmatched == 1 ? "" : "s"),
+           {}});
     }
   }
   if (!errs.warnings_summary.empty()) {
@@ -293,8 +296,8 @@ namespace {
 
 // One claim on its way: where it came from and what to send.
 struct item {
-  std::string text;        // the claim record as read (goes back to --errors)
-  std::size_t input = 0;   // index into the input names
+  std::string text;       // the claim record as read (goes back to --errors)
+  std::size_t input = 0;  // index into the input names
   std::uint64_t line = 0;
   std::string claim_id;
   std::string patient_account;
@@ -316,10 +319,13 @@ int run_submit(cli::context& ctx, const submit_options& o) {
   auth::credential_source creds(cfg);
   const std::string section(api_name(o.api));
   if (o.sandbox && o.api != api_flavour::optum) {
-    throw error(cli::exit_code::usage, "--sandbox: only --api optum has sandbox hosts (Stedi's test mode is the API key's)");
+    throw error(cli::exit_code::usage,
+                "--sandbox: only --api optum has sandbox hosts (Stedi's test mode is the API key's)");
   }
   std::string url = cfg.setting(o.url, section, "url",
-                            o.api == api_flavour::stedi ? kStediUrl : o.sandbox ? kOptumSandboxUrl : kOptumUrl);
+                                o.api == api_flavour::stedi ? kStediUrl
+                                : o.sandbox                 ? kOptumSandboxUrl
+                                                            : kOptumUrl);
   http::check_url(url, "--url");
   std::string token_url;
   if (o.api == api_flavour::optum) {
@@ -505,12 +511,15 @@ int run_submit(cli::context& ctx, const submit_options& o) {
   progress(true);
   if (raw) raw->close();
 
-  std::string summary = fmt::format("{} claims: {} answered ({} status records), {} failed, {} not checked; {} requests",
-                                    items.size(), answered, records, failed + gave_up, not_checked, d.attempts());
-  if (oauth != nullptr) summary += fmt::format(", {} token{}", oauth->tokens_fetched(), oauth->tokens_fetched() == 1 ? "" : "s");
+  std::string summary =
+      fmt::format("{} claims: {} answered ({} status records), {} failed, {} not checked; {} requests", items.size(),
+                  answered, records, failed + gave_up, not_checked, d.attempts());
+  if (oauth != nullptr)
+    summary += fmt::format(", {} token{}", oauth->tokens_fetched(), oauth->tokens_fetched() == 1 ? "" : "s");
   ctx.report.note(summary);
   if (d.stopped()) {
-    ctx.report.fatal(fmt::format("{}; {} claims not checked (kept in --errors for a rerun)", d.stop_reason(), not_checked));
+    ctx.report.fatal(
+        fmt::format("{}; {} claims not checked (kept in --errors for a rerun)", d.stop_reason(), not_checked));
     return cli::to_int(cli::exit_code::remote);
   }
   if (gave_up > 0) {

@@ -22,7 +22,8 @@ inline constexpr std::string_view kOptumUrl = "https://apigw.optum.com/medicalne
 inline constexpr std::string_view kOptumTokenUrl = "https://apigw.optum.com/apip/auth/v2/token";
 inline constexpr std::string_view kOptumSandboxUrl = "https://sandbox-apigw.optum.com/medicalnetwork/claimstatus/v2/";
 inline constexpr std::string_view kOptumSandboxTokenUrl = "https://sandbox-apigw.optum.com/apip/auth/v2/token";
-inline constexpr std::string_view kStediUrl = "https://healthcare.us.stedi.com/2024-04-01/change/medicalnetwork/claimstatus/v2";
+inline constexpr std::string_view kStediUrl =
+    "https://healthcare.us.stedi.com/2024-04-01/change/medicalnetwork/claimstatus/v2";
 
 /// What `claim-query submit` is told on its command line.
 struct submit_options {
@@ -78,8 +79,7 @@ struct answer_result {
 /// the one vendor converter (status/vendor): one claim_status line per
 /// claims[] entry, each with its own identity; an answer that carries only
 /// errors gives the claim asked for an error-state (E0) status and fails it.
-answer_result read_answer(long http_status, std::string_view body, const status::vendor_request& req,
-                          std::string& out);
+answer_result read_answer(long http_status, std::string_view body, const status::vendor_request& req, std::string& out);
 
 /// Reads the claims, asks the API, writes claim_status records to ctx.out.
 /// Every claim ends as output or in the reporter (--errors). Returns the

@@ -1,7 +1,7 @@
 #include "query/submit_command.hpp"
 
-#include <memory>
 #include <unistd.h>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -36,12 +36,16 @@ void add_submit_command(CLI::App& parent, cli::common_options& common, std::func
       ->check(CLI::IsMember({"optum", "stedi"}))
       ->type_name("NAME")
       ->default_str("optum");
-  sub->add_option("--url", o->url, "Claim status endpoint (default: the API's production URL, or `url` in the config file)")
+  sub->add_option("--url", o->url,
+                  "Claim status endpoint (default: the API's production URL, or `url` in the config file)")
       ->type_name("URL");
-  sub->add_option("--token-url", o->token_url, "OAuth2 token endpoint for --api optum (default: production, or `token_url`)")
+  sub->add_option("--token-url", o->token_url,
+                  "OAuth2 token endpoint for --api optum (default: production, or `token_url`)")
       ->type_name("URL");
-  sub->add_flag("--sandbox", o->sandbox, "For --api optum: Optum's sandbox hosts (sandbox-apigw.optum.com) as the defaults");
-  sub->add_option("--config", o->config_path, "Config file with credentials (default $CLAIMKIT_CONFIG or ~/.config/claimkit/config)")
+  sub->add_flag("--sandbox", o->sandbox,
+                "For --api optum: Optum's sandbox hosts (sandbox-apigw.optum.com) as the defaults");
+  sub->add_option("--config", o->config_path,
+                  "Config file with credentials (default $CLAIMKIT_CONFIG or ~/.config/claimkit/config)")
       ->type_name("FILE");
   sub->add_option("--jobs", o->jobs, "Requests in flight at once")->check(CLI::Range(1, 64))->default_val(4);
   sub->add_option("--rate", o->rate, "At most N requests per second (0: no cap)")
@@ -70,7 +74,8 @@ void add_submit_command(CLI::App& parent, cli::common_options& common, std::func
       ->check(CLI::Range(0.0, 3600.0))
       ->type_name("SECONDS")
       ->default_val(30);
-  sub->add_option("--cacert", o->cacert, "Verify servers against the CA certificates in FILE (PEM) instead of the system store")
+  sub->add_option("--cacert", o->cacert,
+                  "Verify servers against the CA certificates in FILE (PEM) instead of the system store")
       ->type_name("FILE");
   sub->add_option("--raw", o->raw_path, "Keep every raw API answer as NDJSON in FILE (mode 0600)")->type_name("FILE");
 

@@ -12,7 +12,6 @@ namespace claimkit::query {
 /// claim_status NDJSON) with all its options to `parent`. When `submit` is the
 /// selected subcommand, a parse callback sets `body` to the function that runs
 /// it, for the tool's main to hand to cli::run.
-void add_submit_command(CLI::App& parent, cli::common_options& common,
-                        std::function<int(cli::context&)>& body);
+void add_submit_command(CLI::App& parent, cli::common_options& common, std::function<int(cli::context&)>& body);
 
 }  // namespace claimkit::query

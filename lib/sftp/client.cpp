@@ -1,11 +1,11 @@
 #include "sftp/client.hpp"
 
-#include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 #include <curl/curl.h>
 #include <fmt/format.h>
@@ -45,7 +45,7 @@ extern "C" size_t on_read(char* buf, size_t size, size_t n, void* p) {
 }
 
 struct write_state {
-  int fd = -1;            // -1: collect into text
+  int fd = -1;  // -1: collect into text
   std::string text;
   int err = 0;
   std::uint64_t bytes = 0;
@@ -154,8 +154,7 @@ void client::prepare(const std::string& url) {
     curl_easy_setopt(c, CURLOPT_SSH_PUBLIC_KEYFILE, public_key_.c_str());
     if (!opts_.password.empty()) curl_easy_setopt(c, CURLOPT_KEYPASSWD, opts_.password.c_str());
   } else {
-    curl_easy_setopt(c, CURLOPT_SSH_AUTH_TYPES,
-                     static_cast<long>(CURLSSH_AUTH_PASSWORD | CURLSSH_AUTH_KEYBOARD));
+    curl_easy_setopt(c, CURLOPT_SSH_AUTH_TYPES, static_cast<long>(CURLSSH_AUTH_PASSWORD | CURLSSH_AUTH_KEYBOARD));
     if (!opts_.password.empty()) curl_easy_setopt(c, CURLOPT_PASSWORD, opts_.password.c_str());
   }
 }
@@ -183,8 +182,7 @@ void client::perform(std::string_view action, const std::string& name) {
       }
       throw error(cli::exit_code::remote,
                   fmt::format("{}: host key is not in {}; refusing to connect", host, opts_.known_hosts));
-    case CURLE_LOGIN_DENIED:
-      throw error(cli::exit_code::remote, fmt::format("{}: authentication refused", host));
+    case CURLE_LOGIN_DENIED: throw error(cli::exit_code::remote, fmt::format("{}: authentication refused", host));
     case CURLE_REMOTE_FILE_NOT_FOUND:
     case CURLE_REMOTE_ACCESS_DENIED:
     case CURLE_QUOTE_ERROR:
@@ -196,8 +194,7 @@ void client::perform(std::string_view action, const std::string& name) {
     case CURLE_READ_ERROR:
     case CURLE_ABORTED_BY_CALLBACK:
       throw error(cli::exit_code::io, fmt::format("{} {}: local file error: {}", action, name, detail));
-    default:
-      throw error(cli::exit_code::remote, fmt::format("{}: {} failed: {}", host, action, detail));
+    default: throw error(cli::exit_code::remote, fmt::format("{}: {} failed: {}", host, action, detail));
   }
 }
 
@@ -284,9 +281,10 @@ std::uint64_t client::download(const std::string& name, std::uint64_t expected_s
   curl_off_t announced = -1;
   curl_easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced);
   if (ws.bytes != expected_size || (announced >= 0 && static_cast<std::uint64_t>(announced) != ws.bytes)) {
-    throw file_error(fmt::format("download {}: got {} bytes, the server listed {}; the file may still be "
-                                 "being written, it is tried again next run",
-                                 name, ws.bytes, expected_size));
+    throw file_error(
+        fmt::format("download {}: got {} bytes, the server listed {}; the file may still be "
+                    "being written, it is tried again next run",
+                    name, ws.bytes, expected_size));
   }
   return ws.bytes;
 }

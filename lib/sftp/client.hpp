@@ -13,11 +13,11 @@ namespace claimkit::sftp {
 /// How to reach and trust the server. Credentials come from a key file or
 /// the environment, never from the command line.
 struct connect_options {
-  std::string known_hosts;   // host keys trusted; an unknown or changed key is refused
-  std::string identity;      // private key file; empty: password authentication
-  std::string password;      // CLAIMKIT_SFTP_PASSWORD (or the key's passphrase with identity)
-  long connect_timeout = 30; // seconds
-  long stall_timeout = 60;   // seconds without a byte moving
+  std::string known_hosts;    // host keys trusted; an unknown or changed key is refused
+  std::string identity;       // private key file; empty: password authentication
+  std::string password;       // CLAIMKIT_SFTP_PASSWORD (or the key's passphrase with identity)
+  long connect_timeout = 30;  // seconds
+  long stall_timeout = 60;    // seconds without a byte moving
 };
 
 /// A problem with one file (the others can still go): a name already taken

@@ -1,9 +1,9 @@
 #include "sftp/command.hpp"
 
+#include <sys/stat.h>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <sys/stat.h>
 #include <memory>
 
 #include <fmt/format.h>
@@ -19,9 +19,9 @@ namespace {
 
 struct transfer_options {
   std::string config_path;
-  std::string url;           // send: --to; fetch: the positional URL
-  std::string into;          // fetch: --into DIR
-  std::string record;        // fetch: --record FILE
+  std::string url;     // send: --to; fetch: the positional URL
+  std::string into;    // fetch: --into DIR
+  std::string record;  // fetch: --record FILE
   std::string identity;
   std::string known_hosts;
   std::string move_remote;
@@ -37,8 +37,7 @@ std::string base_name(const std::string& path) {
 connect_options connection(const transfer_options& o, const cli::config& cfg) {
   connect_options c;
   c.identity = cli::expand_home(cfg.setting(o.identity, "sftp", "identity"));
-  c.known_hosts =
-      cli::expand_home(cfg.setting(o.known_hosts, "sftp", "known_hosts", "~/.ssh/known_hosts"));
+  c.known_hosts = cli::expand_home(cfg.setting(o.known_hosts, "sftp", "known_hosts", "~/.ssh/known_hosts"));
   if (const char* pw = std::getenv("CLAIMKIT_SFTP_PASSWORD"); pw != nullptr) c.password = pw;
   if (c.identity.empty() && c.password.empty()) {
     throw error(cli::exit_code::usage,
@@ -52,12 +51,18 @@ void write_transfer(io::output& out, std::string_view direction, const std::stri
                     std::string_view quarantined = {}) {
   json::writer w(out.buffer());
   w.begin_object();
-  w.key("type"); w.string("transfer");
-  w.key("direction"); w.string(direction);
-  w.key("name"); w.string(name);
-  w.key("file"); w.string(file);
-  w.key("bytes"); w.integer(static_cast<std::int64_t>(bytes));
-  w.key("remote"); w.string(remote);
+  w.key("type");
+  w.string("transfer");
+  w.key("direction");
+  w.string(direction);
+  w.key("name");
+  w.string(name);
+  w.key("file");
+  w.string(file);
+  w.key("bytes");
+  w.integer(static_cast<std::int64_t>(bytes));
+  w.key("remote");
+  w.string(remote);
   w.field("remote_action", remote_action);
   w.field("quarantined", quarantined);
   w.end_object();
@@ -69,7 +74,8 @@ void write_transfer(io::output& out, std::string_view direction, const std::stri
 int run_send(cli::context& ctx, const transfer_options& o) {
   cli::config cfg = cli::config::load_default(o.config_path);
   std::string url = cfg.setting(o.url, "sftp", "send_to");
-  if (url.empty()) throw error(cli::exit_code::usage, "no destination: give --to sftp://user@host/dir/ ([sftp] send_to)");
+  if (url.empty())
+    throw error(cli::exit_code::usage, "no destination: give --to sftp://user@host/dir/ ([sftp] send_to)");
   location where = parse_location(url);
   if (ctx.common.files.empty()) throw error(cli::exit_code::usage, "send needs the files to upload");
   for (const auto& f : ctx.common.files) {
@@ -148,8 +154,9 @@ int run_fetch(cli::context& ctx, const transfer_options& o) {
     }
     if (!why.empty()) {
       ++quarantined;
-      ctx.report.warning(pos, "quarantined",
-                         fmt::format("remote file name cannot be used locally ({}); fetched as {}", why, printable(path)));
+      ctx.report.warning(
+          pos, "quarantined",
+          fmt::format("remote file name cannot be used locally ({}); fetched as {}", why, printable(path)));
     } else {
       ++fetched;
     }
@@ -158,7 +165,8 @@ int run_fetch(cli::context& ctx, const transfer_options& o) {
     std::string_view action;
     try {
       if ((o.delete_remote || !o.move_remote.empty()) && !safe_file_name(f.name)) {
-        ctx.report.warning(pos, "remote_action_failed", "fetched, but the name cannot be given to the server to move or delete it");
+        ctx.report.warning(pos, "remote_action_failed",
+                           "fetched, but the name cannot be given to the server to move or delete it");
       } else if (o.delete_remote) {
         sftp.remove(f.name);
         action = "deleted";
@@ -212,9 +220,10 @@ void add_fetch_command(CLI::App& parent, cli::common_options& common, std::funct
                   "File recording what was fetched (default DIR/.claimkit-fetched; [sftp] record)")
       ->type_name("FILE");
   auto* del = sub->add_flag("--delete-remote", o->delete_remote, "Delete each remote file after a verified download");
-  auto* mv = sub->add_option("--move-remote", o->move_remote,
-                             "Move each remote file into DIR (remote; relative to the source) after a verified download")
-                 ->type_name("DIR");
+  auto* mv =
+      sub->add_option("--move-remote", o->move_remote,
+                      "Move each remote file into DIR (remote; relative to the source) after a verified download")
+          ->type_name("DIR");
   del->excludes(mv);
   add_connection_options(sub, *o);
   sub->parse_complete_callback([&body, o] { body = [o](cli::context& ctx) { return run_fetch(ctx, *o); }; });

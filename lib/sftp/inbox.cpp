@@ -1,12 +1,12 @@
 #include "sftp/inbox.hpp"
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
-#include <limits>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
+#include <limits>
 #include <vector>
 
 #include <fmt/format.h>
@@ -14,10 +14,10 @@
 #include "cli/tool.hpp"
 #include "core/error.hpp"
 #include "dates/instant.hpp"
+#include "json/writer.hpp"
+#include "ndjson/value.hpp"
 #include "sftp/client.hpp"
 #include "sftp/location.hpp"
-#include "ndjson/value.hpp"
-#include "json/writer.hpp"
 
 namespace claimkit::sftp {
 namespace {
@@ -101,7 +101,8 @@ inbox::inbox(std::string dir, std::string record_path) : dir_(std::move(dir)), r
     struct stat st {};
     if (::fstat(state_fd_, &st) != 0) io_fail(record_, "cannot open fetch record", errno);
     if (!S_ISREG(st.st_mode)) unsafe(record_, "the fetch record is not a regular file");
-    if (st.st_uid != ::geteuid()) unsafe(record_, fmt::format("the fetch record is owned by another user (uid {})", st.st_uid));
+    if (st.st_uid != ::geteuid())
+      unsafe(record_, fmt::format("the fetch record is owned by another user (uid {})", st.st_uid));
     if ((st.st_mode & 07777) != 0600 && ::fchmod(state_fd_, 0600) != 0) io_fail(record_, "cannot chmod 600", errno);
     if (::flock(state_fd_, LOCK_EX | LOCK_NB) != 0) {
       int e = errno;
@@ -290,13 +291,19 @@ std::string inbox::commit(const std::string& name, int fd, std::uint64_t size, c
   std::string line;
   json::writer w(line);
   w.begin_object();
-  w.key("name"); w.string(name);
-  w.key("size"); w.integer(static_cast<std::int64_t>(size));
-  w.key("remote"); w.string(remote);
-  w.key("fetched_at"); w.string(dates::format_rfc3339(dates::now()));
+  w.key("name");
+  w.string(name);
+  w.key("size");
+  w.integer(static_cast<std::int64_t>(size));
+  w.key("remote");
+  w.string(remote);
+  w.key("fetched_at");
+  w.string(dates::format_rfc3339(dates::now()));
   if (quarantined) {
-    w.key("file"); w.string(final_path);
-    w.key("quarantined"); w.string(quarantine_reason);
+    w.key("file");
+    w.string(final_path);
+    w.key("quarantined");
+    w.string(quarantine_reason);
   }
   w.end_object();
   line.push_back('\n');

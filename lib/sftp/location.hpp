@@ -9,9 +9,9 @@ namespace claimkit::sftp {
 /// is refused, so credentials never travel on a command line.
 struct location {
   std::string user;
-  std::string host;       // without brackets for IPv6 literals
+  std::string host;  // without brackets for IPv6 literals
   int port = 22;
-  std::string dir;        // decoded absolute path ending in '/'; "/~/" is the home directory
+  std::string dir;  // decoded absolute path ending in '/'; "/~/" is the home directory
 
   /// sftp://host:port/dir/ (no user): for output records and messages.
   std::string display() const;

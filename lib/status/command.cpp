@@ -37,14 +37,17 @@ int run(cli::context& ctx, const options& opt) {
 
 void normalize_inputs(cli::context& ctx, normalizer& norm, bool table) {
   std::vector<row> rows;
-  ndjson::for_each_record(ctx.inputs(), ctx.report, [&](ndjson::record& rec) {
-    if (table) {
-      norm.process(rec, nullptr, &rows);
-      return;
-    }
-    norm.process(rec, &ctx.out.buffer(), nullptr);
-    ctx.out.maybe_flush();
-  }, ndjson::file_access::map);
+  ndjson::for_each_record(
+      ctx.inputs(), ctx.report,
+      [&](ndjson::record& rec) {
+        if (table) {
+          norm.process(rec, nullptr, &rows);
+          return;
+        }
+        norm.process(rec, &ctx.out.buffer(), nullptr);
+        ctx.out.maybe_flush();
+      },
+      ndjson::file_access::map);
   if (table) ctx.out.append(format_table(rows));
 }
 

@@ -1,5 +1,5 @@
-#include <cctype>
 #include "status/normalizer.hpp"
+#include <cctype>
 
 #include <algorithm>
 #include <cstdlib>
@@ -185,10 +185,18 @@ void normalizer::read_statuses(std::string_view array_text, std::vector<status_v
     s.raw = el.value;
     for (const auto& m : ms) {
       switch (m.key.size()) {
-        case 8: if (key_is(m, "category")) s.category = str(m); break;
-        case 4: if (key_is(m, "code")) s.code = str(m); break;
-        case 6: if (key_is(m, "entity")) s.entity = str(m); break;
-        case 14: if (key_is(m, "effective_date")) s.date = str(m); break;
+        case 8:
+          if (key_is(m, "category")) s.category = str(m);
+          break;
+        case 4:
+          if (key_is(m, "code")) s.code = str(m);
+          break;
+        case 6:
+          if (key_is(m, "entity")) s.entity = str(m);
+          break;
+        case 14:
+          if (key_is(m, "effective_date")) s.date = str(m);
+          break;
         default: break;
       }
     }
@@ -294,8 +302,8 @@ void normalizer::write_status(std::string& out, const status_view& s, const cli:
   out.push_back('}');
 }
 
-void normalizer::write_lines(std::string& out, std::string_view lines_text, const cli::position& pos,
-                             const rule& claim, std::string& followups) {
+void normalizer::write_lines(std::string& out, std::string_view lines_text, const cli::position& pos, const rule& claim,
+                             std::string& followups) {
   out.push_back('[');
   bool first_line = true;
   for (const auto& el : doc_->elements_of(lines_text)) {
@@ -364,8 +372,8 @@ const normalizer::status_view* normalizer::decide(const std::vector<status_view>
   return decider;
 }
 
-void normalizer::line_followup(const ndjson::member* line_id, const ndjson::member* procedure,
-                               const rule& claim, std::string& followups) {
+void normalizer::line_followup(const ndjson::member* line_id, const ndjson::member* procedure, const rule& claim,
+                               std::string& followups) {
   // The usual line has one status, the claim's own: nothing to decide.
   if (line_statuses_.size() == 1 && facts_.codes.size() == 1 && facts_.also.empty()) {
     const status_view& s = line_statuses_.front();
@@ -534,7 +542,8 @@ void normalizer::process(const ndjson::record& rec, std::string* out, std::vecto
   if (doc_ == nullptr) {
     // A record built without the reader (tests, other callers): index it here.
     ndjson::parse_error err;
-    if (!own_doc_.parse_object(rec.text, err)) throw ndjson::bad_record{"invalid_json", ndjson::invalid_json_message(err)};
+    if (!own_doc_.parse_object(rec.text, err))
+      throw ndjson::bad_record{"invalid_json", ndjson::invalid_json_message(err)};
     doc_ = &own_doc_;
   }
   normalize(rec, rec.members, out, rows, type);
@@ -629,15 +638,27 @@ void normalizer::normalize(const ndjson::record& rec, const std::vector<ndjson::
     else if (accepted_m != nullptr) f.ack_code = is(accepted_m->value, "true") ? "A" : "R";
   }
   if (rules_need_amounts_) {
-    if (billed_m != nullptr) { f.billed = to_double(billed_m->value); f.has_billed = true; }
-    if (paid_m != nullptr) { f.paid = to_double(paid_m->value); f.has_paid = true; }
+    if (billed_m != nullptr) {
+      f.billed = to_double(billed_m->value);
+      f.has_billed = true;
+    }
+    if (paid_m != nullptr) {
+      f.paid = to_double(paid_m->value);
+      f.has_paid = true;
+    }
     if (decider != nullptr && (!f.has_billed || !f.has_paid)) {
       const ndjson::member* ms = members_of(*decider);
       for (std::size_t i = decider->first; i < decider->last; ++i) {
         const ndjson::member& m = ms[i];
         if (m.kind != ndjson::kind::number) continue;
-        if (!f.has_billed && is(m.key, "amount")) { f.billed = to_double(m.value); f.has_billed = true; }
-        if (!f.has_paid && is(m.key, "paid_amount")) { f.paid = to_double(m.value); f.has_paid = true; }
+        if (!f.has_billed && is(m.key, "amount")) {
+          f.billed = to_double(m.value);
+          f.has_billed = true;
+        }
+        if (!f.has_paid && is(m.key, "paid_amount")) {
+          f.paid = to_double(m.value);
+          f.has_paid = true;
+        }
       }
     }
   }

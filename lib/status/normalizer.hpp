@@ -10,8 +10,8 @@
 
 #include "cli/reporter.hpp"
 #include "codes/tables.hpp"
-#include "ndjson/value.hpp"
 #include "ndjson/reader.hpp"
+#include "ndjson/value.hpp"
 #include "status/rules.hpp"
 
 namespace claimkit::status {
@@ -80,8 +80,8 @@ class normalizer {
   /// Copies the lines with their statuses labelled; a line whose statuses
   /// come to a state that needs work other than the claim's gets an entry
   /// in followups (JSON objects, comma-separated).
-  void write_lines(std::string& out, std::string_view lines_text, const cli::position& pos,
-                   const rule& claim, std::string& followups);
+  void write_lines(std::string& out, std::string_view lines_text, const cli::position& pos, const rule& claim,
+                   std::string& followups);
   void line_followup(const ndjson::member* line_id, const ndjson::member* procedure, const rule& claim,
                      std::string& followups);
   /// Picks the deciding entry of statuses into f (see WHICH STATUS DECIDES).
@@ -100,7 +100,7 @@ class normalizer {
   std::vector<std::string> outcome_tail_;  // the same after a comma, closing the record (no escalate)
   std::uint64_t written_ = 0;
 
-  std::vector<ndjson::member> members_;        // members of status entries
+  std::vector<ndjson::member> members_;  // members of status entries
   std::vector<status_view> statuses_;
   std::vector<status_view> line_statuses_;
   // The index of the record being normalized: the reader's, or own_doc_
@@ -110,8 +110,8 @@ class normalizer {
   ndjson::document own_doc_, vendor_doc_;
   std::string followups_;
   facts line_facts_;
-  std::deque<std::string> decoded_;          // unescaped values of this record
-  std::unordered_set<std::string> warned_;   // "<list>:<code>" already warned about
+  std::deque<std::string> decoded_;         // unescaped values of this record
+  std::unordered_set<std::string> warned_;  // "<list>:<code>" already warned about
   struct match_slot {
     std::string key;
     const rule* found = nullptr;

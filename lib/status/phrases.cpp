@@ -161,13 +161,13 @@ constexpr phrase kPhrases[] = {
 // Words that make a request item ("medical records") a request; alone an
 // item says nothing ("medical records received").
 constexpr std::string_view kTriggers[] = {
-    "pending", "waiting", "awaiting", "await", "need", "needs", "needed", "requested", "request",
-    "requesting", "require", "required", "requires", "send", "submit", "hold", "missing", "outstanding",
+    "pending",    "waiting", "awaiting", "await",    "need", "needs",  "needed", "requested", "request",
+    "requesting", "require", "required", "requires", "send", "submit", "hold",   "missing",   "outstanding",
 };
 
 constexpr std::string_view kNegators[] = {
-    "not",    "no",     "never", "nor",  "none",  "hasnt", "havent", "hadnt",  "isnt",  "wasnt",
-    "werent", "arent",  "didnt", "doesnt", "dont", "wont", "cant",   "cannot", "couldnt", "yet",
+    "not",    "no",    "never", "nor",    "none", "hasnt", "havent", "hadnt",  "isnt",    "wasnt",
+    "werent", "arent", "didnt", "doesnt", "dont", "wont",  "cant",   "cannot", "couldnt", "yet",
 };
 
 // Words after "from", "on", "for" or "by" that say who is waited on.
@@ -177,15 +177,15 @@ struct who_word {
   who w;
 };
 constexpr who_word kWho[] = {
-    {"provider", "", who::provider},  {"doctor", "", who::provider},   {"physician", "", who::provider},
-    {"office", "", who::provider},    {"facility", "", who::provider}, {"hospital", "", who::provider},
-    {"clinic", "", who::provider},    {"practice", "", who::provider}, {"you", "", who::provider},
-    {"your", "", who::provider},      {"patient", "", who::patient},   {"member", "", who::patient},
-    {"subscriber", "", who::patient}, {"insured", "", who::patient},   {"beneficiary", "", who::patient},
+    {"provider", "", who::provider},  {"doctor", "", who::provider},      {"physician", "", who::provider},
+    {"office", "", who::provider},    {"facility", "", who::provider},    {"hospital", "", who::provider},
+    {"clinic", "", who::provider},    {"practice", "", who::provider},    {"you", "", who::provider},
+    {"your", "", who::provider},      {"patient", "", who::patient},      {"member", "", who::patient},
+    {"subscriber", "", who::patient}, {"insured", "", who::patient},      {"beneficiary", "", who::patient},
     {"enrollee", "", who::patient},   {"policyholder", "", who::patient}, {"guarantor", "", who::patient},
     {"other", "payer", who::payer},   {"other", "insurance", who::payer}, {"other", "carrier", who::payer},
-    {"other", "plan", who::payer},    {"primary", "", who::payer},     {"secondary", "", who::payer},
-    {"medicare", "", who::payer},     {"medicaid", "", who::payer},    {"prior", "carrier", who::payer},
+    {"other", "plan", who::payer},    {"primary", "", who::payer},        {"secondary", "", who::payer},
+    {"medicare", "", who::payer},     {"medicaid", "", who::payer},       {"prior", "carrier", who::payer},
 };
 
 template <std::size_t N>
@@ -316,7 +316,7 @@ bool number_like(std::string_view w) {
 // Returns 1 paid, -1 negated, 0 nothing said.
 int check_evidence(const std::vector<token>& t, bool& yet) {
   static constexpr std::string_view kTrigger[] = {"check", "cheque", "eft", "ach"};
-  static constexpr std::string_view kEvidence[] = {"number", "mailed", "issued", "sent",     "cut",
+  static constexpr std::string_view kEvidence[] = {"number",  "mailed", "issued",   "sent",  "cut",
                                                    "cleared", "cashed", "released", "dated", "date"};
   for (std::size_t i = 0; i < t.size(); ++i) {
     if (!one_of(kTrigger, t[i].text)) continue;

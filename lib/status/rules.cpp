@@ -8,14 +8,14 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "ndjson/value.hpp"
 #include "json/writer.hpp"
+#include "ndjson/value.hpp"
 
 namespace claimkit::status {
 namespace {
 
-constexpr std::string_view kStates[] = {"received", "pending", "needs_info", "paid",  "denied",
-                                        "finalized", "rejected", "not_found", "error", "unknown"};
+constexpr std::string_view kStates[] = {"received",  "pending",  "needs_info", "paid",  "denied",
+                                        "finalized", "rejected", "not_found",  "error", "unknown"};
 constexpr std::string_view kEscalate[] = {"none", "portal", "phone", "auto", "preferred"};
 
 using list = std::vector<std::string>;
@@ -199,7 +199,8 @@ std::vector<rule> default_rules() {
                        "part of the file was rejected; fix the rejected sets and send them again"));
   v.push_back(make_ack("ack-rejected", {"R", "M", "W", "X"}, "rejected", "correct_and_resubmit", "rejections",
                        "the file was rejected; fix it and send it again"));
-  v.push_back(make_ack("ack-other", {}, "unknown", "review", "review", "the acknowledgment code is not one the rules know"));
+  v.push_back(
+      make_ack("ack-other", {}, "unknown", "review", "review", "the acknowledgment code is not one the rules know"));
 
   rule batch = make("batch-rejected", {"A3", "A6", "A7", "A8"}, {}, "rejected", "correct_and_resubmit",
                     "batch_rejections", "the whole batch was rejected before adjudication; fix it and send it again");
@@ -239,8 +240,8 @@ std::vector<rule> default_rules() {
   v.push_back(make("denied-medical-necessity", {"F2"}, {"260", "287", "411"}, "denied", "appeal_with_records",
                    "denials", "denied as not medically necessary; appeal with the medical records"));
   v.push_back(make("denied-coding", {"F2"},
-                   {"10", "11", "12", "13", "14", "15", "254", "255", "258", "453", "454", "455", "465", "474", "475",
-                    "477", "488", "490", "507", "508", "526", "700", "732", "735"},
+                   {"10",  "11",  "12",  "13",  "14",  "15",  "254", "255", "258", "453", "454", "455",
+                    "465", "474", "475", "477", "488", "490", "507", "508", "526", "700", "732", "735"},
                    "denied", "send_corrected_claim", "coding",
                    "denied for its codes (procedure, modifier, diagnosis, bundling); fix them and send a corrected "
                    "claim"));
@@ -279,14 +280,12 @@ std::vector<rule> default_rules() {
   v.push_back(make("pending", {"P0", "P1", "P5"}, {}, "pending", "wait", "monitor", "the claim is in process"));
   v.push_back(make("forwarded-to-entity", {"A0"}, {}, "received", "follow_up_with_entity", "forwarded",
                    "the claim was forwarded to the named entity; follow up there"));
-  v.push_back(make("received", {"A1", "A2", "A5"}, {}, "received", "wait", "monitor",
-                   "the payer has the claim"));
+  v.push_back(make("received", {"A1", "A2", "A5"}, {}, "received", "wait", "monitor", "the payer has the claim"));
   v.push_back(make("payer-unavailable", {"E1", "E2"}, {}, "error", "retry_later", "retry",
                    "the payer could not answer now; ask again later", "preferred"));
   v.push_back(make("request-error", {"E0", "E3", "E4"}, {}, "error", "fix_request", "request_errors",
                    "the status request had errors; fix it and ask again", "preferred"));
-  v.push_back(make("no-recognised-status", {}, {}, "unknown", "review", "review",
-                   "no status the rules recognise"));
+  v.push_back(make("no-recognised-status", {}, {}, "unknown", "review", "review", "no status the rules recognise"));
   return v;
 }
 
@@ -303,7 +302,8 @@ rule_set parse_rules(std::string_view text, const std::string& name) {
     throw error(cli::exit_code::usage, fmt::format("{}: {}", loc.at(err.offset), err.message));
   }
   std::size_t start = text.find_first_not_of(" \t\r\n");
-  if (start == std::string_view::npos || text[start] != '{') loc.fail(text.substr(start == std::string_view::npos ? 0 : start), "a rules file must be a JSON object");
+  if (start == std::string_view::npos || text[start] != '{')
+    loc.fail(text.substr(start == std::string_view::npos ? 0 : start), "a rules file must be a JSON object");
   std::vector<ndjson::member> top;
   ndjson::members_of(text.substr(start), top);
   rule_set rs;

@@ -25,7 +25,7 @@ struct rule {
   std::vector<std::string> categories;  // exact or prefix*
   std::vector<std::string> codes;
   std::vector<std::string> entities;
-  std::vector<std::string> ack_codes;   // ack records: code (A, E, P, R, M, W, X)
+  std::vector<std::string> ack_codes;  // ack records: code (A, E, P, R, M, W, X)
   // another category said with the deciding one (same date): F2 with F1 is
   // a partial payment
   std::vector<std::string> also_categories;

@@ -444,9 +444,8 @@ std::string error_record(const std::vector<ndjson::member>& top, const vendor_re
 }
 
 bool is_vendor_response(const ndjson::record& rec) {
-  return rec.get("type") == nullptr &&
-         (rec.get("claims") != nullptr || rec.get("errorResponse") != nullptr ||
-          rec.get("transactionSetAcknowledgement") != nullptr);
+  return rec.get("type") == nullptr && (rec.get("claims") != nullptr || rec.get("errorResponse") != nullptr ||
+                                        rec.get("transactionSetAcknowledgement") != nullptr);
 }
 
 std::vector<vendor_claim> convert_vendor(const ndjson::record& rec) {

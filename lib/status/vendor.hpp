@@ -4,8 +4,8 @@
 #include <string_view>
 #include <vector>
 
-#include "ndjson/value.hpp"
 #include "ndjson/reader.hpp"
+#include "ndjson/value.hpp"
 
 namespace claimkit::status {
 
@@ -17,11 +17,11 @@ bool is_vendor_response(const ndjson::record& rec);
 /// What the request asked for; all empty when an answer is read on its own
 /// (status-normalize), which leaves `matched` out.
 struct vendor_request {
-  std::string_view claim_id;        // sent as encounter.trackingNumber
-  std::string_view patient_account; // sent as encounter.patientAccountNumber
-  std::string_view payer_claim_id;  // sent as encounter.tradingPartnerClaimNumber
-  std::string_view api;             // "optum" / "stedi" (source.api)
-  std::string_view control_number;  // sent controlNumber (when the answer has none)
+  std::string_view claim_id;         // sent as encounter.trackingNumber
+  std::string_view patient_account;  // sent as encounter.patientAccountNumber
+  std::string_view payer_claim_id;   // sent as encounter.tradingPartnerClaimNumber
+  std::string_view api;              // "optum" / "stedi" (source.api)
+  std::string_view control_number;   // sent controlNumber (when the answer has none)
 };
 
 /// One claims[] entry as a claim_status record (channel "api"), shaped like

@@ -116,8 +116,10 @@ void acks_handler::flush_transaction(const segment* at, bool incomplete) {
   std::string& out = p_.out();
   json::writer w(out);
   w.begin_object();
-  w.key("type"); w.string("ack");
-  w.key("level"); w.string("transaction");
+  w.key("type");
+  w.string("ack");
+  w.key("level");
+  w.string("transaction");
   w.key("acknowledged");
   w.begin_object();
   w.field("group", group_);
@@ -127,8 +129,10 @@ void acks_handler::flush_transaction(const segment* at, bool incomplete) {
   w.field("version", set_version_.empty() ? version_ : set_version_);
   w.end_object();
   if (!code_.empty()) {
-    w.key("accepted"); w.boolean(accepted_code(code_));
-    w.key("code"); w.string(code_);
+    w.key("accepted");
+    w.boolean(accepted_code(code_));
+    w.key("code");
+    w.string(code_);
   }
   if (!errors_.empty()) {
     w.key("errors");
@@ -170,8 +174,10 @@ void acks_handler::write_group(const segment* at, bool incomplete) {
   std::string& out = p_.out();
   json::writer w(out);
   w.begin_object();
-  w.key("type"); w.string("ack");
-  w.key("level"); w.string("group");
+  w.key("type");
+  w.string("ack");
+  w.key("level");
+  w.string("group");
   w.key("acknowledged");
   w.begin_object();
   w.field("group", group_);
@@ -179,8 +185,10 @@ void acks_handler::write_group(const segment* at, bool incomplete) {
   w.field("version", version_);
   w.end_object();
   if (!ak9[1].empty()) {
-    w.key("accepted"); w.boolean(accepted_code(ak9[1]));
-    w.key("code"); w.string(ak9[1]);
+    w.key("accepted");
+    w.boolean(accepted_code(ak9[1]));
+    w.key("code");
+    w.string(ak9[1]);
   }
   w.decimal_field("transactions_included", ak9[2]);
   w.decimal_field("transactions_received", ak9[3]);
@@ -215,8 +223,10 @@ void acks_handler::on_ta1(const segment& seg) {
   std::string& out = p_.out();
   json::writer w(out);
   w.begin_object();
-  w.key("type"); w.string("ack");
-  w.key("level"); w.string("interchange");
+  w.key("type");
+  w.string("ack");
+  w.key("level");
+  w.string("interchange");
   w.key("acknowledged");
   w.begin_object();
   w.field("interchange", seg[1]);
@@ -224,8 +234,10 @@ void acks_handler::on_ta1(const segment& seg) {
   w.field("time", seg[3]);
   w.end_object();
   if (!seg[4].empty()) {
-    w.key("accepted"); w.boolean(accepted_code(seg[4]));
-    w.key("code"); w.string(seg[4]);
+    w.key("accepted");
+    w.boolean(accepted_code(seg[4]));
+    w.key("code");
+    w.string(seg[4]);
   }
   w.field("note_code", seg[5]);
   p_.write_source(w, seg.index);

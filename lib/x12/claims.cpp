@@ -155,9 +155,8 @@ void claims_handler::on_segment(const segment& seg) {
     case tag_code("NM1"):
       if (lv != nullptr && !claim_.open) {
         party& who = lv->who;
-        if (!who.nm1.empty() && !who.id.empty() && who.qualifier != seg[8] &&
-            lv->kind != level_kind::subscriber && lv->kind != level_kind::dependent &&
-            component(who.nm1, 2, p_.delims().element) == seg[1]) {
+        if (!who.nm1.empty() && !who.id.empty() && who.qualifier != seg[8] && lv->kind != level_kind::subscriber &&
+            lv->kind != level_kind::dependent && component(who.nm1, 2, p_.delims().element) == seg[1]) {
           // The same party named again with another id: keep the first id too.
           std::string q(who.qualifier), id(who.id);
           who.set_name(seg);
@@ -185,7 +184,8 @@ void claims_handler::on_segment(const segment& seg) {
         return on_stc(seg, claim_.statuses);
       }
       if (claim_level()) {
-        p_.finding(seg, "missing_segment", "IK304=3", "STC segment without a TRN claim status tracking number before it");
+        p_.finding(seg, "missing_segment", "IK304=3",
+                   "STC segment without a TRN claim status tracking number before it");
         open_claim(seg);
         return on_stc(seg, claim_.statuses);
       }
@@ -238,8 +238,7 @@ void claims_handler::on_segment(const segment& seg) {
         lv->who.set_demographics(seg);
       }
       return;
-    default:
-      return;
+    default: return;
   }
 }
 
@@ -491,7 +490,8 @@ void claims_handler::close_claim() {
   if (!request_ && claim_.statuses.empty() && !incomplete_) {
     p_.finding(claim_.where.at(), "missing_segment", "IK304=3", "claim has no STC claim status segment");
   }
-  if (request_) write_request(); else write_claim();
+  if (request_) write_request();
+  else write_claim();
   p_.unpin();
 }
 
@@ -638,10 +638,16 @@ void claims_handler::write_claim_to(W& w, const party* subscriber, const party* 
   w.date_field("service_from", claim_.service_from);
   w.date_field("service_to", claim_.service_to);
   for (const auto& s : claim_.statuses) {
-    if (!s.amount.empty()) { amount_field(w, "billed_amount", s.amount); break; }
+    if (!s.amount.empty()) {
+      amount_field(w, "billed_amount", s.amount);
+      break;
+    }
   }
   for (const auto& s : claim_.statuses) {
-    if (!s.paid_amount.empty()) { amount_field(w, "paid_amount", s.paid_amount); break; }
+    if (!s.paid_amount.empty()) {
+      amount_field(w, "paid_amount", s.paid_amount);
+      break;
+    }
   }
   write_statuses(w, claim_.statuses.begin(), claim_.statuses.end());
   write_lines(w, false);
@@ -734,9 +740,9 @@ void claims_handler::flush_batch(level& l) {
   w_.raw("\"batch_status\"");
   w_.key("level");
   w_.raw(l.kind == level_kind::receiver   ? "\"information_receiver\""
-             : l.kind == level_kind::provider ? "\"provider\""
-             : l.kind == level_kind::source   ? "\"information_source\""
-                                              : "\"other\"");
+         : l.kind == level_kind::provider ? "\"provider\""
+         : l.kind == level_kind::source   ? "\"information_source\""
+                                          : "\"other\"");
   w_.field("trace", l.trace);
   if (const party* p = find_party(level_kind::source)) write_party_org("payer", *p);
   if (const party* p = find_party(level_kind::receiver)) write_party_org("receiver", *p);

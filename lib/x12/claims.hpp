@@ -37,7 +37,11 @@ class pool {
 /// Where a segment was, kept after the segment itself is gone.
 struct segment_position {
   std::uint64_t index = 0, offset = 0, line = 0;
-  void set(const segment& s) { index = s.index; offset = s.offset; line = s.line; }
+  void set(const segment& s) {
+    index = s.index;
+    offset = s.offset;
+    line = s.line;
+  }
   segment at() const {
     segment s;
     s.index = index;

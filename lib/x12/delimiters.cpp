@@ -23,9 +23,8 @@ bool looks_like_isa(std::string_view text) {
   }
   // ISA01 is always a two-digit qualifier ("00", "03"): that tells an ISA
   // from prose that merely mentions one ("ISA, GS and ST envelopes").
-  return n == 6 && t[0] == 'I' && t[1] == 'S' && t[2] == 'A' && !is_alnum(t[3]) && !is_space(t[3]) &&
-         t[3] != '\0' && std::isdigit(static_cast<unsigned char>(t[4])) != 0 &&
-         std::isdigit(static_cast<unsigned char>(t[5])) != 0;
+  return n == 6 && t[0] == 'I' && t[1] == 'S' && t[2] == 'A' && !is_alnum(t[3]) && !is_space(t[3]) && t[3] != '\0' &&
+         std::isdigit(static_cast<unsigned char>(t[4])) != 0 && std::isdigit(static_cast<unsigned char>(t[5])) != 0;
 }
 
 namespace {

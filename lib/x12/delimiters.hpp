@@ -17,9 +17,9 @@ struct delimiters {
 struct isa_scan {
   enum class status { ok, need_more, invalid } result = status::invalid;
   delimiters delims;
-  std::size_t length = 0;       // bytes of the ISA segment, terminator included
-  const char* problem = "";     // for invalid: what is wrong (no values)
-  const char* ta1_code = "";    // the TA1 note code a receiver would send
+  std::size_t length = 0;     // bytes of the ISA segment, terminator included
+  const char* problem = "";   // for invalid: what is wrong (no values)
+  const char* ta1_code = "";  // the TA1 note code a receiver would send
 };
 
 /// Reads the delimiters from text starting at "ISA". The element separator is

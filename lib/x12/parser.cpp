@@ -45,7 +45,6 @@ constexpr std::uint32_t kSE = tag_code("SE");
 constexpr std::uint32_t kST = tag_code("ST");
 constexpr std::uint32_t kTA1 = tag_code("TA1");
 
-
 bool is_set_id(std::string_view s) {
   if (s.size() != 3) return false;
   for (char c : s) {
@@ -76,7 +75,8 @@ void parser::flush_pending() {
 
 void parser::record_done() {
   ++stats_.records;
-  if (strict_) stage_->record_done(); else out_.maybe_flush();
+  if (strict_) stage_->record_done();
+  else out_.maybe_flush();
 }
 
 void parser::pin() {
@@ -88,8 +88,8 @@ void parser::unpin() {
 }
 
 void parser::report(cli::severity sev, std::uint64_t line, std::uint64_t index, std::uint64_t offset,
-                    std::string_view segment_id, std::string_view text, std::string_view kind,
-                    std::string_view code, std::string_view message) {
+                    std::string_view segment_id, std::string_view text, std::string_view kind, std::string_view code,
+                    std::string_view message) {
   std::string msg(message);
   std::string where;
   if (index > 0) where = fmt::format("segment {}, byte {}", index, offset);
@@ -99,21 +99,29 @@ void parser::report(cli::severity sev, std::uint64_t line, std::uint64_t index, 
   extra_.clear();
   json::writer w(extra_);
   if (index > 0) {
-    w.key("segment"); w.integer(static_cast<std::int64_t>(index));
-    w.key("byte"); w.integer(static_cast<std::int64_t>(offset));
+    w.key("segment");
+    w.integer(static_cast<std::int64_t>(index));
+    w.key("byte");
+    w.integer(static_cast<std::int64_t>(offset));
   }
-  if (!segment_id.empty()) { w.key("segment_id"); w.string(segment_id); }
+  if (!segment_id.empty()) {
+    w.key("segment_id");
+    w.string(segment_id);
+  }
   if (!code.empty()) {
     auto eq = code.find('=');
-    w.key("code_source"); w.string(code.substr(0, eq));
-    if (eq != std::string_view::npos) { w.key("code"); w.string(code.substr(eq + 1)); }
+    w.key("code_source");
+    w.string(code.substr(0, eq));
+    if (eq != std::string_view::npos) {
+      w.key("code");
+      w.string(code.substr(eq + 1));
+    }
   }
   w.field("interchange", env_.interchange);
   w.field("group", env_.group);
   w.field("transaction", env_.transaction);
   // The segment text goes to the rejects file only (it is data; that file is 0600).
-  rep_.report(sev, cli::position{env_.file, line}, kind, msg,
-              cli::details{{}, text.substr(0, 4096), extra_});
+  rep_.report(sev, cli::position{env_.file, line}, kind, msg, cli::details{{}, text.substr(0, 4096), extra_});
 }
 
 void parser::envelope_finding(scope s, const segment& seg, std::string_view kind, std::string_view code,
@@ -211,7 +219,7 @@ void parser::on_st(const segment& seg) {
     skip_st_ = true;
     problem(seg, "unsupported_transaction", "",
             is_set_id(set) ? fmt::format("transaction set {} is not read in claims mode (use --segments); skipped", set)
-                : std::string("transaction set identifier is not a known X12 set; skipped"));
+                           : std::string("transaction set identifier is not a known X12 set; skipped"));
     return;
   }
   handler_->begin(seg);
@@ -227,10 +235,10 @@ void parser::on_se(const segment& seg) {
   env_.position = st_segments_;
   std::uint64_t declared = 0;
   if (!parse_count(seg[1], declared)) {
-    finding(seg, "count_mismatch", "IK502=4", fmt::format("SE01 is not a segment count; counted {} segments", st_segments_));
-  } else if (declared != st_segments_) {
     finding(seg, "count_mismatch", "IK502=4",
-            fmt::format("SE01 says {} segments, counted {}", declared, st_segments_));
+            fmt::format("SE01 is not a segment count; counted {} segments", st_segments_));
+  } else if (declared != st_segments_) {
+    finding(seg, "count_mismatch", "IK502=4", fmt::format("SE01 says {} segments, counted {}", declared, st_segments_));
   }
   if (seg[2] != env_.transaction) {
     finding(seg, "control_number_mismatch", "IK502=3", "SE02 does not match the ST02 transaction set control number");
@@ -243,8 +251,8 @@ void parser::close_transaction(bool complete, const segment* at) {
     // Cut off: whatever it held after the last segment read is lost, so its
     // open records are marked incomplete, and this is an error in any mode.
     envelope_finding(scope::transaction, *at, "incomplete_transaction", "IK502=2",
-                     fmt::format("transaction set that began at segment {} has no SE segment: it is cut off; {}", st_index_,
-                                 strict_ ? "withheld" : "its open records are marked incomplete"),
+                     fmt::format("transaction set that began at segment {} has no SE segment: it is cut off; {}",
+                                 st_index_, strict_ ? "withheld" : "its open records are marked incomplete"),
                      true);
   }
   if (handler_ != nullptr) handler_->end(complete);

@@ -109,7 +109,7 @@ class parser {
     if (!env_.transaction_set.empty()) {
       w.key("transaction_type");
       w.string(env_.transaction_set == "277" && env_.version.find("X214") != std::string::npos ? "277CA"
-                                                                                                 : env_.transaction_set);
+                                                                                               : env_.transaction_set);
     }
     w.field("version", env_.version);
     if (seg_index > 0) {
@@ -137,9 +137,7 @@ class parser {
               std::string_view message);
   void envelope_finding(scope s, const segment& seg, std::string_view kind, std::string_view code,
                         std::string_view message, bool always_error = false);
-  scope current_scope() const {
-    return in_st_ ? scope::transaction : in_gs_ ? scope::group : scope::interchange;
-  }
+  scope current_scope() const { return in_st_ ? scope::transaction : in_gs_ ? scope::group : scope::interchange; }
   void on_other(const segment& seg);
   void on_isa(const segment& seg);
   void on_iea(const segment& seg);

@@ -30,8 +30,7 @@ bool use_scan_isa(cpu::vector_isa isa) { return simd::use_block_isa(isa); }
 
 void scan_block_at(const char* p, const block_bytes& b, block_masks& m) { simd::scan64(p, b, m); }
 
-reader::reader(io::input& in, std::size_t buffer_size, std::size_t max_segment)
-    : in_(in), max_segment_(max_segment) {
+reader::reader(io::input& in, std::size_t buffer_size, std::size_t max_segment) : in_(in), max_segment_(max_segment) {
   buf_.reset(new char[buffer_size + kPad]);
   data_ = buf_.get();
   cap_buffer_ = buffer_size;
@@ -224,7 +223,8 @@ bool reader::find_isa() {
         if (looks_like_isa(t)) {
           isa_scan s = scan_isa(t, eof_);
           if (s.result == isa_scan::status::need_more && end_ - pos_ < max_segment_) break;
-          if (s.result == isa_scan::status::need_more) s = scan_isa(t, true);  // the buffer cannot grow: judge what is there
+          if (s.result == isa_scan::status::need_more)
+            s = scan_isa(t, true);  // the buffer cannot grow: judge what is there
           if (s.result == isa_scan::status::ok) {
             if (stray > 0 && saw_isa_) {
               notices_.push_back({reader_notice::kind::stray_text, stray_offset, stray_line, stray, "", ""});
@@ -474,8 +474,8 @@ bool reader::next_any(segment& seg) {
   if (!found) {
     // Line ends, NUL or DOS end-of-file after a last segment that has no
     // terminator are not data.
-    while (e > b && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == '\x1a' || e[-1] == '\0' || e[-1] == ' ' ||
-                     e[-1] == '\t')) {
+    while (e > b &&
+           (e[-1] == '\n' || e[-1] == '\r' || e[-1] == '\x1a' || e[-1] == '\0' || e[-1] == ' ' || e[-1] == '\t')) {
       --e;
     }
     seg.elements.clear();

@@ -54,7 +54,8 @@ class reader {
   ~reader();
   /// Reads the next segment; false at end of input.
   [[gnu::always_inline]] bool next(segment& seg) {
-    if (fast_ok_ && next_fast(seg)) [[likely]] return true;
+    if (fast_ok_ && next_fast(seg)) [[likely]]
+      return true;
     return next_general(seg);
   }
   const delimiters& delims() const { return delims_; }
@@ -98,7 +99,7 @@ class reader {
   void stop_mapping(std::size_t keep_from);
   std::size_t cap_ = 0;
   std::vector<std::pair<std::unique_ptr<char[]>, std::size_t>> retired_;  // with their capacities
-  std::unique_ptr<char[]> spare_;  // a retired buffer kept for reuse
+  std::unique_ptr<char[]> spare_;                                         // a retired buffer kept for reuse
   std::size_t spare_cap_ = 0;
   void unpin_retired();
   std::vector<std::unique_ptr<std::string>> side_;  // de-wrapped segments kept while pinned

@@ -84,17 +84,17 @@ class element_list {
 /// One segment as read. Views point into the reader's buffer and stay valid
 /// until the next call to reader::next.
 struct segment {
-  element_list elements;                   // [0] is the tag, [1] the first element
-  std::uint32_t code = 0;                  // tag_code(tag())
-  std::string_view text;                   // the segment without its terminator
-  std::uint64_t index = 0;                 // 1-based position in the file
-  std::uint64_t offset = 0;                // byte offset of its first byte in the file
-  std::uint64_t line = 0;                  // 1-based line of its first byte
-  bool unterminated = false;               // input ended before the terminator
+  element_list elements;      // [0] is the tag, [1] the first element
+  std::uint32_t code = 0;     // tag_code(tag())
+  std::string_view text;      // the segment without its terminator
+  std::uint64_t index = 0;    // 1-based position in the file
+  std::uint64_t offset = 0;   // byte offset of its first byte in the file
+  std::uint64_t line = 0;     // 1-based line of its first byte
+  bool unterminated = false;  // input ended before the terminator
   // With unterminated: the terminator is missing because an ISA begins on
   // the next line (interchanges concatenated after one cut short).
   bool isa_follows = false;
-  bool too_long = false;                   // longer than the reader's limit; elements empty
+  bool too_long = false;  // longer than the reader's limit; elements empty
   // No byte of text needs escaping in a JSON string (none is a control
   // character, DEL, non-ASCII, '"' or '\\'). False when not known.
   bool plain = false;
@@ -104,7 +104,9 @@ struct segment {
 
   std::string_view tag() const { return elements.empty() ? std::string_view() : elements[0]; }
   /// Element i (1-based, as in "STC01"); empty when absent.
-  [[gnu::always_inline]] std::string_view operator[](std::size_t i) const { return i < elements.size() ? elements[i] : std::string_view(); }
+  [[gnu::always_inline]] std::string_view operator[](std::size_t i) const {
+    return i < elements.size() ? elements[i] : std::string_view();
+  }
   std::size_t size() const { return elements.empty() ? 0 : elements.size() - 1; }
   bool is(std::string_view t) const { return tag() == t; }
 };

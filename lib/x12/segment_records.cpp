@@ -59,7 +59,8 @@ void segment_records::on_segment(const segment& seg) {
   // ISA carries the delimiters themselves as values: never split it.
   const bool raw = tag == "ISA";
   for (std::size_t i = 1; i < seg.elements.size(); ++i) {
-    if (raw) w_.padded_string(seg.elements[i]); else write_element(seg.elements[i]);
+    if (raw) w_.padded_string(seg.elements[i]);
+    else write_element(seg.elements[i]);
   }
   w_.end_array();
   w_.key("line");

@@ -15,12 +15,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <strings.h>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
-#include <strings.h>
 #include <thread>
 
 namespace {
@@ -42,8 +42,7 @@ void serve(int fd) {
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   std::string buf;
   char chunk[65536];
-  static const char kAnswer[] =
-      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+  static const char kAnswer[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
   for (;;) {
     size_t end;
     while ((end = buf.find("\r\n\r\n")) == std::string::npos) {
@@ -58,8 +57,10 @@ void serve(int fd) {
       while (pos < end) {
         size_t eol = buf.find("\r\n", pos + 2);
         std::string line = buf.substr(pos + 2, eol - pos - 2);
-        if (strncasecmp(line.c_str(), "content-length:", 15) == 0) length = std::strtoul(line.c_str() + 15, nullptr, 10);
-        if (strncasecmp(line.c_str(), "connection:", 11) == 0 && line.find("close") != std::string::npos) close_after = true;
+        if (strncasecmp(line.c_str(), "content-length:", 15) == 0)
+          length = std::strtoul(line.c_str() + 15, nullptr, 10);
+        if (strncasecmp(line.c_str(), "connection:", 11) == 0 && line.find("close") != std::string::npos)
+          close_after = true;
         pos = eol;
       }
       size_t whole = end + 4 + length;

@@ -115,9 +115,11 @@ TEST_CASE("outstanding amount, state, due") {
   CHECK(c.outstanding == money{});
   CHECK(c.due);  // never checked
   CHECK(c.state == "unknown");
-  c = f.age(R"({"claim_id":"X","submitted_date":"2026-11-01","last_checked":"2026-11-16T08:00:00Z","state":"pending"})");
+  c = f.age(
+      R"({"claim_id":"X","submitted_date":"2026-11-01","last_checked":"2026-11-16T08:00:00Z","state":"pending"})");
   CHECK_FALSE(c.due);  // 7 days: not more than 7
-  c = f.age(R"({"claim_id":"X","submitted_date":"2026-11-01","last_checked":"2026-11-15T08:00:00Z","state":"pending"})");
+  c = f.age(
+      R"({"claim_id":"X","submitted_date":"2026-11-01","last_checked":"2026-11-15T08:00:00Z","state":"pending"})");
   CHECK(c.due);
   CHECK(c.next_check == dates::to_days({2026, 11, 23}));
   // A final state is never rechecked; paid is off the work list, denied on it.

@@ -90,8 +90,8 @@ TEST_CASE("resolve: with --ledger and no FILE the ledger is the input") {
 }
 
 TEST_CASE("recheck_plan: the settings file's [recheck] sections") {
-  auto cfg = cli::config::parse(
-      "[recheck]\npending = 10\ndefault = 5\n[recheck.sx065]\npending = 21\ndenied = 30\n", "settings");
+  auto cfg = cli::config::parse("[recheck]\npending = 10\ndefault = 5\n[recheck.sx065]\npending = 21\ndenied = 30\n",
+                                "settings");
   recheck_plan p = recheck_plan::from_config(cfg);
   CHECK(p.days("pending", "60054") == 10);
   CHECK(p.days("received", "60054") == 5);

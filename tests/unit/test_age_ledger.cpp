@@ -1,8 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <unistd.h>
 #include <cstdlib>
 #include <string>
-#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -52,15 +52,16 @@ struct temp_ledger {
 };
 
 std::string claim_row(const char* id, const char* payer, const char* state, const char* submitted) {
-  return std::string("INSERT INTO claims (claim_id, payer_id, state, submitted_date, billed_amount, last_checked, "
-                     "updated_at) VALUES ('") +
+  return std::string(
+             "INSERT INTO claims (claim_id, payer_id, state, submitted_date, billed_amount, last_checked, "
+             "updated_at) VALUES ('") +
          id + "','" + payer + "','" + state + "','" + submitted + "','100.00','2026-11-20T10:00:00Z','x');\n";
 }
 std::string history_row(int id, const char* claim, const char* payer, const char* state, const char* eff) {
   return "INSERT INTO status_history (id, key, claim_id, payer_id, state, effective_date, written_at, tool_version) "
          "VALUES (" +
-         std::to_string(id) + ",'k" + std::to_string(id) + "','" + claim + "','" + payer + "','" + state + "','" +
-         eff + "','2026-11-20T10:00:00Z','0.1.0');\n";
+         std::to_string(id) + ",'k" + std::to_string(id) + "','" + claim + "','" + payer + "','" + state + "','" + eff +
+         "','2026-11-20T10:00:00Z','0.1.0');\n";
 }
 
 }  // namespace

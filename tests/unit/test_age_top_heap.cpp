@@ -15,8 +15,12 @@ TEST_CASE("top_heap keeps the best N, best first, like a full sort") {
     std::vector<ranked> all;
     for (std::uint64_t i = 0; i < 500; ++i) {
       // Few distinct values so that ties are common.
-      ranked r{static_cast<std::int64_t>(rng() % 5), static_cast<int>(rng() % 4), money{static_cast<std::int64_t>(rng() % 3), 0},
-               "C" + std::to_string(rng() % 7), i, {}};
+      ranked r{static_cast<std::int64_t>(rng() % 5),
+               static_cast<int>(rng() % 4),
+               money{static_cast<std::int64_t>(rng() % 3), 0},
+               "C" + std::to_string(rng() % 7),
+               i,
+               {}};
       all.push_back(r);
     }
     for (std::size_t n : {1u, 3u, 50u, 499u, 500u, 800u}) {

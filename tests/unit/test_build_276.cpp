@@ -123,17 +123,21 @@ TEST_CASE("build_276: ISA is always 106 characters and test data says T") {
 }
 
 TEST_CASE("build_276: claims share payer, provider and subscriber loops; dependents get HL 23") {
-  std::string a = R"({"claim_id":"A","payer_id":"P1","payer_name":"PLAN ONE","provider":{"npi":"1234567893","name":"DOC"},)"
-                  R"("subscriber":{"member_id":"M1","last_name":"ROE","first_name":"JO","dob":"1970-01-01","gender":"M"},)"
-                  R"("service_from":"2026-01-02"})";
-  std::string b = R"({"claim_id":"B","payer_id":"P1","payer_name":"PLAN ONE","provider":{"npi":"1234567893","name":"DOC"},)"
-                  R"("subscriber":{"member_id":"M1","last_name":"ROE","first_name":"JO"},)"
-                  R"("patient":{"last_name":"ROE","first_name":"KIT","dob":"2015-05-05","gender":"F"},"service_from":"2026-01-03"})";
-  std::string c2 = R"({"claim_id":"C","payer_id":"P2","payer_name":"PLAN TWO","provider":{"tax_id":"123456789","name":"DOC"},)"
-                   R"("subscriber":{"member_id":"M2","last_name":"DOE","dob":"1960-12-31","gender":"U"},"service_from":"2026-01-04"})";
-  std::string d = R"({"claim_id":"D","payer_id":"P1","payer_name":"PLAN ONE","provider":{"npi":"1234567893","name":"DOC"},)"
-                  R"("subscriber":{"member_id":"M1","last_name":"ROE","first_name":"JO","dob":"1970-01-01","gender":"M"},)"
-                  R"("service_from":"2026-01-05"})";
+  std::string a =
+      R"({"claim_id":"A","payer_id":"P1","payer_name":"PLAN ONE","provider":{"npi":"1234567893","name":"DOC"},)"
+      R"("subscriber":{"member_id":"M1","last_name":"ROE","first_name":"JO","dob":"1970-01-01","gender":"M"},)"
+      R"("service_from":"2026-01-02"})";
+  std::string b =
+      R"({"claim_id":"B","payer_id":"P1","payer_name":"PLAN ONE","provider":{"npi":"1234567893","name":"DOC"},)"
+      R"("subscriber":{"member_id":"M1","last_name":"ROE","first_name":"JO"},)"
+      R"("patient":{"last_name":"ROE","first_name":"KIT","dob":"2015-05-05","gender":"F"},"service_from":"2026-01-03"})";
+  std::string c2 =
+      R"({"claim_id":"C","payer_id":"P2","payer_name":"PLAN TWO","provider":{"tax_id":"123456789","name":"DOC"},)"
+      R"("subscriber":{"member_id":"M2","last_name":"DOE","dob":"1960-12-31","gender":"U"},"service_from":"2026-01-04"})";
+  std::string d =
+      R"({"claim_id":"D","payer_id":"P1","payer_name":"PLAN ONE","provider":{"npi":"1234567893","name":"DOC"},)"
+      R"("subscriber":{"member_id":"M1","last_name":"ROE","first_name":"JO","dob":"1970-01-01","gender":"M"},)"
+      R"("service_from":"2026-01-05"})";
   std::vector<claim_276> claims(4);
   REQUIRE(read_claim(a, "claim_id", claims[0]) == "");
   REQUIRE(read_claim(b, "claim_id", claims[1]) == "");
@@ -146,7 +150,8 @@ TEST_CASE("build_276: claims share payer, provider and subscriber loops; depende
   CHECK(count(out, "NM1*41*") == 2);
   CHECK(out.find("HL*4*3*22*0~\nDMG*D8*19700101*M~\nNM1*IL*1*ROE*JO****MI*M1~\nTRN*1*A~\nDTP*472*D8*20260102~\n"
                  "TRN*1*D~") != std::string::npos);
-  CHECK(out.find("HL*5*3*22*1~\nNM1*IL*1*ROE*JO****MI*M1~\nHL*6*5*23~\nDMG*D8*20150505*F~\nNM1*QC*1*ROE*KIT~\nTRN*1*B~") !=
+  CHECK(out.find(
+            "HL*5*3*22*1~\nNM1*IL*1*ROE*JO****MI*M1~\nHL*6*5*23~\nDMG*D8*20150505*F~\nNM1*QC*1*ROE*KIT~\nTRN*1*B~") !=
         std::string::npos);
   CHECK(out.find("NM1*1P*2*DOC*****FI*123456789~") != std::string::npos);
   CHECK(out.find("NM1*IL*1*DOE*****MI*M2~") != std::string::npos);
@@ -161,46 +166,58 @@ TEST_CASE("build_276: problems are named by field, never by value") {
   CHECK(problems_of(R"({"payer_id":"P1"})") ==
         "claim_id: missing; payer_name: missing; provider: missing; subscriber: missing; "
         "service_from: missing (needed unless every line has a service_date)");
-  CHECK(problems_of(R"({"claim_id":"X1","payer_id":"P1","payer_name":"PLAN","provider":{"npi":"1234567890","name":"D"},)"
-                    R"("subscriber":{"member_id":"M1","last_name":"ROE","dob":"1970-02-30","gender":"X"},"service_from":"2026-01-01"})") ==
-        "provider.npi: check digit is wrong; subscriber.dob: not a valid date (want YYYY-MM-DD); "
-        "subscriber.gender: must be M, F or U");
-  CHECK(problems_of(R"({"claim_id":"X*1","payer_id":"P1","payer_name":"PLAN~","provider":{"name":"D"},)"
-                    R"("subscriber":{"member_id":"M:1","last_name":"ROE^","dob":"1970-01-01","gender":"M"},"service_from":"2026-01-01",)"
-                    R"("billed_amount":"12.00"})") ==
-        "claim_id: contains an X12 delimiter character (* : ^ ~); payer_name: contains an X12 delimiter character (* : ^ ~); "
-        "provider: needs npi or tax_id; subscriber.member_id: contains an X12 delimiter character (* : ^ ~); "
-        "subscriber.last_name: contains an X12 delimiter character (* : ^ ~); billed_amount: must be a number");
-  CHECK(problems_of(R"({"claim_id":"X1","payer_id":"P1","payer_name":"PLAN","provider":{"npi":"1234567893","name":"D"},)"
-                    R"("subscriber":{"member_id":"M1","last_name":"ROE","dob":"1970-01-01","gender":"M"},)"
-                    R"("service_from":"2026-01-05","service_to":"2026-01-04","billed_amount":-1,)"
-                    R"("lines":[{"procedure":"99213","billed_amount":1e2,"units":0},{"modifiers":["2"]}]})") ==
-        "service_to: before service_from; billed_amount: must not be negative; "
-        "lines[0].billed_amount: must be written without an exponent; lines[0].units: must be greater than zero; "
-        "lines[1]: needs procedure or revenue_code; lines[1].modifiers: must be an array of at most 4 two-character codes; "
-        "lines[1].billed_amount: missing");
-  CHECK(problems_of(R"({"claim_id":"X1","payer_id":"P1","payer_name":"PLAN","provider":{"npi":"1234567893","name":"D"},)"
-                    R"("subscriber":{"member_id":"M1","last_name":"ROE","first_name":"ANDRÉ","dob":"1970-01-01","gender":"M"},)"
-                    R"("service_from":"2026-01-05","bill_type":"0111"})") ==
+  CHECK(
+      problems_of(
+          R"({"claim_id":"X1","payer_id":"P1","payer_name":"PLAN","provider":{"npi":"1234567890","name":"D"},)"
+          R"("subscriber":{"member_id":"M1","last_name":"ROE","dob":"1970-02-30","gender":"X"},"service_from":"2026-01-01"})") ==
+      "provider.npi: check digit is wrong; subscriber.dob: not a valid date (want YYYY-MM-DD); "
+      "subscriber.gender: must be M, F or U");
+  CHECK(
+      problems_of(
+          R"({"claim_id":"X*1","payer_id":"P1","payer_name":"PLAN~","provider":{"name":"D"},)"
+          R"("subscriber":{"member_id":"M:1","last_name":"ROE^","dob":"1970-01-01","gender":"M"},"service_from":"2026-01-01",)"
+          R"("billed_amount":"12.00"})") ==
+      "claim_id: contains an X12 delimiter character (* : ^ ~); payer_name: contains an X12 delimiter character (* : ^ "
+      "~); "
+      "provider: needs npi or tax_id; subscriber.member_id: contains an X12 delimiter character (* : ^ ~); "
+      "subscriber.last_name: contains an X12 delimiter character (* : ^ ~); billed_amount: must be a number");
+  CHECK(
+      problems_of(R"({"claim_id":"X1","payer_id":"P1","payer_name":"PLAN","provider":{"npi":"1234567893","name":"D"},)"
+                  R"("subscriber":{"member_id":"M1","last_name":"ROE","dob":"1970-01-01","gender":"M"},)"
+                  R"("service_from":"2026-01-05","service_to":"2026-01-04","billed_amount":-1,)"
+                  R"("lines":[{"procedure":"99213","billed_amount":1e2,"units":0},{"modifiers":["2"]}]})") ==
+      "service_to: before service_from; billed_amount: must not be negative; "
+      "lines[0].billed_amount: must be written without an exponent; lines[0].units: must be greater than zero; "
+      "lines[1]: needs procedure or revenue_code; lines[1].modifiers: must be an array of at most 4 two-character "
+      "codes; "
+      "lines[1].billed_amount: missing");
+  CHECK(problems_of(
+            R"({"claim_id":"X1","payer_id":"P1","payer_name":"PLAN","provider":{"npi":"1234567893","name":"D"},)"
+            R"("subscriber":{"member_id":"M1","last_name":"ROE","first_name":"ANDRÉ","dob":"1970-01-01","gender":"M"},)"
+            R"("service_from":"2026-01-05","bill_type":"0111"})") ==
         "subscriber.first_name: contains a character outside printable ASCII; bill_type: longer than 3 characters");
 }
 
 TEST_CASE("build_276: a dependent needs DMG data, the subscriber then does not") {
-  CHECK(problems_of(R"({"claim_id":"X1","payer_id":"P1","payer_name":"PLAN","provider":{"npi":"1234567893","name":"D"},)"
-                    R"("subscriber":{"member_id":"M1","last_name":"ROE"},"patient":{"last_name":"ROE"},"service_from":"2026-01-01"})") ==
-        "patient.dob: missing; patient.gender: missing");
+  CHECK(
+      problems_of(
+          R"({"claim_id":"X1","payer_id":"P1","payer_name":"PLAN","provider":{"npi":"1234567893","name":"D"},)"
+          R"("subscriber":{"member_id":"M1","last_name":"ROE"},"patient":{"last_name":"ROE"},"service_from":"2026-01-01"})") ==
+      "patient.dob: missing; patient.gender: missing");
 }
 
 TEST_CASE("build_276: line dates can stand in for the claim's") {
-  CHECK(problems_of(R"({"claim_id":"X1","payer_id":"P1","payer_name":"PLAN","provider":{"npi":"1234567893","name":"D"},)"
-                    R"("subscriber":{"member_id":"M1","last_name":"ROE","dob":"1970-01-01","gender":"M"},)"
-                    R"("lines":[{"procedure":"99213","billed_amount":10,"service_date":"2026-01-01"}]})") == "");
+  CHECK(
+      problems_of(R"({"claim_id":"X1","payer_id":"P1","payer_name":"PLAN","provider":{"npi":"1234567893","name":"D"},)"
+                  R"("subscriber":{"member_id":"M1","last_name":"ROE","dob":"1970-01-01","gender":"M"},)"
+                  R"("lines":[{"procedure":"99213","billed_amount":10,"service_date":"2026-01-01"}]})") == "");
 }
 
 TEST_CASE("build_276: --trace-field picks the TRN02 source") {
-  std::string j = R"({"claim_id":"C1","patient_account_number":"PA-77","payer_id":"P1","payer_name":"PLAN",)"
-                  R"("provider":{"npi":"1234567893","name":"D"},)"
-                  R"("subscriber":{"member_id":"M1","last_name":"ROE","dob":"1970-01-01","gender":"M"},"service_from":"2026-01-01"})";
+  std::string j =
+      R"({"claim_id":"C1","patient_account_number":"PA-77","payer_id":"P1","payer_name":"PLAN",)"
+      R"("provider":{"npi":"1234567893","name":"D"},)"
+      R"("subscriber":{"member_id":"M1","last_name":"ROE","dob":"1970-01-01","gender":"M"},"service_from":"2026-01-01"})";
   claim_276 c;
   REQUIRE(read_claim(j, "patient_account_number", c) == "");
   CHECK(c.trace == "PA-77");

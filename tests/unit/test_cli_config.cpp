@@ -1,14 +1,14 @@
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cstdlib>
 #include <fstream>
 #include <string>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "core/error.hpp"
 #include "auth/credentials.hpp"
 #include "cli/config.hpp"
+#include "core/error.hpp"
 
 using namespace claimkit;
 using namespace claimkit::cli;
@@ -56,8 +56,7 @@ TEST_CASE("config: malformed lines name the line, never the value") {
                        claimkit::error);
   CHECK_THROWS_WITH_AS(config::parse("id = x\n", "cfg"), "cfg:1: key outside of a [section]", claimkit::error);
   CHECK_THROWS_WITH_AS(config::parse("[sender\n", "cfg"), "cfg:1: section header must end with ']'", claimkit::error);
-  CHECK_THROWS_WITH_AS(config::parse("[a]\nk = 1\nk = 2\n", "cfg"), "cfg:3: duplicate key 'k' in [a]",
-                       claimkit::error);
+  CHECK_THROWS_WITH_AS(config::parse("[a]\nk = 1\nk = 2\n", "cfg"), "cfg:3: duplicate key 'k' in [a]", claimkit::error);
   CHECK_THROWS_WITH_AS(config::parse("[a]\nBad Key = 1\n", "cfg"),
                        "cfg:2: key must be lowercase letters, digits, '_', '-' or '.'", claimkit::error);
 }
@@ -129,7 +128,8 @@ TEST_CASE("config: the default path is CLAIMKIT_CONFIG, then an absolute XDG_CON
   CHECK(default_config_path() == "/home/biller/.config/claimkit/config");
   ::unsetenv("XDG_CONFIG_HOME");
   CHECK(default_config_path() == "/home/biller/.config/claimkit/config");
-  if (saved_home.empty()) ::unsetenv("HOME"); else ::setenv("HOME", saved_home.c_str(), 1);
+  if (saved_home.empty()) ::unsetenv("HOME");
+  else ::setenv("HOME", saved_home.c_str(), 1);
 }
 
 TEST_CASE("config: credentials come from the environment first, then the file") {

@@ -1,10 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <cctype>
 #include <set>
 #include <sstream>
 #include <string>
@@ -52,19 +52,20 @@ struct temp_dir {
 
 TEST_CASE("built-in labels cover every category code and the common status and entity codes") {
   tables t;
-  for (const char* c : {"A0", "A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "D0", "E0", "E1", "E2", "E3", "E4",
-                        "F0", "F1", "F2", "F3", "F3F", "F3N", "F4", "P0", "P1", "P2", "P3", "P4", "P5", "R0", "R1",
-                        "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "R13", "R14", "R15", "R16",
-                        "R17"}) {
+  for (const char* c :
+       {"A0", "A1", "A2", "A3", "A4",  "A5",  "A6", "A7",  "A8",  "D0",  "E0",  "E1",  "E2",  "E3",  "E4",
+        "F0", "F1", "F2", "F3", "F3F", "F3N", "F4", "P0",  "P1",  "P2",  "P3",  "P4",  "P5",  "R0",  "R1",
+        "R3", "R4", "R5", "R6", "R7",  "R8",  "R9", "R10", "R11", "R12", "R13", "R14", "R15", "R16", "R17"}) {
     CHECK_MESSAGE(t.known(list::category, c), c);
   }
   CHECK(t.size(list::status) >= 150);
   CHECK(t.size(list::entity) >= 60);
-  for (const char* c : {"0", "1", "3", "19", "20", "21", "35", "54", "65", "85", "88", "116", "279", "297", "562",
-                        "718"}) {
+  for (const char* c :
+       {"0", "1", "3", "19", "20", "21", "35", "54", "65", "85", "88", "116", "279", "297", "562", "718"}) {
     CHECK_MESSAGE(t.known(list::status, c), c);
   }
-  for (const char* c : {"PR", "QC", "41", "40", "85", "82", "IL", "1P", "03"}) CHECK_MESSAGE(t.known(list::entity, c), c);
+  for (const char* c : {"PR", "QC", "41", "40", "85", "82", "IL", "1P", "03"})
+    CHECK_MESSAGE(t.known(list::entity, c), c);
   CHECK(t.label(list::category, "F2") == "Finalized: denied");
   CHECK(t.label(list::status, "65") == "Paid");
   CHECK(t.label(list::entity, "PR") == "Payer");
@@ -94,7 +95,8 @@ TEST_CASE("built-in labels are short and unique per list") {
 TEST_CASE("load_csv reads a header, quoted fields and wins over built-in labels") {
   tables t;
   std::size_t n = t.load_csv(list::status,
-                             "\xEF\xBB\xBF" "code,description,effective_date\r\n"
+                             "\xEF\xBB\xBF"
+                             "code,description,effective_date\r\n"
                              "65,\"Official, with a comma and \"\"quotes\"\"\",01/01/1995\r\n"
                              "9001,A new code,\n"
                              ",no code,\n");
@@ -159,8 +161,8 @@ TEST_CASE("load_dir loads every recognised file; errors carry exit codes") {
     FAIL("expected an error");
   } catch (const claimkit::error& e) {
     CHECK(e.code() == claimkit::cli::exit_code::usage);
-    CHECK(std::string(e.what()) == empty.path.string() +
-                                       ": no code list CSV files (names with 507/category, 508/status or entity)");
+    CHECK(std::string(e.what()) ==
+          empty.path.string() + ": no code list CSV files (names with 507/category, 508/status or entity)");
   }
   CHECK_THROWS_AS(t.load_dir((d.path / "missing").string()), claimkit::error);
 }
@@ -217,9 +219,9 @@ std::map<std::string, official> official_list(const std::filesystem::path& p) {
 // Content words cut to four letters, so "payment" meets "paid" no better
 // than chance but "forwarded" meets "forward".
 std::set<std::string> stems(std::string_view s) {
-  static const std::set<std::string> stop = {"the",  "and",  "for", "has", "have", "this", "that", "with", "not",
-                                             "from", "are",  "was", "its", "use",  "code", "entity", "note",
-                                             "requires", "been", "will", "been"};
+  static const std::set<std::string> stop = {"the",  "and",    "for",  "has",      "have", "this", "that",
+                                             "with", "not",    "from", "are",      "was",  "its",  "use",
+                                             "code", "entity", "note", "requires", "been", "will", "been"};
   std::set<std::string> out;
   std::string w;
   auto flush = [&] {
@@ -227,7 +229,8 @@ std::set<std::string> stems(std::string_view s) {
     w.clear();
   };
   for (char c : s) {
-    if (std::isalnum(static_cast<unsigned char>(c))) w.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (std::isalnum(static_cast<unsigned char>(c)))
+      w.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
     else flush();
   }
   flush();
@@ -244,10 +247,14 @@ TEST_CASE("built-in labels agree with the public code lists") {
   }
   // Reviewed by hand: the label says the same in other words.
   const std::map<std::string, std::string> same_meaning = {
-      {"508:23", "returned = sent back"},       {"508:157", "gender = sex"},
-      {"508:173", "name, address ... = demographic details"}, {"508:225", "anatomical location = body site"},
-      {"508:508", "ICD9 = ICD-9 code"},         {"508:544", "Clinical Laboratory Improvement Amendment = CLIA"},
-      {"508:700", "ICD10 = ICD-10 code"},       {"98:6W", "Emergency Medical Technician = EMT"},
+      {"508:23", "returned = sent back"},
+      {"508:157", "gender = sex"},
+      {"508:173", "name, address ... = demographic details"},
+      {"508:225", "anatomical location = body site"},
+      {"508:508", "ICD9 = ICD-9 code"},
+      {"508:544", "Clinical Laboratory Improvement Amendment = CLIA"},
+      {"508:700", "ICD10 = ICD-10 code"},
+      {"98:6W", "Emergency Medical Technician = EMT"},
   };
   auto compare = [&](list l, const char* file, const char* tag) {
     auto off = official_list(dir / file);
@@ -268,9 +275,9 @@ TEST_CASE("built-in labels agree with the public code lists") {
       auto a = stems(e.label), b = stems(it->second.description);
       bool shared = false;
       for (const auto& w : a) shared = shared || b.count(w) > 0;
-      CHECK_MESSAGE((shared || same_meaning.count(std::string(tag) + ":" + code) > 0),
-                    tag << " " << code << ": \"" << e.label << "\" shares no word with \"" << it->second.description
-                        << "\"");
+      CHECK_MESSAGE(
+          (shared || same_meaning.count(std::string(tag) + ":" + code) > 0),
+          tag << " " << code << ": \"" << e.label << "\" shares no word with \"" << it->second.description << "\"");
     }
     MESSAGE(file << ": " << compared << " labels compared");
   };

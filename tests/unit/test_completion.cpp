@@ -16,9 +16,7 @@ namespace {
 
 using claimkit::cli::generate_completion;
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // A small tool with every kind of option the generators distinguish.
 struct sample_tool {
@@ -77,8 +75,7 @@ TEST_CASE("completion: bash") {
   CHECK(contains(s,
                  "        --out-dir)\n            compopt -o filenames 2>/dev/null; "
                  "_claimkit_sample_tool_add -d; return ;;\n"));
-  CHECK(contains(
-      s, "        -f|--format)\n            _claimkit_sample_tool_add -W 'ndjson csv table'; return ;;\n"));
+  CHECK(contains(s, "        -f|--format)\n            _claimkit_sample_tool_add -W 'ndjson csv table'; return ;;\n"));
   CHECK(contains(s, "        --label)\n            return ;;\n"));
   // Subcommands and their aliases are offered, with the positional files.
   CHECK(contains(s,
@@ -186,8 +183,7 @@ TEST_CASE("completion: nested subcommands get their own path in every shell") {
 
   const std::string fish = generate_completion(app, "fish");
   CHECK(contains(fish, "complete -c nest -n '__claimkit_nest_at \"remote\"' -a 'add' -d 'Add a remote'\n"));
-  CHECK(contains(fish,
-                 "complete -c nest -n '__claimkit_nest_at \"remote/add\"' -l name -x -a 'origin backup'"));
+  CHECK(contains(fish, "complete -c nest -n '__claimkit_nest_at \"remote/add\"' -l name -x -a 'origin backup'"));
   // remote/add takes a path, so file names stay on there; remote itself does not.
   CHECK_FALSE(contains(fish, "complete -c nest -n '__claimkit_nest_at \"remote/add\"' -f\n"));
   CHECK(contains(fish, "complete -c nest -n '__claimkit_nest_at \"remote\"' -f\n"));
@@ -197,8 +193,7 @@ TEST_CASE("completion: choices with shell syntax are quoted") {
   CLI::App app("Odd", "odd");
   std::string v;
   app.add_option("--mode", v, "Mode")->check(CLI::IsMember({"a b", "it's", "$x"}));
-  CHECK(contains(generate_completion(app, "bash"),
-                 "_claimkit_odd_add -W 'a\\ b it\\'\\''s \\$x'; return ;;\n"));
+  CHECK(contains(generate_completion(app, "bash"), "_claimkit_odd_add -W 'a\\ b it\\'\\''s \\$x'; return ;;\n"));
   CHECK(contains(generate_completion(app, "zsh"), ":TEXT:(a\\ b it\\'\\''s \\$x)'"));
   CHECK(contains(generate_completion(app, "fish"), "-x -a 'a\\\\ b it\\\\\\'s \\\\$x'"));
 }
@@ -263,9 +258,8 @@ TEST_CASE("completion: cli::run rejects an unknown CLAIMKIT_COMPLETION with exit
   env_guard env("powershell");
   std::string out;
   const std::string err = capture_fd(2, [&] {
-    out = capture_fd(1, [&] {
-      code = claimkit::cli::run(*app, common, 1, argv, [](claimkit::cli::context&) { return 0; });
-    });
+    out = capture_fd(
+        1, [&] { code = claimkit::cli::run(*app, common, 1, argv, [](claimkit::cli::context&) { return 0; }); });
   });
   CHECK(code == 2);
   CHECK(out.empty());

@@ -1,14 +1,14 @@
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <set>
 #include <string>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <vector>
 
 #include "core/error.hpp"
@@ -97,7 +97,8 @@ TEST_CASE("control_number: concurrent processes never get the same number") {
       FILE* o = std::fopen(outs.back().c_str(), "w");
       int code = 0;
       try {
-        for (int i = 0; i < kEach; ++i) std::fprintf(o, "%llu\n", static_cast<unsigned long long>(next_control_number(f)));
+        for (int i = 0; i < kEach; ++i)
+          std::fprintf(o, "%llu\n", static_cast<unsigned long long>(next_control_number(f)));
       } catch (...) {
         code = 1;
       }

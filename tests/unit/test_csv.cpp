@@ -1,15 +1,15 @@
 #include <doctest/doctest.h>
 
-#include <chrono>
 #include <fcntl.h>
+#include <unistd.h>
+#include <chrono>
 #include <functional>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
-#include "core/error.hpp"
 #include "cli/reporter.hpp"
+#include "core/error.hpp"
 #include "csv/claims.hpp"
 #include "csv/input.hpp"
 #include "csv/reader.hpp"

@@ -115,7 +115,8 @@ TEST_CASE("day numbers agree with a day-by-day walk of the calendar") {
     civil back = from_days(n);
     REQUIRE((back.year == c.year && back.month == c.month && back.day == c.day));
     int len = c.month == 2 ? ((c.year % 4 == 0 && c.year % 100 != 0) || c.year % 400 == 0 ? 29 : 28)
-              : (c.month == 4 || c.month == 6 || c.month == 9 || c.month == 11) ? 30 : 31;
+              : (c.month == 4 || c.month == 6 || c.month == 9 || c.month == 11) ? 30
+                                                                                : 31;
     REQUIRE(days_in_month(c.year, c.month) == len);
     if (++c.day > len) {
       c.day = 1;

@@ -140,11 +140,14 @@ TEST_CASE("http: cancel_queued fails queued transfers exactly once") {
   int calls = 0;
   request req;
   req.url = "http://127.0.0.1:1/";
-  c.submit(req, [&](result r) {
-    ++calls;
-    CHECK(r.fail == failure::refused);
-    CHECK(r.error == "cancelled");
-  }, clock::now() + std::chrono::hours(1));
+  c.submit(
+      req,
+      [&](result r) {
+        ++calls;
+        CHECK(r.fail == failure::refused);
+        CHECK(r.error == "cancelled");
+      },
+      clock::now() + std::chrono::hours(1));
   CHECK(c.queued() == 1);
   c.cancel_queued();
   c.run();

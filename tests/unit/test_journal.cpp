@@ -1,13 +1,13 @@
 #include <doctest/doctest.h>
 
-#include <cstdlib>
-#include <string>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cstdlib>
+#include <string>
 
-#include "scratch_dir.hpp"
 #include "core/error.hpp"
 #include "journal/journal.hpp"
+#include "scratch_dir.hpp"
 
 namespace {
 
@@ -21,10 +21,12 @@ struct env_guard {
     const char* o = std::getenv(n);
     had = o != nullptr;
     if (had) old = o;
-    if (v != nullptr) ::setenv(n, v, 1); else ::unsetenv(n);
+    if (v != nullptr) ::setenv(n, v, 1);
+    else ::unsetenv(n);
   }
   ~env_guard() {
-    if (had) ::setenv(name.c_str(), old.c_str(), 1); else ::unsetenv(name.c_str());
+    if (had) ::setenv(name.c_str(), old.c_str(), 1);
+    else ::unsetenv(name.c_str());
   }
 };
 

@@ -204,10 +204,11 @@ TEST_CASE("plain cursor writes what the checking writer writes for escape-free v
     c.done();
     REQUIRE(plain.view() == checked.view());
     if (n == 1) {
-      CHECK(plain.view() ==
-            R"({"type":"claim_status","id":"PCN0001","long":"XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX","payer":{"name":"ACME"},)"
-            R"("empty":{},"none":[],"lines":[{"line_id":"1","modifiers":["25","59"],"billed_amount":150.00,)"
-            R"("paid_amount":0.5,"service_date":"2026-10-01"}],"source":{"channel":"x12","segment":1234567}})");
+      CHECK(
+          plain.view() ==
+          R"({"type":"claim_status","id":"PCN0001","long":"XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX","payer":{"name":"ACME"},)"
+          R"("empty":{},"none":[],"lines":[{"line_id":"1","modifiers":["25","59"],"billed_amount":150.00,)"
+          R"("paid_amount":0.5,"service_date":"2026-10-01"}],"source":{"channel":"x12","segment":1234567}})");
     }
   }
 }

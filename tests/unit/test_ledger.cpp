@@ -1,15 +1,15 @@
 #include <doctest/doctest.h>
 
-#include <cstdlib>
-#include <string>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cstdlib>
+#include <string>
 
 #include <sqlite3.h>
 
-#include "scratch_dir.hpp"
 #include "core/error.hpp"
 #include "ledger/sqlite.hpp"
+#include "scratch_dir.hpp"
 
 namespace {
 
@@ -121,8 +121,9 @@ TEST_CASE("ledger: created private, WAL, schema version 5") {
   CHECK((st.st_mode & 0777) == 0600);
   CHECK(query(path, "PRAGMA user_version") == "5");
   CHECK(query(path, "PRAGMA journal_mode") == "wal");
-  CHECK(query(path, "SELECT count(*) FROM sqlite_master WHERE name IN ('claims','status_history',"
-                    "'status_history_claim','batch_events')") == "4");
+  CHECK(query(path,
+              "SELECT count(*) FROM sqlite_master WHERE name IN ('claims','status_history',"
+              "'status_history_claim','batch_events')") == "4");
   CHECK(claimkit::ledger::peek_ledger_id(path).size() == 32);
   CHECK(claimkit::ledger::peek_ledger_id(dir + "/absent.db").empty());
 }
@@ -153,8 +154,9 @@ TEST_CASE("ledger: a newer coded status replaces the current one, even a step ba
   CHECK(back.verdict == precedence::replaces);
   CHECK(back.current());
   CHECK(query(path, "SELECT state FROM claims WHERE claim_id='C1'") == "pending");
-  CHECK(query(path, "SELECT group_concat(state || ':' || regressed || ':' || coalesce(not_applied, '-')) FROM "
-                    "status_history ORDER BY id") == "finalized:0:-,pending:0:-");
+  CHECK(query(path,
+              "SELECT group_concat(state || ':' || regressed || ':' || coalesce(not_applied, '-')) FROM "
+              "status_history ORDER BY id") == "finalized:0:-,pending:0:-");
 }
 
 TEST_CASE("ledger: a late older status goes to history only, flagged") {
@@ -168,8 +170,9 @@ TEST_CASE("ledger: a late older status goes to history only, flagged") {
   CHECK(late.verdict == precedence::older);
   CHECK_FALSE(late.current());
   CHECK(query(path, "SELECT state || ' ' || last_checked FROM claims") == "paid t1");
-  CHECK(query(path, "SELECT group_concat(state || ':' || regressed || ':' || coalesce(not_applied, '-')) FROM "
-                    "status_history ORDER BY id") == "paid:0:-,pending:1:older");
+  CHECK(query(path,
+              "SELECT group_concat(state || ':' || regressed || ':' || coalesce(not_applied, '-')) FROM "
+              "status_history ORDER BY id") == "paid:0:-,pending:1:older");
 }
 
 TEST_CASE("ledger: a status-less, unknown or incomplete status never replaces a coded one") {
@@ -186,11 +189,12 @@ TEST_CASE("ledger: a status-less, unknown or incomplete status never replaces a 
   CHECK(bare.verdict == precedence::weaker);
   CHECK(unknown.verdict == precedence::weaker);
   CHECK(incomplete.verdict == precedence::weaker);
-  CHECK(query(path, "SELECT state || ' ' || category || ' ' || effective_date || ' ' || last_checked || ' ' || "
-                    "incomplete FROM claims") == "denied F2 2026-03-02 t1 0");
-  CHECK(query(path, "SELECT group_concat(key || ':' || regressed || ':' || coalesce(not_applied, '-') || ':' || "
-                    "incomplete) FROM status_history ORDER BY id") ==
-        "k1:0:-:0,k2:1:weaker:0,k3:1:weaker:0,k4:1:weaker:1");
+  CHECK(query(path,
+              "SELECT state || ' ' || category || ' ' || effective_date || ' ' || last_checked || ' ' || "
+              "incomplete FROM claims") == "denied F2 2026-03-02 t1 0");
+  CHECK(query(path,
+              "SELECT group_concat(key || ':' || regressed || ':' || coalesce(not_applied, '-') || ':' || "
+              "incomplete) FROM status_history ORDER BY id") == "k1:0:-:0,k2:1:weaker:0,k3:1:weaker:0,k4:1:weaker:1");
 }
 
 TEST_CASE("ledger: a weak current status is replaced by a coded one, and an incomplete one by the complete") {
@@ -240,9 +244,13 @@ std::string v1_tables(const std::string& path) {
   std::string out;
   for (const char* t : {"claims", "status_history", "ledger_meta"}) {
     out += query(path, std::string("SELECT group_concat(name || ' ' || type || ' ' || \"notnull\" || ' ' || pk, ',') "
-                                   "FROM (SELECT * FROM pragma_table_info('") + t + "') WHERE cid < " +
-                           (t == std::string("claims") ? "15" : t == std::string("status_history") ? "24" : "2") +
-                           " ORDER BY cid)") + ";";
+                                   "FROM (SELECT * FROM pragma_table_info('") +
+                           t + "') WHERE cid < " +
+                           (t == std::string("claims")           ? "15"
+                            : t == std::string("status_history") ? "24"
+                                                                 : "2") +
+                           " ORDER BY cid)") +
+           ";";
   }
   return out + query(path, "SELECT sql FROM sqlite_master WHERE name = 'status_history_claim'");
 }
@@ -273,8 +281,9 @@ TEST_CASE("ledger: a version 1 file is migrated to 3 and keeps its rows") {
   }
   CHECK(query(path, "PRAGMA user_version") == "5");
   CHECK(v1_tables(path) == before);  // not one column of the contract changed
-  CHECK(query(path, "SELECT group_concat(key || ':' || state || ':' || regressed || ':' || coalesce(not_applied, '-'), "
-                    "',') FROM (SELECT * FROM status_history ORDER BY id)") ==
+  CHECK(query(path,
+              "SELECT group_concat(key || ':' || state || ':' || regressed || ':' || coalesce(not_applied, '-'), "
+              "',') FROM (SELECT * FROM status_history ORDER BY id)") ==
         "ck1-old1:pending:0:-,ck1-old2:paid:0:-,ck1-bare:unknown:1:weaker,ck1-new:pending:0:-");
   CHECK(query(path, "SELECT state || ' ' || effective_date FROM claims WHERE claim_id = 'C1'") == "pending 2026-03-09");
   CHECK(query(path, "SELECT type || ' ' || accepted || ' ' || code FROM batch_events") == "ack 0 R");
@@ -324,10 +333,12 @@ TEST_CASE("ledger: an event is recorded once, absent values NULL, counts as inte
   CHECK(l.write_event(e, "2026-11-16T00:00:01Z") == claimkit::ledger::write_result::applied);
   l.commit();
   CHECK(query(path, "SELECT count(*) FROM batch_events") == "2");
-  CHECK(query(path, "SELECT accepted IS NULL AND trace IS NULL AND accepted_amount IS NULL FROM batch_events "
-                    "WHERE key = 'ck1-b1'") == "1");
-  CHECK(query(path, "SELECT typeof(rejected_count) || ' ' || typeof(segment) || ' ' || rejected_amount || ' ' || "
-                    "tool_version || ' ' || record FROM batch_events WHERE key = 'ck1-b1'") ==
+  CHECK(query(path,
+              "SELECT accepted IS NULL AND trace IS NULL AND accepted_amount IS NULL FROM batch_events "
+              "WHERE key = 'ck1-b1'") == "1");
+  CHECK(query(path,
+              "SELECT typeof(rejected_count) || ' ' || typeof(segment) || ' ' || rejected_amount || ' ' || "
+              "tool_version || ' ' || record FROM batch_events WHERE key = 'ck1-b1'") ==
         R"(integer integer 410.50 9.9.9 {"type":"batch_status"})");
   CHECK(query(path, "SELECT rejected_count IS NULL FROM batch_events WHERE key = 'ck1-b2'") == "1");
   CHECK(query(path, "SELECT count(*) FROM status_history") == "0");  // events are not claim history
@@ -347,8 +358,9 @@ TEST_CASE("ledger: line follow-ups belong to their status; a new current status 
     CHECK_FALSE(l.write(old, "t").current());
     l.commit();
   }
-  CHECK(query(path, "SELECT group_concat(key || ':' || current, ',') FROM (SELECT * FROM line_followups ORDER BY key)") ==
-        "ck1-a:1,ck1-old:0");
+  CHECK(
+      query(path, "SELECT group_concat(key || ':' || current, ',') FROM (SELECT * FROM line_followups ORDER BY key)") ==
+      "ck1-a:1,ck1-old:0");
   {
     claimkit::ledger::sqlite_ledger l(path, "9.9.9");
     l.begin();
@@ -379,8 +391,9 @@ TEST_CASE("ledger: version 5 keeps the next check day and who checked") {
     CHECK(l.write(make("ck1-c", "C5", "paid", "2026-11-22"), "2026-11-22T10:00:00Z").current());
     l.commit();
   }
-  CHECK(query(path, "SELECT group_concat(key || ':' || coalesce(checked_by, '-'), ',') FROM "
-                    "(SELECT * FROM status_history ORDER BY id)") == "ck1-a:kim,ck1-b:lee,ck1-c:-");
+  CHECK(query(path,
+              "SELECT group_concat(key || ':' || coalesce(checked_by, '-'), ',') FROM "
+              "(SELECT * FROM status_history ORDER BY id)") == "ck1-a:kim,ck1-b:lee,ck1-c:-");
   CHECK(query(path, "SELECT coalesce(next_check, 'NULL') FROM claims WHERE claim_id = 'C5'") == "NULL");
   CHECK(query(path, "SELECT count(*) FROM sqlite_master WHERE name = 'claims_next_check'") == "1");
 }

@@ -2,8 +2,8 @@
 
 #include <cstdio>
 #include <ctime>
-#include <random>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 
@@ -35,44 +35,53 @@ TEST_CASE("precedence: the rule, case by case") {
   const rule_case cases[] = {
       // Strength: a weak newcomer never replaces a strong current status.
       {"status-less over coded", {"denied", "F2", "2026-03-02"}, {"unknown", "", ""}, precedence::weaker},
-      {"status-less, newer, over coded", {"denied", "F2", "2026-03-02"}, {"pending", "", "2026-03-09"},
+      {"status-less, newer, over coded",
+       {"denied", "F2", "2026-03-02"},
+       {"pending", "", "2026-03-09"},
        precedence::weaker},
-      {"unknown state over coded", {"denied", "F2", "2026-03-02"}, {"unknown", "E0", "2026-03-09"},
-       precedence::weaker},
-      {"incomplete over coded", {"denied", "F2", "2026-03-02"}, {"paid", "F1", "2026-03-09", true},
-       precedence::weaker},
+      {"unknown state over coded", {"denied", "F2", "2026-03-02"}, {"unknown", "E0", "2026-03-09"}, precedence::weaker},
+      {"incomplete over coded", {"denied", "F2", "2026-03-02"}, {"paid", "F1", "2026-03-09", true}, precedence::weaker},
       // A weak current status gives way to any newcomer not older than it.
       {"coded over status-less", {"unknown", "", ""}, {"denied", "F2", "2026-03-02"}, precedence::replaces},
-      {"coded over incomplete", {"denied", "F2", "2026-03-02", true}, {"denied", "F2", "2026-03-02"},
+      {"coded over incomplete",
+       {"denied", "F2", "2026-03-02", true},
+       {"denied", "F2", "2026-03-02"},
        precedence::replaces},
-      {"weak over weak, same day", {"unknown", "", "2026-03-02"}, {"unknown", "", "2026-03-02"},
-       precedence::replaces},
+      {"weak over weak, same day", {"unknown", "", "2026-03-02"}, {"unknown", "", "2026-03-02"}, precedence::replaces},
       {"weak over weak, older", {"unknown", "", "2026-03-05"}, {"unknown", "", "2026-03-02"}, precedence::older},
-      {"coded but older over weak", {"unknown", "", "2026-03-05"}, {"denied", "F2", "2026-03-02"},
-       precedence::older},
+      {"coded but older over weak", {"unknown", "", "2026-03-05"}, {"denied", "F2", "2026-03-02"}, precedence::older},
       // Time, between equals.
       {"older date", {"paid", "F1", "2026-03-10"}, {"pending", "P1", "2026-03-01"}, precedence::older},
-      {"newer date, a step back", {"paid", "F1", "2026-03-01"}, {"pending", "P1", "2026-03-10"},
+      {"newer date, a step back", {"paid", "F1", "2026-03-01"}, {"pending", "P1", "2026-03-10"}, precedence::replaces},
+      {"same date: the newcomer", {"paid", "F1", "2026-03-10"}, {"denied", "F2", "2026-03-10"}, precedence::replaces},
+      {"date against a later timestamp that day",
+       {"paid", "F1", "2026-03-10T09:00:00Z"},
+       {"pending", "P1", "2026-03-10"},
+       precedence::older},
+      {"date is midnight UTC: a tie",
+       {"paid", "F1", "2026-03-10T00:00:00Z"},
+       {"pending", "P1", "2026-03-10"},
        precedence::replaces},
-      {"same date: the newcomer", {"paid", "F1", "2026-03-10"}, {"denied", "F2", "2026-03-10"},
+      {"offsets honoured: 01:00+02:00 is before 00:30Z",
+       {"paid", "F1", "2026-03-10T00:30:00Z"},
+       {"pending", "P1", "2026-03-10T01:00:00+02:00"},
+       precedence::older},
+      {"offsets honoured: 20:00-05:00 is the next day UTC",
+       {"paid", "F1", "2026-03-11"},
+       {"pending", "P1", "2026-03-10T20:00:00-05:00"},
        precedence::replaces},
-      {"date against a later timestamp that day", {"paid", "F1", "2026-03-10T09:00:00Z"},
-       {"pending", "P1", "2026-03-10"}, precedence::older},
-      {"date is midnight UTC: a tie", {"paid", "F1", "2026-03-10T00:00:00Z"}, {"pending", "P1", "2026-03-10"},
-       precedence::replaces},
-      {"offsets honoured: 01:00+02:00 is before 00:30Z", {"paid", "F1", "2026-03-10T00:30:00Z"},
-       {"pending", "P1", "2026-03-10T01:00:00+02:00"}, precedence::older},
-      {"offsets honoured: 20:00-05:00 is the next day UTC", {"paid", "F1", "2026-03-11"},
-       {"pending", "P1", "2026-03-10T20:00:00-05:00"}, precedence::replaces},
-      {"fractions compared", {"paid", "F1", "2026-03-10T10:00:00.5Z"}, {"pending", "P1", "2026-03-10T10:00:00.25Z"},
+      {"fractions compared",
+       {"paid", "F1", "2026-03-10T10:00:00.5Z"},
+       {"pending", "P1", "2026-03-10T10:00:00.25Z"},
        precedence::older},
       // Without a readable time on either side, time does not decide.
       {"no current time", {"paid", "F1", ""}, {"pending", "P1", "2026-03-01"}, precedence::replaces},
       {"no newcomer time", {"paid", "F1", "2026-03-10"}, {"pending", "P1", ""}, precedence::replaces},
-      {"unreadable newcomer time", {"paid", "F1", "2026-03-10"}, {"pending", "P1", "20260301"},
+      {"unreadable newcomer time", {"paid", "F1", "2026-03-10"}, {"pending", "P1", "20260301"}, precedence::replaces},
+      {"timestamp without offset is not an instant",
+       {"paid", "F1", "2026-03-10"},
+       {"pending", "P1", "2026-03-01T10:00:00"},
        precedence::replaces},
-      {"timestamp without offset is not an instant", {"paid", "F1", "2026-03-10"},
-       {"pending", "P1", "2026-03-01T10:00:00"}, precedence::replaces},
   };
   for (const auto& c : cases) {
     CAPTURE(c.name);

@@ -1,12 +1,12 @@
 // Unit tests for the NDJSON line reader and the record loop's rejects.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <tuple>
-#include <unistd.h>
 #include <vector>
 
 #include "cli/reporter.hpp"
@@ -64,7 +64,8 @@ TEST_CASE("lines: an over-long line is flagged and the next one is still read") 
 }
 
 TEST_CASE("records: bad lines go to the rejects file, good ones to the handler") {
-  std::string path = temp_with("{\"claim_id\":\"A1\"}\nnot json\n[1]\n{\"claim_id\":\"A2\",\"x\":{\"y\":[1]}}\n{\"reject\":1}\n");
+  std::string path =
+      temp_with("{\"claim_id\":\"A1\"}\nnot json\n[1]\n{\"claim_id\":\"A2\",\"x\":{\"y\":[1]}}\n{\"reject\":1}\n");
   std::string errors = temp_with("");
   std::vector<std::string> seen;
   {
@@ -98,7 +99,8 @@ std::vector<std::tuple<std::string, std::uint64_t, bool>> all_lines(const std::s
   std::vector<std::tuple<std::string, std::uint64_t, bool>> got;
   while (r.next(l)) {
     // The padding promise holds in either mode.
-    volatile char last = l.text.data() == nullptr ? 0 : l.text.data()[l.text.size() + ndjson::line_reader::kPadding - 1];
+    volatile char last =
+        l.text.data() == nullptr ? 0 : l.text.data()[l.text.size() + ndjson::line_reader::kPadding - 1];
     (void)last;
     got.emplace_back(std::string(l.text), l.number, l.too_long);
   }
@@ -140,7 +142,8 @@ TEST_CASE("lines: mapping copes with small files, a file that ends in a newline,
                               std::string(5000, 'z') + "\n{\"b\":2}\n", std::string(4096 - 1, 'q') + "\n"}) {
     std::string path = temp_with(content);
     CHECK(all_lines(path, 1024, ndjson::file_access::map) == all_lines(path, 1024, ndjson::file_access::read));
-    CHECK(all_lines(path, 64u << 20, ndjson::file_access::map) == all_lines(path, 64u << 20, ndjson::file_access::read));
+    CHECK(all_lines(path, 64u << 20, ndjson::file_access::map) ==
+          all_lines(path, 64u << 20, ndjson::file_access::read));
     std::remove(path.c_str());
   }
   std::string empty = temp_with("");

@@ -24,7 +24,8 @@ struct fake_endpoint {
     if (seen.size() <= script.size()) return script[seen.size() - 1];
     http::result res;
     res.resp.status = 200;
-    res.resp.body = "{\"access_token\":\"tok-" + std::to_string(++issued) + "\",\"token_type\":\"bearer\",\"expires_in\":7200}";
+    res.resp.body =
+        "{\"access_token\":\"tok-" + std::to_string(++issued) + "\",\"token_type\":\"bearer\",\"expires_in\":7200}";
     return res;
   }
   auth::oauth2_client_credentials provider(auth::oauth2_config cfg = {}) {

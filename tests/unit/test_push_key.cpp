@@ -30,8 +30,7 @@ TEST_CASE("sha256: FIPS 180-4 test vectors") {
   CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   CHECK(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
-  CHECK(sha256_hex(std::string(1000000, 'a')) ==
-        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  CHECK(sha256_hex(std::string(1000000, 'a')) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
   // Lengths around the padding boundaries (55, 56, 64 bytes: one or two final blocks).
   CHECK(sha256_hex(std::string(55, 'x')) == "d5e285683cd4efc02d021a5c62014694958901005d6f71e89e0989fac77e4072");
   CHECK(sha256_hex(std::string(56, 'x')) == "04c26261370ee7541549d16dee320c723e3fd14671e66a099afe0a377c16888e");
@@ -43,8 +42,7 @@ TEST_CASE("sha256: FIPS 180-4 test vectors") {
 // values were made by earlier releases and may never change.
 TEST_CASE("key: values made by earlier releases are unchanged") {
   CHECK(idempotency_key("sqlite", sample()) == "ck1-1ab2806d233d4950ffbc2a4711e55aa7");
-  CHECK(claimkit::push::sha256_hex("athena:https://api.example.test/195900", 16) ==
-        "9cd416d94fa6a407496bef25aab49b03");
+  CHECK(claimkit::push::sha256_hex("athena:https://api.example.test/195900", 16) == "9cd416d94fa6a407496bef25aab49b03");
 }
 
 TEST_CASE("key: deterministic and shaped") {

@@ -67,14 +67,16 @@ TEST_CASE("note: acknowledgments say what was acknowledged") {
   s.event.errors.push_back({"NM1", "17", "", "8"});
   s.event.errors.push_back({"NM1", "17", "9", "7"});
   s.queue = "rejections";
-  CHECK(note_text(s, key) == "undated x12 | rejected | 999 R: 837 0002 in group 5120, 2 errors | queue: rejections | "
-                             "[claimkit ck1-0123456789abcdef0123456789abcdef]");
+  CHECK(note_text(s, key) ==
+        "undated x12 | rejected | 999 R: 837 0002 in group 5120, 2 errors | queue: rejections | "
+        "[claimkit ck1-0123456789abcdef0123456789abcdef]");
   claim_status ta1;
   ta1.type = "ack";
   ta1.event.level = "interchange";
   ta1.event.code = "R";
   ta1.event.acknowledged_interchange = "000001234";
-  CHECK(note_text(ta1, key) == "undated | TA1 R: interchange 000001234 | [claimkit ck1-0123456789abcdef0123456789abcdef]");
+  CHECK(note_text(ta1, key) ==
+        "undated | TA1 R: interchange 000001234 | [claimkit ck1-0123456789abcdef0123456789abcdef]");
 }
 
 TEST_CASE("note: a batch status shows its codes, trace and tallies") {

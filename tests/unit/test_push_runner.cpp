@@ -1,14 +1,14 @@
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
-#include <string>
 #include <unistd.h>
+#include <string>
 #include <vector>
 
-#include "scratch_dir.hpp"
 #include "journal/journal.hpp"
 #include "json/writer.hpp"
 #include "push/runner.hpp"
+#include "scratch_dir.hpp"
 
 namespace {
 
@@ -145,7 +145,8 @@ std::string records(int n) {
   std::string s;
   for (int i = 1; i <= n; ++i) {
     s += R"({"type":"claim_status","claim_id":"C)" + std::to_string(i) +
-         R"(","state":"pending","statuses":[{"category":"P1","code":"20"}]})" "\n";
+         R"(","state":"pending","statuses":[{"category":"P1","code":"20"}]})"
+         "\n";
   }
   return s;
 }
@@ -214,12 +215,16 @@ namespace {
 // A rejected 999 set, an accepted one, a rejected batch and a claim status.
 const std::string kMixed =
     R"({"type":"ack","level":"transaction","acknowledged":{"group":"5120","transaction":"0002"},)"
-    R"("accepted":false,"code":"R","source":{"channel":"x12","interchange":"000004303"},"state":"rejected"})" "\n"
+    R"("accepted":false,"code":"R","source":{"channel":"x12","interchange":"000004303"},"state":"rejected"})"
+    "\n"
     R"({"type":"ack","level":"transaction","acknowledged":{"group":"5120","transaction":"0001"},)"
-    R"("accepted":true,"code":"A","source":{"channel":"x12","interchange":"000004303"},"state":"received"})" "\n"
+    R"("accepted":true,"code":"A","source":{"channel":"x12","interchange":"000004303"},"state":"received"})"
+    "\n"
     R"({"type":"batch_status","level":"information_receiver","statuses":[{"category":"A3","code":"19"}],)"
-    R"("state":"rejected"})" "\n"
-    R"({"type":"claim_status","claim_id":"C1","state":"pending","statuses":[{"category":"P1","code":"20"}]})" "\n";
+    R"("state":"rejected"})"
+    "\n"
+    R"({"type":"claim_status","claim_id":"C1","state":"pending","statuses":[{"category":"P1","code":"20"}]})"
+    "\n";
 }  // namespace
 
 TEST_CASE("runner: acks and batch statuses are skipped where a note needs a claim") {

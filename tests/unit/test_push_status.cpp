@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "ndjson/value.hpp"
 #include "ndjson/reader.hpp"
+#include "ndjson/value.hpp"
 #include "push/status.hpp"
 
 namespace {
@@ -28,10 +28,11 @@ std::string reject_kind(const std::string& line) {
 }  // namespace
 
 TEST_CASE("status: fields and raw amounts") {
-  auto s = parse(R"({"type":"claim_status","claim_id":"C\u002d1","payer":{"id":"P9"},"billed_amount":150.50,)"
-                 R"("statuses":[{"category":"F1","code":"65","entity":"PR","effective_date":"2026-03-02",)"
-                 R"("paid_amount":120.00,"code_label":"Paid"},{"category":"F1","code":"3"}],"state":"paid",)"
-                 R"("source":{"channel":"x12","file":"a.277","interchange":"000000001","group":"1","transaction":"0001"}})");
+  auto s =
+      parse(R"({"type":"claim_status","claim_id":"C\u002d1","payer":{"id":"P9"},"billed_amount":150.50,)"
+            R"("statuses":[{"category":"F1","code":"65","entity":"PR","effective_date":"2026-03-02",)"
+            R"("paid_amount":120.00,"code_label":"Paid"},{"category":"F1","code":"3"}],"state":"paid",)"
+            R"("source":{"channel":"x12","file":"a.277","interchange":"000000001","group":"1","transaction":"0001"}})");
   CHECK(s.claim_id == "C-1");
   CHECK(s.payer_id == "P9");
   CHECK(s.billed_amount == "150.50");

@@ -102,7 +102,12 @@ TEST_CASE("retry: the blocking loop sleeps what the rule says and stops where it
 
   // A refusal and a too large answer are final.
   sent = 0;
-  auto big = perform_with_retry([&] { ++sent; return failed(failure::too_large); }, p, [](milliseconds) {}, rng);
+  auto big = perform_with_retry(
+      [&] {
+        ++sent;
+        return failed(failure::too_large);
+      },
+      p, [](milliseconds) {}, rng);
   CHECK(big.end == job_end::done);
   CHECK(sent == 1);
 }

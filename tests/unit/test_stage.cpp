@@ -1,11 +1,11 @@
 // Unit tests for io::stage (held output with rollback and spill to disk).
 #include <doctest/doctest.h>
 
+#include <unistd.h>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 
 #include "io/output.hpp"
 #include "io/stage.hpp"

@@ -5,8 +5,8 @@
 
 #include "cli/reporter.hpp"
 #include "codes/tables.hpp"
-#include "ndjson/value.hpp"
 #include "ndjson/reader.hpp"
+#include "ndjson/value.hpp"
 #include "status/normalizer.hpp"
 #include "status/rules.hpp"
 #include "status/vendor.hpp"
@@ -101,10 +101,17 @@ TEST_CASE("codes of the deciding category refine the rule") {
 
 TEST_CASE("labels go into every status entry, other members untouched") {
   fixture f;
-  auto out = f.run(claim(R"({"category":"F2","code":"88","entity":"QC","amount":150.00, "x" : [1.50]})",
-                         R"(,"lines":[{"procedure":"99203","billed_amount":75.10,"statuses":[{"category":"F2","code":"88"}]}])"));
-  CHECK(out.find(R"({"category":"F2","code":"88","entity":"QC","amount":150.00, "x" : [1.50],"category_label":"Finalized: denied","code_label":"Entity not eligible on these service dates","entity_label":"Patient"})") != std::string::npos);
-  CHECK(out.find(R"("lines":[{"procedure":"99203","billed_amount":75.10,"statuses":[{"category":"F2","code":"88","category_label":"Finalized: denied")") != std::string::npos);
+  auto out = f.run(
+      claim(R"({"category":"F2","code":"88","entity":"QC","amount":150.00, "x" : [1.50]})",
+            R"(,"lines":[{"procedure":"99203","billed_amount":75.10,"statuses":[{"category":"F2","code":"88"}]}])"));
+  CHECK(
+      out.find(
+          R"({"category":"F2","code":"88","entity":"QC","amount":150.00, "x" : [1.50],"category_label":"Finalized: denied","code_label":"Entity not eligible on these service dates","entity_label":"Patient"})") !=
+      std::string::npos);
+  CHECK(
+      out.find(
+          R"("lines":[{"procedure":"99203","billed_amount":75.10,"statuses":[{"category":"F2","code":"88","category_label":"Finalized: denied")") !=
+      std::string::npos);
 }
 
 TEST_CASE("normalizing twice gives the same record (fields replaced, not repeated)") {
@@ -129,14 +136,16 @@ TEST_CASE("escalation: thin answers, payer preferences, never back to the same c
   CHECK(f.field(out, "escalate") == "\"phone\"");
   out = f.run(claim(R"({"category":"A4","code":"35"})"));
   CHECK(f.field(out, "escalate") == "\"phone\"");
-  out = f.run(R"({"type":"claim_status","claim_id":"C2","payer":{"id":"11111"},"source":{"channel":"phone"},"text":"not on file"})");
+  out = f.run(
+      R"({"type":"claim_status","claim_id":"C2","payer":{"id":"11111"},"source":{"channel":"phone"},"text":"not on file"})");
   CHECK(f.field(out, "state") == "\"not_found\"");
   CHECK(f.field(out, "escalate") == "-");
 }
 
 TEST_CASE("portal text becomes a status entry; unmatched text is unknown") {
   fixture f;
-  auto out = f.run(R"({"type":"claim_status","claim_id":"C3","source":{"channel":"portal"},"text":"Paid","statuses":[]})");
+  auto out =
+      f.run(R"({"type":"claim_status","claim_id":"C3","source":{"channel":"portal"},"text":"Paid","statuses":[]})");
   CHECK(f.field(out, "statuses") ==
         R"([{"category":"F1","code":"65","category_label":"Finalized: paid","code_label":"Paid"}])");
   CHECK(f.field(out, "state") == "\"paid\"");
@@ -207,15 +216,13 @@ TEST_CASE("labels of repeated code combinations: same text, warnings once per co
   // Each combination alone, in a fresh normalizer, is the reference.
   auto fresh = [&](const std::string& statuses) { return f.run(claim(statuses)); };
   const std::vector<std::string> entries = {
-      R"({"category":"F1","code":"65","entity":"PR"})",
-      R"({"category":"F2","code":"88","entity":"QC"})",
+      R"({"category":"F1","code":"65","entity":"PR"})",         R"({"category":"F2","code":"88","entity":"QC"})",
       R"({"category":"F2","code":"9999","entity":"Q9"})",     // unknown code and entity
       R"({"category":"F2","code":"9999","entity":"Q8"})",     // the same unknown code, another entity
       R"({"category":"F1","code":"\u00006","entity":"PR"})",  // a NUL in front: not code "6"
       R"({"category":"F1","code":"6","entity":"PR"})",
       R"({"category":"F1","code":"6500000000","entity":"PR"})",  // too long to be remembered
-      R"({"category":"A1","code":"","entity":"PR"})",
-      R"({})",
+      R"({"category":"A1","code":"","entity":"PR"})",           R"({})",
   };
   for (int round = 0; round < 3; ++round) {
     for (const auto& e : entries) CHECK(one(e) == fresh(e));
@@ -279,14 +286,15 @@ TEST_CASE("vendor responses: one claim_status per claim, amounts keep their digi
   REQUIRE(status::is_vendor_response(rec));
   auto claims = status::convert_vendor(rec);
   REQUIRE(claims.size() == 2);
-  CHECK(claims[0].record ==
-        R"({"type":"claim_status","claim_id":"T1","payer_claim_id":"PCN1","patient_account_number":"PA1",)"
-        R"("payer":{"name":"ACME","id":"60054","id_qualifier":"PI"},"subscriber":{"last_name":"B","first_name":"A","member_id":"M1"},)"
-        R"("service_from":"2025-12-01","service_to":"2025-12-02","billed_amount":150.00,"paid_amount":120.5,)"
-        R"("statuses":[{"category":"F1","code":"65","entity":"PR","effective_date":"2026-01-05","amount":150.00,)"
-        R"("paid_amount":120.5,"adjudication_date":"2026-01-10","check_number":"K1"}],)"
-        R"("lines":[{"procedure":"99213","billed_amount":150.00,"paid_amount":120.5,)"
-        R"("statuses":[{"category":"F1","code":"65"}]}],"source":{"channel":"api","control_number":"1","transaction_type":"277"}})");
+  CHECK(
+      claims[0].record ==
+      R"({"type":"claim_status","claim_id":"T1","payer_claim_id":"PCN1","patient_account_number":"PA1",)"
+      R"("payer":{"name":"ACME","id":"60054","id_qualifier":"PI"},"subscriber":{"last_name":"B","first_name":"A","member_id":"M1"},)"
+      R"("service_from":"2025-12-01","service_to":"2025-12-02","billed_amount":150.00,"paid_amount":120.5,)"
+      R"("statuses":[{"category":"F1","code":"65","entity":"PR","effective_date":"2026-01-05","amount":150.00,)"
+      R"("paid_amount":120.5,"adjudication_date":"2026-01-10","check_number":"K1"}],)"
+      R"("lines":[{"procedure":"99213","billed_amount":150.00,"paid_amount":120.5,)"
+      R"("statuses":[{"category":"F1","code":"65"}]}],"source":{"channel":"api","control_number":"1","transaction_type":"277"}})");
   CHECK(claims[1].has_id);
   CHECK(claims[1].record.find(R"("claim_id":"PA2")") != std::string::npos);
 }
@@ -455,7 +463,7 @@ TEST_CASE("F2 is routed by the family of its status code") {
   CHECK(action("735") == "send_corrected_claim");  // in the allowance of another service
   CHECK(action("453") == "send_corrected_claim");  // modifiers
   CHECK(queue("454") == "coding");
-  CHECK(action("718") == "appeal");  // timely filing
+  CHECK(action("718") == "appeal");               // timely filing
   CHECK(action("287") == "appeal_with_records");  // medical necessity
   CHECK(action("84") == "appeal_with_authorization");
   CHECK(action("54") == "check_original_claim");
@@ -498,11 +506,12 @@ TEST_CASE("paid and denied in one STC is a partial payment, not one of them") {
 TEST_CASE("service lines that need work of their own become line_followups") {
   fixture f;
   // A paid claim with one denied line and one line with a records request.
-  auto out = f.run(claim(R"({"category":"F1","code":"65"})",
-                         R"(,"lines":[{"line_id":"1","procedure":"HC:99213","statuses":[{"category":"F1","code":"65"}]},)"
-                         R"({"line_id":"2","procedure":"HC:97110","statuses":[{"category":"F2","code":"735"}]},)"
-                         R"({"line_id":3,"procedure":"HC:97140","statuses":[{"category":"R4","code":"297"}]},)"
-                         R"({"line_id":"4","procedure":"HC:97530"}])"));
+  auto out =
+      f.run(claim(R"({"category":"F1","code":"65"})",
+                  R"(,"lines":[{"line_id":"1","procedure":"HC:99213","statuses":[{"category":"F1","code":"65"}]},)"
+                  R"({"line_id":"2","procedure":"HC:97110","statuses":[{"category":"F2","code":"735"}]},)"
+                  R"({"line_id":3,"procedure":"HC:97140","statuses":[{"category":"R4","code":"297"}]},)"
+                  R"({"line_id":"4","procedure":"HC:97530"}])"));
   CHECK(unquote(f.field(out, "state")) == "paid");
   CHECK(f.field(out, "line_followups") ==
         R"([{"line_id":"2","procedure":"HC:97110","state":"denied","action":"send_corrected_claim","queue":"coding",)"

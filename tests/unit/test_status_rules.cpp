@@ -23,8 +23,7 @@ std::string error_of(const std::string& text) {
 }  // namespace
 
 TEST_CASE("rules file errors give line and column") {
-  CHECK(error_of("{\n  \"rules\": [\n    {\"state\": \"paid\",}\n  ]\n}") ==
-        "r.json:3:22: expected object key");
+  CHECK(error_of("{\n  \"rules\": [\n    {\"state\": \"paid\",}\n  ]\n}") == "r.json:3:22: expected object key");
   CHECK(error_of("{\"rules\": [{\"state\": \"gone\", \"action\": \"a\", \"queue\": \"q\"}]}") ==
         "r.json:1:22: unknown state (see status-normalize(1) for the list)");
   CHECK(error_of("{\n\"rules\": [\n {\"categry\": \"F2\"}]}") == "r.json:3:3: unknown key \"categry\" in rule");

@@ -113,7 +113,8 @@ TEST_CASE("text and a BOM before the ISA, CRLF and indentation between segments"
 TEST_CASE("newline as segment terminator, with CRLF line ends") {
   std::string isa = kIsa;
   isa.back() = '\n';
-  std::string text = isa.substr(0, isa.size() - 1) + "\r\nGS*FA*A*B*20261116*0930*7*X*004010\r\nGE*0*7\r\nIEA*1*000000001\r\n";
+  std::string text =
+      isa.substr(0, isa.size() - 1) + "\r\nGS*FA*A*B*20261116*0930*7*X*004010\r\nGE*0*7\r\nIEA*1*000000001\r\n";
   auto segs = read_all(text);
   REQUIRE(segs.size() == 4);
   CHECK(segs[1].elements.back() == "004010");
@@ -181,7 +182,7 @@ TEST_CASE("a file read through mapped windows gives the segments a buffer read g
     if (i == 3000) text += "MSG*" + std::string(20000, 'L') + "~\n";
   }
   text += "STC*F";
-  const auto mapped = read_all(text, 4096);           // 4 KiB windows
+  const auto mapped = read_all(text, 4096);         // 4 KiB windows
   const auto buffered = read_all(text, 64u << 20);  // too big a window for this file: read(2)
   REQUIRE(mapped.size() == buffered.size());
   REQUIRE(mapped.size() == 6000 + 12 + 1 + 1 + 1);
@@ -226,8 +227,9 @@ TEST_CASE("pinned segments stay readable across mapped windows") {
 }
 
 TEST_CASE("two interchanges with different delimiters") {
-  std::string second = "ISA|00|          |00|          |ZZ|SENDER         |ZZ|RECEIVER       |261116|0930|!|00501|000000002|0|P|^\n"
-                       "GS|HN|A|B|20261116|0930|2|X|005010X212\nIEA|1|000000002\n";
+  std::string second =
+      "ISA|00|          |00|          |ZZ|SENDER         |ZZ|RECEIVER       |261116|0930|!|00501|000000002|0|P|^\n"
+      "GS|HN|A|B|20261116|0930|2|X|005010X212\nIEA|1|000000002\n";
   std::string text = std::string(kIsa) + "IEA*1*000000001~\n" + second;
   auto segs = read_all(text);
   REQUIRE(segs.size() == 5);
