@@ -4,6 +4,8 @@
 #include <array>
 #include <charconv>
 
+#include "core/utf8.hpp"
+
 namespace claimkit::json {
 namespace {
 
@@ -18,32 +20,6 @@ constexpr std::array<std::uint8_t, 256> make_class_table() {
   return t;
 }
 constexpr auto kClass = make_class_table();
-
-// Length of a valid UTF-8 sequence at p (p[0] >= 0x80), or 0 when invalid.
-std::size_t utf8_length(const unsigned char* p, const unsigned char* end) {
-  unsigned char c = p[0];
-  std::size_t n;
-  std::uint32_t cp;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-    cp = c & 0x1F;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    cp = c & 0x0F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    cp = c & 0x07;
-  } else return 0;
-  if (static_cast<std::size_t>(end - p) < n) return 0;
-  for (std::size_t i = 1; i < n; ++i) {
-    if ((p[i] & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (p[i] & 0x3F);
-  }
-  if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
-    return 0;
-  }
-  return n;
-}
 
 }  // namespace
 
@@ -60,7 +36,7 @@ void append_string(std::string& out, std::string_view s) {
       continue;
     }
     if (cls == 2) {
-      std::size_t n = utf8_length(p, end);
+      std::size_t n = utf8::sequence_length(p, static_cast<std::size_t>(end - p));
       if (n != 0) {
         p += n;
         continue;

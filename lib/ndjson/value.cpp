@@ -5,6 +5,8 @@
 
 #include <simdjson.h>
 
+#include "core/utf8.hpp"
+
 namespace claimkit::ndjson {
 
 namespace od = simdjson::ondemand;
@@ -34,31 +36,6 @@ inline bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c 
 
 enum class where { object, array, root };
 
-// Length of the valid UTF-8 sequence at p (a byte >= 0x80), 0 when invalid.
-int utf8_length(const unsigned char* p, std::size_t left) {
-  unsigned c = p[0];
-  int n;
-  std::uint32_t cp;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-    cp = c & 0x1F;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    cp = c & 0x0F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    cp = c & 0x07;
-  } else return 0;
-  if (left < static_cast<std::size_t>(n)) return 0;
-  for (int i = 1; i < n; ++i) {
-    if ((p[i] & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (p[i] & 0x3F);
-  }
-  if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-    return 0;
-  return n;
-}
-
 // simdjson's first stage reports bad UTF-8, raw control characters in
 // strings and unclosed strings for the text as a whole; the position and
 // wording every tool prints come from here. Runs only for rejected lines.
@@ -85,7 +62,7 @@ void locate_stage1(simdjson::error_code code, const char* text, std::size_t n, p
       return;
     }
     if (c >= 0x80) {
-      int len = utf8_length(b + i, n - i);
+      int len = static_cast<int>(utf8::sequence_length(b + i, n - i));
       if (len == 0) {
         err = parse_error{i, in ? "invalid UTF-8 in string" : "unexpected character"};
         return;
