@@ -169,7 +169,8 @@ TEST_CASE("records: no state carries from one record to the next") {
   REQUIRE(doc.parse_object(two.text(), err, true));
   CHECK(doc.elements_of(first_s).empty());
   CHECK(doc.elements_of(doc.members()[0].value).size() == 2);
-  REQUIRE_FALSE(doc.parse_object(padded_line("{\"s\":[}").text(), err, true));
+  padded_line bad("{\"s\":[}");
+  REQUIRE_FALSE(doc.parse_object(bad.text(), err, true));
   CHECK(doc.members().empty());
 }
 
