@@ -110,6 +110,21 @@ struct csv_source {
     // not end the input quietly.
     stream.exceptions(std::ios::badbit);
   }
+
+  /// The next data row into cells; false at the end, or after reporting a
+  /// row that is not CSV (an open quote runs to the end: nothing after it
+  /// can be read as rows).
+  bool next_row(std::vector<std::string>& cells, cli::reporter& rep) {
+    buf.mark();
+    try {
+      return reader.next(cells);
+    } catch (const error& e) {
+      if (e.code() != cli::exit_code::rejected) throw;
+      rep.error(cli::position{in.name(), reader.line()}, "invalid_csv", without_line(e.what()),
+                cli::details{{}, row_text(buf), {}});
+      return false;
+    }
+  }
 };
 
 }  // namespace
@@ -145,15 +160,7 @@ void for_each_csv_record(const std::string& path, const column_map& columns, cli
   ndjson::record rec;
   ndjson::document doc;
   for (;;) {
-    src.buf.mark();
-    try {
-      if (!src.reader.next(cells)) break;
-    } catch (const error& e) {
-      if (e.code() != cli::exit_code::rejected) throw;
-      rep.error(cli::position{name, src.reader.line()}, "invalid_csv", without_line(e.what()),
-                cli::details{{}, row_text(src.buf), {}});
-      break;
-    }
+    if (!src.next_row(cells, rep)) break;
     if (all_blank(cells)) continue;
     text = mapper->to_ndjson(cells);
     if (!ndjson::parse_record(text, doc, rec, err, false)) {
@@ -185,15 +192,7 @@ void for_each_csv_row(const std::string& path, cli::reporter& rep,
                                                                    : fmt::format("line 1: {}", e.what())));
   }
   for (;;) {
-    src.buf.mark();
-    try {
-      if (!src.reader.next(cells)) break;
-    } catch (const error& e) {
-      if (e.code() != cli::exit_code::rejected) throw;
-      rep.error(cli::position{name, src.reader.line()}, "invalid_csv", without_line(e.what()),
-                cli::details{{}, row_text(src.buf), {}});
-      break;
-    }
+    if (!src.next_row(cells, rep)) break;
     if (all_blank(cells)) continue;
     cli::position pos{name, src.reader.line()};
     try {
