@@ -155,12 +155,17 @@ postgres_ledger::postgres_ledger(const std::string& uri, std::string tool_versio
     : tool_version_(std::move(tool_version)) {
   std::string shown = check_postgres_uri(uri);
   db_ = std::make_unique<pg_connection>(uri, fmt::format("ledger {}", shown), password);
+  // Every query of the ledger is a handful of index probes; parallel
+  // workers only add their start-up (about 30 ms a query on a 200,000-row
+  // ledger, where the planner guessed big scans of tables not yet analyzed:
+  // 11 of 28 s in scripts/bench-pg), so this session plans without them.
+  db_->exec("SET max_parallel_workers_per_gather = 0");
   migrate();
   pg_rows r = db_->query("SELECT value FROM ledger_meta WHERE name = 'ledger_id'", {});
   if (r.size() == 1) ledger_id_ = std::string(r.text(0, 0));
   // The claims rows of a batch go through this table: COPY is the fast way
   // in, INSERT ... ON CONFLICT the way to update (see write_once).
-  db_->exec("CREATE TEMP TABLE claims_in (round INTEGER NOT NULL, LIKE claims) ON COMMIT DELETE ROWS");
+  db_->exec("CREATE TEMP TABLE claims_in (LIKE claims) ON COMMIT DELETE ROWS");
 }
 
 void postgres_ledger::migrate() {
@@ -254,7 +259,16 @@ void postgres_ledger::write_once(std::vector<batch_record>& batch, std::string_v
     }
   }
   std::unordered_map<std::string, current_row> current;
-  std::unordered_set<std::string> on_file;
+  std::unordered_set<std::string> on_file;   // history keys already written
+  std::unordered_set<std::string> in_db;     // claims with a row before this batch
+  std::unordered_set<std::string> journaled;  // journal keys with a mark already
+  std::vector<std::string_view> jkeys;        // journal_keys, each once
+  if (!journal_target.empty()) {
+    std::unordered_set<std::string_view> seen;
+    for (const std::string& k : journal_keys) {
+      if (seen.insert(k).second) jkeys.push_back(k);
+    }
+  }
   if (claim_ids.empty()) {
     db_->exec("BEGIN");
   } else {
@@ -265,30 +279,52 @@ void postgres_ledger::write_once(std::vector<batch_record>& batch, std::string_v
         fmt::format("BEGIN; SELECT pg_advisory_xact_lock({}, h) FROM (SELECT DISTINCT hashtext(c) AS h FROM "
                     "unnest({}::text[]) AS c) AS s ORDER BY h",
                     kLockSpace, db_->literal(ids)));
+  }
+  if (!claim_ids.empty() || !jkeys.empty()) {
     // Read after the locks: each statement sees what committed before it,
-    // so a writer that held one of these claims has its rows in view.
+    // so a writer that held one of these claims has its rows in view. The
+    // journal keys are probed one by one (LIMIT keeps the nested loop; see
+    // marks()).
     pg_rows cur = db_->query(
-        "SELECT claim_id, state, category, effective_date, incomplete FROM claims WHERE claim_id = ANY($1::text[])"
-        " UNION ALL SELECT key, NULL, NULL, NULL, NULL FROM status_history WHERE key = ANY($2::text[])",
-        {ids, text_array(keys)});
+        "SELECT 'c', claim_id, state, category, effective_date, incomplete FROM claims WHERE claim_id = ANY($1::text[])"
+        " UNION ALL SELECT 'h', key, NULL, NULL, NULL, NULL FROM status_history WHERE key = ANY($2::text[])"
+        " UNION ALL SELECT 'j', k.key, NULL, NULL, NULL, NULL FROM unnest($4::text[]) AS k(key)"
+        " CROSS JOIN LATERAL (SELECT 1 FROM journal WHERE target = $3 AND key = k.key LIMIT 1) AS j",
+        {text_array(claim_ids), text_array(keys), journal_target, text_array(jkeys)});
     for (int i = 0; i < cur.size(); ++i) {
-      if (cur.null(i, 4)) {
-        on_file.emplace(cur.text(i, 0));
+      std::string_view kind = cur.text(i, 0);
+      if (kind == "h") {
+        on_file.emplace(cur.text(i, 1));
+      } else if (kind == "j") {
+        journaled.emplace(cur.text(i, 1));
       } else {
-        current[std::string(cur.text(i, 0))] = {std::string(cur.text(i, 1)), std::string(cur.text(i, 2)),
-                                                std::string(cur.text(i, 3)), cur.text(i, 4) != "0"};
+        in_db.emplace(cur.text(i, 1));
+        current[std::string(cur.text(i, 1))] = {std::string(cur.text(i, 2)), std::string(cur.text(i, 3)),
+                                                std::string(cur.text(i, 4)), cur.text(i, 5) != "0"};
       }
     }
   }
 
   // The batch in order, each status judged against the claim's current one
   // as it stands after the statuses before it.
-  std::string history, claims_rows, followups;
-  std::unordered_map<std::string_view, int> rounds;
+  std::string history, followups;
+  // The claims row each replaced claim ends the batch with: the last
+  // replacing status, where the columns the upsert keeps when a status lacks
+  // them (payer_id, payer_claim_id, billed_amount, submitted_date) fall back
+  // to the claim's earlier statuses of the batch, then (for a claim already
+  // on file, in the UPDATE) to its row. Written as one row per claim: by COPY
+  // for a claim new to the ledger (the claim locks keep other writers from
+  // adding it meanwhile), by one UPDATE for the others. One INSERT ... ON
+  // CONFLICT DO UPDATE per round of a claim's statuses cost 4 times the COPY
+  // of the same rows (scripts/bench-pg, 200,000 statuses).
+  struct claim_row {
+    const entry* last = nullptr;
+    std::string_view payer_id, payer_claim_id, billed_amount, submitted_date;
+  };
+  std::unordered_map<std::string_view, claim_row> rows;
   std::unordered_map<std::string_view, std::size_t> last_applied;
   std::vector<std::string_view> replaced_claims;
   std::vector<std::size_t> with_followups;
-  int max_round = 0;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     batch_record& b = batch[i];
     if (b.status == nullptr) continue;
@@ -332,16 +368,15 @@ void postgres_ledger::write_once(std::vector<batch_record>& batch, std::string_v
                        opt(e.checked_by)});
     if (applies) {
       current[e.claim_id] = {e.state, e.category, e.effective_date, e.incomplete};
-      int& r = rounds[e.claim_id];
-      if (r == 0) replaced_claims.push_back(e.claim_id);
-      ++r;
-      max_round = std::max(max_round, r);
+      auto [r, first] = rows.try_emplace(e.claim_id);
+      if (first) replaced_claims.push_back(e.claim_id);
+      claim_row& row = r->second;
+      row.last = &e;
+      for (auto [mine, theirs] : {std::pair{&row.payer_id, &e.payer_id}, {&row.payer_claim_id, &e.payer_claim_id},
+                                  {&row.billed_amount, &e.billed_amount}, {&row.submitted_date, &e.submitted_date}}) {
+        if (!theirs->empty()) *mine = *theirs;
+      }
       last_applied[e.claim_id] = i;
-      std::string round = std::to_string(r);
-      copy_row(claims_rows,
-               {round, e.claim_id, opt(e.payer_id), opt(e.payer_claim_id), e.state, opt(e.category), opt(e.code),
-                opt(e.effective_date), opt(e.channel), opt(e.action), opt(e.queue), opt(e.billed_amount),
-                opt(e.paid_amount), opt(e.submitted_date), now, now, incomplete, opt(e.next_check)});
     }
     if (!e.line_followups.empty()) with_followups.push_back(i);
   }
@@ -369,33 +404,31 @@ void postgres_ledger::write_once(std::vector<batch_record>& batch, std::string_v
     db_->copy_in("COPY line_followups (key, claim_id, current, followups) FROM STDIN", followups);
   }
   std::string tail;  // statements sent with the COMMIT
-  if (!claims_rows.empty()) {
-    db_->copy_in(
-        "COPY claims_in (round, claim_id, payer_id, payer_claim_id, state, category, code, effective_date, channel,"
-        " action, queue, billed_amount, paid_amount, submitted_date, last_checked, updated_at, incomplete,"
-        " next_check) FROM STDIN",
-        claims_rows);
-    // One claim at most once per statement (ON CONFLICT DO UPDATE touches a
-    // row once): round r holds each claim's r-th replacing status. The SET
-    // list is the SQLite ledger's upsert, column for column.
-    for (int r = 1; r <= max_round; ++r) {
-      tail += fmt::format(
-          "INSERT INTO claims (claim_id, payer_id, payer_claim_id, state, category, code, effective_date, channel,"
-          " action, queue, billed_amount, paid_amount, submitted_date, last_checked, updated_at, incomplete,"
-          " next_check)"
-          " SELECT claim_id, payer_id, payer_claim_id, state, category, code, effective_date, channel, action, queue,"
-          " billed_amount, paid_amount, submitted_date, last_checked, updated_at, incomplete, next_check FROM claims_in"
-          " WHERE round = {}"
-          " ON CONFLICT (claim_id) DO UPDATE SET payer_id = coalesce(excluded.payer_id, claims.payer_id),"
-          " payer_claim_id = coalesce(excluded.payer_claim_id, claims.payer_claim_id), state = excluded.state,"
-          " category = excluded.category, code = excluded.code, effective_date = excluded.effective_date,"
-          " channel = excluded.channel, action = excluded.action, queue = excluded.queue,"
-          " billed_amount = coalesce(excluded.billed_amount, claims.billed_amount),"
-          " paid_amount = excluded.paid_amount,"
-          " submitted_date = coalesce(excluded.submitted_date, claims.submitted_date),"
-          " last_checked = excluded.last_checked, updated_at = excluded.updated_at,"
-          " incomplete = excluded.incomplete, next_check = excluded.next_check;\n",
-          r);
+  if (!replaced_claims.empty()) {
+    std::string fresh, known;
+    for (std::string_view id : replaced_claims) {
+      const claim_row& r = rows[id];
+      const entry& e = *r.last;
+      copy_row(in_db.count(std::string(id)) ? known : fresh,
+               {e.claim_id, opt(r.payer_id), opt(r.payer_claim_id), e.state, opt(e.category), opt(e.code),
+                opt(e.effective_date), opt(e.channel), opt(e.action), opt(e.queue), opt(r.billed_amount),
+                opt(e.paid_amount), opt(r.submitted_date), now, now, e.incomplete ? "1" : "0", opt(e.next_check)});
+    }
+    constexpr std::string_view columns =
+        "claim_id, payer_id, payer_claim_id, state, category, code, effective_date, channel, action, queue,"
+        " billed_amount, paid_amount, submitted_date, last_checked, updated_at, incomplete, next_check";
+    if (!fresh.empty()) db_->copy_in(fmt::format("COPY claims ({}) FROM STDIN", columns), fresh);
+    if (!known.empty()) {
+      db_->copy_in(fmt::format("COPY claims_in ({}) FROM STDIN", columns), known);
+      // The SQLite ledger's upsert, column for column.
+      tail +=
+          "UPDATE claims SET payer_id = coalesce(i.payer_id, claims.payer_id),"
+          " payer_claim_id = coalesce(i.payer_claim_id, claims.payer_claim_id), state = i.state,"
+          " category = i.category, code = i.code, effective_date = i.effective_date, channel = i.channel,"
+          " action = i.action, queue = i.queue, billed_amount = coalesce(i.billed_amount, claims.billed_amount),"
+          " paid_amount = i.paid_amount, submitted_date = coalesce(i.submitted_date, claims.submitted_date),"
+          " last_checked = i.last_checked, updated_at = i.updated_at, incomplete = i.incomplete,"
+          " next_check = i.next_check FROM claims_in AS i WHERE claims.claim_id = i.claim_id;\n";
     }
     // A new current status: the line follow-ups of the one before are done
     // (this batch's own rows, already in, carry their flag).
@@ -457,15 +490,29 @@ void postgres_ledger::write_once(std::vector<batch_record>& batch, std::string_v
     b.out.result = r.size() == 1 ? write_result::applied : write_result::duplicate;
   }
 
-  if (!journal_target.empty() && !journal_keys.empty()) {
-    std::vector<std::string_view> jk(journal_keys.begin(), journal_keys.end());
-    std::string t = db_->literal(journal_target), n = db_->literal(now);
-    tail += fmt::format(
-        "INSERT INTO journal (target, key, state, attempts, created_at, updated_at)"
-        " SELECT {}, k, 'done', 1, {}, {} FROM (SELECT DISTINCT unnest({}::text[]) AS k) AS s"
-        " ON CONFLICT (target, key) DO UPDATE SET state = 'done', attempts = journal.attempts + 1,"
-        " http_status = NULL, updated_at = excluded.updated_at;\n",
-        t, n, n, db_->literal(text_array(jk)));
+  if (!jkeys.empty()) {
+    // New marks by COPY, the rest by one UPDATE (an INSERT ... ON CONFLICT
+    // of every key cost as much as the history's COPY). A key another
+    // writer marks meanwhile fails the COPY with 23505, and write_batch()
+    // starts the batch again.
+    std::string fresh;
+    std::vector<std::string_view> again;
+    for (std::string_view k : jkeys) {
+      if (journaled.count(std::string(k))) {
+        again.push_back(k);
+      } else {
+        copy_row(fresh, {journal_target, k, "done", "1", now, now});
+      }
+    }
+    if (!fresh.empty()) {
+      db_->copy_in("COPY journal (target, key, state, attempts, created_at, updated_at) FROM STDIN", fresh);
+    }
+    if (!again.empty()) {
+      tail += fmt::format(
+          "UPDATE journal SET state = 'done', attempts = attempts + 1, http_status = NULL, updated_at = {}"
+          " WHERE target = {} AND key = ANY({}::text[]);\n",
+          db_->literal(now), db_->literal(journal_target), db_->literal(text_array(again)));
+    }
   }
   db_->exec(tail + "COMMIT");
 }
@@ -479,8 +526,14 @@ std::vector<std::pair<std::string, std::string>> postgres_ledger::marks(std::str
                                                                         const std::vector<std::string_view>& keys) {
   std::vector<std::pair<std::string, std::string>> out;
   if (keys.empty()) return out;
-  pg_rows r = db_->query("SELECT key, state FROM journal WHERE target = $1 AND key = ANY($2::text[])",
-                         {target, text_array(keys)});
+  // One index probe per key, whatever the statistics say: LIMIT keeps the
+  // subquery a nested loop. "key = ANY($2)" let the planner, before the
+  // table was first analyzed, read every row of the target instead (40 ms a
+  // batch at 200,000 rows, 9 of 28 s in scripts/bench-pg).
+  pg_rows r = db_->query(
+      "SELECT k.key, j.state FROM unnest($2::text[]) AS k(key)"
+      " CROSS JOIN LATERAL (SELECT state FROM journal WHERE target = $1 AND key = k.key LIMIT 1) AS j",
+      {target, text_array(keys)});
   for (int i = 0; i < r.size(); ++i) out.emplace_back(r.text(i, 0), r.text(i, 1));
   return out;
 }
