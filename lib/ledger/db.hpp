@@ -20,7 +20,9 @@ class statement {
   statement& operator=(const statement&) = delete;
   ~statement();
 
-  /// Binds text; empty text binds NULL (absent values stay absent).
+  /// Binds text; empty text binds NULL (absent values stay absent). The
+  /// text is not copied: it must stay valid until reset() (a temporary
+  /// bound in one statement and stepped in the next is gone by then).
   statement& bind(int i, std::string_view v);
   statement& bind_int(int i, std::int64_t v);
   /// Steps once: true when a row is available.

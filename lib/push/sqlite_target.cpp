@@ -166,10 +166,42 @@ ledger_journal::~ledger_journal() {
 claimkit::journal::state ledger_journal::get(std::string_view target, std::string_view key) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!get_) return claimkit::journal::state::none;
+  if (target == cache_target_) {
+    if (auto c = cache_.find(std::string(key)); c != cache_.end()) return c->second;
+  }
   get_->bind(1, target).bind(2, key);
   claimkit::journal::state s = get_->step() ? parse_state(get_->column_text(0)) : claimkit::journal::state::none;
   get_->reset();
   return s;
+}
+
+void ledger_journal::prefetch(std::string_view target, const std::vector<std::string_view>& keys) {
+  std::lock_guard<std::mutex> lock(mu_);
+  cache_.clear();
+  cache_target_.clear();
+  if (!get_ || keys.empty() || sqlite3_get_autocommit(db_->handle()) == 0) return;
+  // The chunk's lookups in one read transaction: each lookup on its own was
+  // a transaction of its own, and its WAL lock calls (fcntl) were 6 % of
+  // pm-push's profile (100,000 statuses).
+  db_->exec("BEGIN");
+  try {
+    cache_.reserve(keys.size());
+    for (std::string_view k : keys) {
+      get_->bind(1, target).bind(2, k);
+      cache_.emplace(k, get_->step() ? parse_state(get_->column_text(0)) : claimkit::journal::state::none);
+      get_->reset();
+    }
+    db_->exec("COMMIT");
+    cache_target_ = target;
+  } catch (const error&) {
+    // Unread marks are read one by one by get().
+    get_->reset();
+    cache_.clear();
+    try {
+      db_->exec("COMMIT");
+    } catch (const error&) {
+    }
+  }
 }
 
 void ledger_journal::set_one(std::string_view target, std::string_view key, claimkit::journal::state s, int http_status,
@@ -188,6 +220,7 @@ void ledger_journal::mark_all(std::string_view target, const std::vector<entry>&
   if (marks.empty()) return;
   std::lock_guard<std::mutex> lock(mu_);
   if (!set_) throw error(cli::exit_code::internal, "ledger journal opened read-only");
+  cache_.clear();
   std::string now = ledger::now_rfc3339();
   // Inside the caller's transaction the marks join it; otherwise they are
   // one transaction of their own.
@@ -212,6 +245,7 @@ void ledger_journal::mark_done_in_transaction(std::string_view target, const std
                                               std::string_view now) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!set_) throw error(cli::exit_code::internal, "ledger journal opened read-only");
+  cache_.clear();
   for (const item* it : batch) set_one(target, it->key, claimkit::journal::state::done, 0, now);
 }
 

@@ -3,6 +3,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "age/recheck.hpp"
 #include "journal/journal.hpp"
@@ -28,6 +29,7 @@ class ledger_journal final : public journal::journal {
   ~ledger_journal() override;
 
   claimkit::journal::state get(std::string_view target, std::string_view key) override;
+  void prefetch(std::string_view target, const std::vector<std::string_view>& keys) override;
   void mark_intent(std::string_view target, const std::vector<std::string>& keys) override;
   void mark_done(std::string_view target, const std::vector<std::string>& keys, int http_status = 0) override;
   void mark_failed(std::string_view target, const std::vector<std::string>& keys, int http_status = 0) override;
@@ -47,6 +49,10 @@ class ledger_journal final : public journal::journal {
   std::unique_ptr<ledger::database> own_db_;  // the read-only view's connection
   ledger::database* db_ = nullptr;
   std::unique_ptr<ledger::statement> get_, set_;
+  // The marks of the last prefetch() (none included), until the next one or
+  // any mark.
+  std::string cache_target_;
+  std::unordered_map<std::string, claimkit::journal::state> cache_;
 };
 
 /// --to sqlite:PATH: the status ledger. A batch is one transaction holding

@@ -80,6 +80,25 @@ for c in "${checks[@]}"; do
   [ -s s.txt ] || fail "empty in sqlite: $c"
   cmp -s s.txt p.txt || { diff s.txt p.txt | head -5; fail "ledgers differ: ${c:0:60}"; }
 done
+# Again in big batches, in two runs: within a batch the PostgreSQL ledger
+# writes one claims row per claim, new claims by COPY and the others by
+# UPDATE, merged from all of the batch's statuses of the claim; the result
+# is the SQLite ledger's, which applies them one by one.
+pgc_psql -c 'CREATE DATABASE big'
+half=$((n / 2))
+head -n "$half" all.ndjson >first.ndjson
+tail -n "+$((half + 1))" all.ndjson >second.ndjson
+for part in first second; do
+  pm-push -q --batch 5000 --to sqlite:big.db "$part.ndjson" >/dev/null || [ $? = 1 ] || fail "sqlite big run exit $?"
+  pm-push -q --batch 5000 --to "${uri%/ledger}/big" "$part.ndjson" >/dev/null 2>err-pg ||
+    { cat err-pg; fail "postgresql big run exit $?"; }
+done
+for c in "${checks[@]}"; do
+  sqlite3 -batch -noheader -separator '|' -nullvalue '<null>' big.db "$c" >s.txt
+  PGC_PSQL_URI=${uri%/ledger}/big pq "$c" >p.txt
+  cmp -s s.txt p.txt || { diff s.txt p.txt | head -5; fail "ledgers differ in big batches: ${c:0:60}"; }
+done
+
 # The randomized mix did exercise the rule.
 [ "$(pq "SELECT count(*) FROM status_history WHERE not_applied = 'older'")" -gt 10 ] || fail "no older statuses"
 [ "$(pq "SELECT count(*) FROM status_history WHERE not_applied = 'weaker'")" -gt 10 ] || fail "no weaker statuses"
