@@ -177,9 +177,8 @@ sqlite_ledger::sqlite_ledger(const std::string& path, std::string tool_version)
     : tool_version_(std::move(tool_version)) {
   db_ = std::make_unique<database>(path, fmt::format("ledger {}", path), true);
   db_->exec("PRAGMA journal_mode=WAL");
-  // FULL: pm-push keeps its exactly-once marks in the ledger (push_journal),
-  // committed with the rows, and reports a batch applied only after its
-  // commit is on disk (one fsync of the WAL per batch). NORMAL would let a
+  // FULL: pm-push's exactly-once marks are the ledger's rows, and it
+  // reports a batch applied only after its commit is on disk (one fsync of the WAL per batch). NORMAL would let a
   // power cut take back a batch already reported applied (and an inbox file
   // already moved to done/).
   db_->exec("PRAGMA synchronous=FULL");

@@ -68,8 +68,8 @@ class sqlite_ledger {
   /// at the same path gets a new id, so journal entries of the old one do not
   /// hide writes to the new one.
   const std::string& ledger_id() const { return ledger_id_; }
-  /// The ledger's connection, for tables a writer keeps beside the ledger's
-  /// own in the same transactions (pm-push's push_journal).
+  /// The ledger's connection, for readers of its tables on the same
+  /// connection (pm-push's exactly-once lookups).
   database& db() { return *db_; }
 
   void begin();

@@ -12,19 +12,20 @@
 
 namespace claimkit::push {
 
-/// The sqlite target's exactly-once marks, kept in the ledger itself: table
-/// push_journal, the same columns as a journal file's journal table,
-/// created on open (CREATE TABLE IF NOT EXISTS; it is not part of the
-/// ledger's schema version, readers of the ledger tables never see it).
-/// A mark made while the ledger has a transaction open joins it, so a batch's
-/// rows and its done marks commit together: one commit, one fsync, and no
-/// state in which one is on disk without the other.
+/// The sqlite target's exactly-once marks are the ledger's own rows: a
+/// record is done when its key is in status_history (an ack or batch
+/// status: in batch_events), and those rows commit with the batch, so there
+/// is no state in which a record is written without its mark or marked
+/// without being written. A ledger written by an earlier version may also
+/// hold a push_journal table of done marks; it is read, never written.
+/// Nothing is marked through this journal (mark_* throw: the target writes
+/// the rows).
 class ledger_journal final : public journal::journal {
  public:
-  /// Over the open ledger's connection; creates the table.
+  /// Over the open ledger's connection.
   ledger_journal(ledger::database& db, std::string path);
   /// A read-only view of the ledger at path (a dry run): empty when the file
-  /// or the table does not exist; marks are refused.
+  /// does not exist or is not a ledger.
   explicit ledger_journal(const std::string& path);
   ~ledger_journal() override;
 
@@ -37,22 +38,21 @@ class ledger_journal final : public journal::journal {
   void mark_all(std::string_view target, const std::vector<entry>& marks) override;
   const std::string& path() const override { return path_; }
 
-  /// Done marks for the batch's applied or duplicate items, in the
-  /// transaction the caller has open (no copies of the keys).
-  void mark_done_in_transaction(std::string_view target, const std::vector<item*>& batch, std::string_view now);
+  /// A batch was written: lookups cached by prefetch() may be stale.
+  void forget();
 
  private:
-  void set_one(std::string_view target, std::string_view key, claimkit::journal::state s, int http_status,
-               std::string_view now);
+  void open_lookup();
+  bool lookup(std::string_view target, std::string_view key);
   std::mutex mu_;
   std::string path_;
   std::unique_ptr<ledger::database> own_db_;  // the read-only view's connection
   ledger::database* db_ = nullptr;
-  std::unique_ptr<ledger::statement> get_, set_;
+  std::unique_ptr<ledger::statement> get_;
   // The marks of the last prefetch() (none included), until the next one or
-  // any mark.
+  // forget().
   std::string cache_target_;
-  std::unordered_map<std::string, claimkit::journal::state> cache_;
+  std::unordered_map<std::string, bool> cache_;
 };
 
 /// --to sqlite:PATH: the status ledger. A batch is one transaction holding
@@ -74,7 +74,7 @@ class sqlite_target : public target {
   bool dedupes() const override { return true; }
   bool takes_events() const override { return true; }
   void open() override;
-  /// The marks in the ledger (push_journal). After open(): over the ledger's
+  /// The marks in the ledger (its rows). After open(): over the ledger's
   /// connection. Unopened (a dry run): a read-only view of the ledger file.
   /// After a failed open(): nullptr.
   journal::journal* own_journal() override;
