@@ -9,8 +9,8 @@
 #   are shown, not run.
 # - The lines after the command, up to the next "$ " line, a roff request
 #   (comments aside) or .EE, are its output: its standard output followed by
-#   its standard error, compared line by line (trailing blanks ignored). No
-#   lines shown means it must print nothing at all.
+#   its standard error, compared line by line (trailing blanks and the CR of
+#   a CRLF line end ignored). No lines shown: it must print nothing at all.
 # - A line that is exactly "..." matches any number of lines (none too), and
 #   "..." inside a line matches any text within that line, so long records
 #   and tables can be trimmed; everything else must match exactly.
@@ -149,8 +149,8 @@ compare() {
     }
     function ok(i, j) { return (i SUBSEP j) in same ? same[i, j] : (same[i, j] = glob(w[i], g[j])) }
     BEGIN {
-      while ((getline line < shown) > 0) { sub(/[ \t]+$/, "", line); w[++nw] = line }
-      while ((getline line < printed) > 0) { sub(/[ \t]+$/, "", line); g[++ng] = line }
+      while ((getline line < shown) > 0) { sub(/[ \t\r]+$/, "", line); w[++nw] = line }
+      while ((getline line < printed) > 0) { sub(/[ \t\r]+$/, "", line); g[++ng] = line }
       # cost[i, j]: fewest unmatched lines aligning shown i.. with printed j..;
       # a "..." line takes any printed lines for free.
       for (i = nw + 1; i >= 1; i--) {
@@ -228,7 +228,7 @@ EOF
 got=$(extract <<<"$sample")
 [ "$got" = "$want" ] || selfcheck_fail "example extraction" "$want" "$got"
 printf '%s\n' a '{"x":...,"z":3}' ... 'end...' >"$work/shown"
-for printed in $'a\n{"x":1,"y":2,"z":3}\nend' $'a\n{"x":,"z":3}\nb\nc\nend of it  '; do
+for printed in $'a\n{"x":1,"y":2,"z":3}\nend' $'a\n{"x":,"z":3}\nb\nc\nend of it  ' $'a\r\n{"x":3,"z":3}\r\nend\r'; do
   printf '%s\n' "$printed" >"$work/printed"
   compare "$work/shown" "$work/printed" >/dev/null || selfcheck_fail "output comparison (match)" "$printed" ""
 done
