@@ -2,11 +2,12 @@
 # Runs the EXAMPLES of every man page (man/*.1, man/*.7) and checks what each
 # prints, so the manual cannot promise what the tools do not do.
 #
-# The convention, for whoever writes a page (README.md, "Man page examples"):
+# The convention, for whoever writes a page (also in README.md, Tests):
 # - An example is a line starting with "$ " inside .EX/.EE in the EXAMPLES
-#   section (roff escapes undone; a trailing backslash continues it on the
-#   next line, which may start with "> "). Lines of a block with no "$ " line
-#   are shown, not run.
+#   section (a trailing backslash continues it on the next line, which may
+#   start with "> "). Lines of a block with no "$ " line are shown, not run.
+#   Commands and output are compared with roff escapes undone (\-, \e, \(aq,
+#   \[u2026] ...).
 # - The lines after the command, up to the next "$ " line, a roff request
 #   (comments aside) or .EE, are its output: its standard output followed by
 #   its standard error, compared line by line (trailing blanks and the CR of
@@ -84,7 +85,7 @@ extract() {
       cont = 0; output = 1; runs = 1
     }
     function flush_cont() { if (cont) { printf "err\t%d\tcommand continued past the end of its block\n", start; cont = 0 } }
-    function stray(what) {
+    function stray() {
       if (pend_line) printf "err\t%d\t%s\n", pend_line, "directive not followed by a command"
       pend_exit = ""; pend_free = 0; pend_line = 0
     }
