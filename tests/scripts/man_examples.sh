@@ -25,7 +25,8 @@
 # with the built tools first on PATH, LC_ALL=C TZ=UTC, HOME in the scratch
 # area, stdin /dev/null, 30 s each, and pipefail (a failing first stage fails
 # the example). An example that calls a claimkit tool or script that is not
-# built (not in CLAIMKIT_BIN) is skipped, and so is a page named after one.
+# built (not in CLAIMKIT_BIN), or sqlite3 when it is not installed, is
+# skipped, and so is a page named after a tool that is not built.
 set -u
 src=${CLAIMKIT_SOURCE_DIR:?CLAIMKIT_SOURCE_DIR not set}
 bin=$(cd "${CLAIMKIT_BIN:?CLAIMKIT_BIN not set}" && pwd) || exit 1
@@ -243,13 +244,15 @@ got=$(compare "$work/shown" "$work/printed")
 want=$(printf '  %s\n' '  a' '- b' '+ B' '  c')
 [ "$got" = "$want" ] || selfcheck_fail "output comparison (diff)" "$want" "$got"
 
-# Tools and scripts of the kit that are not built: examples naming one are skipped.
+# Tools and scripts of the kit that are not built, and programs the pages use
+# that are not installed: examples naming one are skipped.
 missing=()
 for prog in "$src"/tools/*.cpp "$src"/scripts/claimkit-*; do
   [ -e "$prog" ] || continue
   t=$(basename "$prog" .cpp)
   [ -x "$bin/$t" ] || missing+=("$t")
 done
+command -v sqlite3 >/dev/null || missing+=(sqlite3)
 
 pages=0 ran=0 lines=0 failed=0 skipped=0 unchecked=0
 for page in "$src"/man/*.1 "$src"/man/*.7; do
@@ -288,7 +291,7 @@ for page in "$src"/man/*.1 "$src"/man/*.7; do
       if grep -qw -- "$t" <<<"$cmd"; then absent=$t; break; fi
     done
     if [ -n "$absent" ]; then
-      echo "skip man/$name:$line: needs $absent, not built"
+      echo "skip man/$name:$line: needs $absent, not available"
       skipped=$((skipped + 1))
       continue
     fi
