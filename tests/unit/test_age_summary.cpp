@@ -81,8 +81,17 @@ TEST_CASE("csv cells are quoted and defused") {
   aging_report r(s);
   r.add(claim("P", "=1+1", 5, 1, s.buckets));
   r.add(claim("P", "a,b", 5, 1, s.buckets));
+  r.add(claim("P", "-2+3", 5, 1, s.buckets));
+  r.add(claim("P", "-11", 5, 1, s.buckets));
+  r.add(claim("P", "-40.50", 5, 1, s.buckets));
+  r.add(claim("P", "-", 5, 1, s.buckets));
   std::string out;
   r.render(out);
   CHECK(out.find("\r\n'=1+1,1,") != std::string::npos);
   CHECK(out.find("\r\n\"a,b\",1,") != std::string::npos);
+  CHECK(out.find("\r\n'-2+3,1,") != std::string::npos);
+  // A number stays a number, negative or not.
+  CHECK(out.find("\r\n-11,1,") != std::string::npos);
+  CHECK(out.find("\r\n-40.50,1,") != std::string::npos);
+  CHECK(out.find("\r\n'-,1,") != std::string::npos);
 }
