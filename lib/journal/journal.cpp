@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include <fmt/format.h>
+#include <sqlite3.h>
 
 #include "core/error.hpp"
 #include "ledger/db.hpp"
@@ -165,13 +166,60 @@ file_journal::~file_journal() {
   if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
 }
 
+void read_ahead::fill(ledger::database& db, std::string_view target, const std::vector<std::string_view>& keys,
+                      const std::function<state(std::string_view)>& lookup) {
+  marks_.clear();
+  target_ = target;
+  if (keys.empty()) return;
+  const bool own = sqlite3_get_autocommit(db.handle()) != 0;
+  try {
+    if (own) db.exec("BEGIN");
+    marks_.reserve(keys.size());
+    for (std::string_view k : keys) marks_.emplace(k, lookup(k));
+    if (own) db.exec("COMMIT");
+  } catch (const error&) {
+    marks_.clear();
+    if (own) {
+      try {
+        db.exec("COMMIT");
+      } catch (const error&) {
+      }
+    }
+  }
+}
+
+std::optional<state> read_ahead::find(std::string_view target, std::string_view key) const {
+  if (marks_.empty() || target != target_) return std::nullopt;
+  auto m = marks_.find(std::string(key));
+  if (m == marks_.end()) return std::nullopt;
+  return m->second;
+}
+
+state file_journal::lookup(std::string_view target, std::string_view key) {
+  get_->bind(1, target).bind(2, key);
+  state s = state::none;
+  try {
+    s = get_->step() ? parse(get_->column_text(0)) : state::none;
+  } catch (...) {
+    get_->reset();
+    throw;
+  }
+  get_->reset();
+  return s;
+}
+
 state file_journal::get(std::string_view target, std::string_view key) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!get_) return state::none;
-  get_->bind(1, target).bind(2, key);
-  state s = get_->step() ? parse(get_->column_text(0)) : state::none;
-  get_->reset();
-  return s;
+  if (auto s = ahead_.find(target, key)) return *s;
+  return lookup(target, key);
+}
+
+void file_journal::prefetch(std::string_view target, const std::vector<std::string_view>& keys) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ahead_.clear();
+  if (!get_) return;
+  ahead_.fill(*db_, target, keys, [&](std::string_view k) { return lookup(target, k); });
 }
 
 void file_journal::set(std::string_view target, const std::vector<std::string>& keys, state s, int http_status) {
@@ -185,6 +233,7 @@ void file_journal::mark_all(std::string_view target, const std::vector<entry>& m
   if (marks.empty()) return;
   std::lock_guard<std::mutex> lock(mu_);
   if (!set_) throw error(cli::exit_code::internal, "journal opened read-only");
+  ahead_.clear();
   std::string now = ledger::now_rfc3339();
   db_->exec("BEGIN IMMEDIATE");
   try {

@@ -1,10 +1,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace claimkit::ledger {
@@ -61,6 +64,27 @@ class journal {
   journal() = default;
 };
 
+/// The marks of a chunk's keys, read ahead by a journal kept in SQLite (the
+/// journal file, the ledger's rows) in one read transaction: each lookup on
+/// its own is a transaction of its own, and its WAL lock calls (fcntl) were
+/// 6 % of pm-push's profile (100,000 statuses) and 21,000 system calls for
+/// 300 inbox files. Kept until the next fill() or clear() (any mark).
+class read_ahead {
+ public:
+  /// Looks up every key with lookup(key) inside one transaction of db (none
+  /// when db already has one open: the caller's transaction serves); on an
+  /// error keeps nothing, and get() falls back to its own lookups.
+  void fill(ledger::database& db, std::string_view target, const std::vector<std::string_view>& keys,
+            const std::function<state(std::string_view)>& lookup);
+  /// The mark read ahead for key under target, or nullopt when it was not.
+  std::optional<state> find(std::string_view target, std::string_view key) const;
+  void clear() { marks_.clear(); }
+
+ private:
+  std::string target_;
+  std::unordered_map<std::string, state> marks_;
+};
+
 /// The journal file: a small SQLite file (WAL, synchronous=FULL, so every
 /// committed mark survives kill -9 and power loss). One connection behind a
 /// mutex.
@@ -75,6 +99,7 @@ class file_journal final : public journal {
   ~file_journal() override;
 
   state get(std::string_view target, std::string_view key) override;
+  void prefetch(std::string_view target, const std::vector<std::string_view>& keys) override;
   void mark_intent(std::string_view target, const std::vector<std::string>& keys) override;
   void mark_done(std::string_view target, const std::vector<std::string>& keys, int http_status = 0) override;
   void mark_failed(std::string_view target, const std::vector<std::string>& keys, int http_status = 0) override;
@@ -85,6 +110,8 @@ class file_journal final : public journal {
 
  private:
   void set(std::string_view target, const std::vector<std::string>& keys, state s, int http_status);
+  state lookup(std::string_view target, std::string_view key);
+  read_ahead ahead_;
   std::mutex mu_;
   std::string path_;
   int lock_fd_ = -1;

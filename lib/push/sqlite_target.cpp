@@ -149,7 +149,7 @@ void ledger_journal::open_lookup() {
   get_ = std::make_unique<ledger::statement>(db_->prepare(sql + " LIMIT 1"));
 }
 
-bool ledger_journal::lookup(std::string_view target, std::string_view key) {
+claimkit::journal::state ledger_journal::lookup(std::string_view target, std::string_view key) {
   get_->bind(1, target).bind(2, key);
   bool found = false;
   try {
@@ -159,48 +159,26 @@ bool ledger_journal::lookup(std::string_view target, std::string_view key) {
     throw;
   }
   get_->reset();
-  return found;
+  return found ? claimkit::journal::state::done : claimkit::journal::state::none;
 }
 
 claimkit::journal::state ledger_journal::get(std::string_view target, std::string_view key) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!get_) return claimkit::journal::state::none;
-  bool done = false;
-  if (auto c = cache_.find(std::string(key)); c != cache_.end() && target == cache_target_) {
-    done = c->second;
-  } else {
-    done = lookup(target, key);
-  }
-  return done ? claimkit::journal::state::done : claimkit::journal::state::none;
+  if (auto s = ahead_.find(target, key)) return *s;
+  return lookup(target, key);
 }
 
 void ledger_journal::prefetch(std::string_view target, const std::vector<std::string_view>& keys) {
   std::lock_guard<std::mutex> lock(mu_);
-  cache_.clear();
-  cache_target_.clear();
-  if (!get_ || keys.empty() || sqlite3_get_autocommit(db_->handle()) == 0) return;
-  // The chunk's lookups in one read transaction: each lookup on its own was
-  // a transaction of its own, and its WAL lock calls (fcntl) were 6 % of
-  // pm-push's profile (100,000 statuses).
-  db_->exec("BEGIN");
-  try {
-    cache_.reserve(keys.size());
-    for (std::string_view k : keys) cache_.emplace(k, lookup(target, k));
-    db_->exec("COMMIT");
-    cache_target_ = target;
-  } catch (const error&) {
-    // What was not read is read key by key by get().
-    cache_.clear();
-    try {
-      db_->exec("COMMIT");
-    } catch (const error&) {
-    }
-  }
+  ahead_.clear();
+  if (!get_) return;
+  ahead_.fill(*db_, target, keys, [&](std::string_view k) { return lookup(target, k); });
 }
 
 void ledger_journal::forget() {
   std::lock_guard<std::mutex> lock(mu_);
-  cache_.clear();
+  ahead_.clear();
 }
 
 namespace {

@@ -3,7 +3,6 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 
 #include "age/recheck.hpp"
 #include "journal/journal.hpp"
@@ -43,16 +42,13 @@ class ledger_journal final : public journal::journal {
 
  private:
   void open_lookup();
-  bool lookup(std::string_view target, std::string_view key);
+  claimkit::journal::state lookup(std::string_view target, std::string_view key);
   std::mutex mu_;
   std::string path_;
   std::unique_ptr<ledger::database> own_db_;  // the read-only view's connection
   ledger::database* db_ = nullptr;
   std::unique_ptr<ledger::statement> get_;
-  // The marks of the last prefetch() (none included), until the next one or
-  // forget().
-  std::string cache_target_;
-  std::unordered_map<std::string, bool> cache_;
+  claimkit::journal::read_ahead ahead_;
 };
 
 /// --to sqlite:PATH: the status ledger. A batch is one transaction holding
