@@ -10,7 +10,7 @@ complete -c pm-push -l journal -r -F -d 'Exactly-once journal (default: one per 
 complete -c pm-push -l rejects -r -F -d 'Write failed and unknown records to FILE (mode 0600), in a form pm-push reads again'
 complete -c pm-push -l dry-run -d 'Print what would be sent; write nothing (no journal, ledger or request)'
 complete -c pm-push -l resend-unknown -d 'Send again records whose earlier send was never confirmed (athena, nextgen)'
-complete -c pm-push -l batch -x -d 'Records per ledger transaction (default 5000 for sqlite) or request group'
+complete -c pm-push -l batch -x -d 'Records per ledger transaction (default 5000 for sqlite and postgresql) or request group'
 complete -c pm-push -l base-url -x -d 'API base URL (athena, nextgen; https, or http on loopback)'
 complete -c pm-push -l practice-id -x -d 'athenaOne practice id; NextGen practice id'
 complete -c pm-push -l enterprise-id -x -d 'NextGen enterprise id'
