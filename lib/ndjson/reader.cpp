@@ -149,6 +149,12 @@ bool line_reader::next(line& out) {
       return true;
     }
     if (end_ == begin_) return false;
+    // The last line, with no newline after it: what follows it in the
+    // buffer is left from earlier reads, and simdjson may look at the byte
+    // past the end; zeros make it parse as a copy of the line does (a
+    // truncated `{"type"` was "unexpected end of input" in place but
+    // "expected ':'" as a copy, depending on the stale byte).
+    std::memset(buf_.data() + end_, 0, kPadding);
     std::size_t len = end_ - begin_;
     start = buf_.data() + begin_;
     begin_ = end_;

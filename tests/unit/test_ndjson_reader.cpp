@@ -12,6 +12,7 @@
 #include "cli/reporter.hpp"
 #include "io/input.hpp"
 #include "ndjson/reader.hpp"
+#include "ndjson/value.hpp"
 
 using namespace claimkit;
 
@@ -43,6 +44,29 @@ TEST_CASE("lines: CRLF stripped, last line without newline, numbering") {
   CHECK(got[0].first == "{\"a\":1}");
   CHECK(got[1].first.empty());
   CHECK(got[2] == std::make_pair(std::string("{\"b\":2}"), std::uint64_t{3}));
+  std::remove(path.c_str());
+}
+
+TEST_CASE("lines: the last line, without a newline, parses in place as a copy of it does") {
+  // Earlier lines leave bytes in the buffer past the last one; a cut-off
+  // record must get the same verdict and message in place as copied.
+  std::string path = temp_with("{\"type\":\"claim_status\",\"payer\":{\"id\":\"x\"}}\n{\"type\"");
+  io::input in(path);
+  ndjson::line_reader r(in);
+  ndjson::line l;
+  ndjson::document doc;
+  std::vector<ndjson::member> members;
+  int lines = 0;
+  while (r.next(l)) {
+    ++lines;
+    ndjson::parse_error in_place, copied;
+    const bool a = doc.parse_object(l.text, in_place, true);
+    const bool b = ndjson::parse_object(l.text, members, copied);
+    CHECK(a == b);
+    CHECK(in_place.offset == copied.offset);
+    CHECK(in_place.message == copied.message);
+  }
+  CHECK(lines == 2);
   std::remove(path.c_str());
 }
 
