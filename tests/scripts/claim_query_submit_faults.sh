@@ -89,7 +89,10 @@ grep -q 'stopped after 5 consecutive failures (last: HTTP 500)' "$work/stderr2" 
 every_claim_accounted "$work/out2" "$work/err2" "$work/many.ndjson" || fail "breaker lost claims"
 [ "$(grep -c '"kind":"not_checked"' "$work/err2")" -eq 34 ] || fail "breaker: expected 34 not_checked"
 stats
-[ "$(st 'd["status_requests"]')" -le $((6 + 5 + 2)) ] || fail "retry storm: $(st 'd["status_requests"]') requests"
+# 6 answers, 5 failures, and what the 2 jobs had in flight or already
+# scheduled when the fifth failure came back (up to two each on a loaded
+# machine); a storm would be dozens.
+[ "$(st 'd["status_requests"]')" -le $((6 + 5 + 2 * 2)) ] || fail "retry storm: $(st 'd["status_requests"]') requests"
 stop_server
 
 # 3. The rejects replay as they are once the service is back.
