@@ -80,27 +80,11 @@ std::string bar(const money_total& amount, const money_total& max, bool ascii) {
   return s;
 }
 
-// A signed decimal number ("-11", "-40.50"): a spreadsheet reads it as a
-// number, never as a formula.
-bool plain_number(std::string_view t) {
-  std::size_t i = (!t.empty() && (t[0] == '-' || t[0] == '+')) ? 1 : 0;
-  std::size_t digits = 0, dots = 0;
-  for (; i < t.size(); ++i) {
-    if (t[i] >= '0' && t[i] <= '9') {
-      ++digits;
-    } else if (t[i] == '.' && dots++ == 0) {
-    } else {
-      return false;
-    }
-  }
-  return digits > 0;
-}
-
 // RFC 4180 quoting, and a leading apostrophe for text a spreadsheet would
 // run as a formula (numbers, negative ones included, stay numbers).
 void csv_cell(std::string& out, const std::string& v) {
   std::string t = v;
-  if (!t.empty() && !plain_number(t) &&
+  if (!t.empty() && !json::is_plain_decimal(t) &&
       (t[0] == '=' || t[0] == '+' || t[0] == '-' || t[0] == '@' || t[0] == '\t' || t[0] == '\r')) {
     t.insert(t.begin(), '\'');
   }

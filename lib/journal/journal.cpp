@@ -166,8 +166,7 @@ file_journal::~file_journal() {
   if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
 }
 
-void read_ahead::fill(ledger::database& db, std::string_view target, const std::vector<std::string_view>& keys,
-                      const std::function<state(std::string_view)>& lookup) {
+void read_ahead::fill(ledger::database& db, std::string_view target, const std::vector<std::string_view>& keys) {
   marks_.clear();
   target_ = target;
   if (keys.empty()) return;
@@ -175,7 +174,7 @@ void read_ahead::fill(ledger::database& db, std::string_view target, const std::
   try {
     if (own) db.exec("BEGIN");
     marks_.reserve(keys.size());
-    for (std::string_view k : keys) marks_.emplace(k, lookup(k));
+    for (std::string_view k : keys) marks_.emplace(k, lookup_(target, k));
     if (own) db.exec("COMMIT");
   } catch (const error&) {
     marks_.clear();
@@ -188,38 +187,30 @@ void read_ahead::fill(ledger::database& db, std::string_view target, const std::
   }
 }
 
-std::optional<state> read_ahead::find(std::string_view target, std::string_view key) const {
-  if (marks_.empty() || target != target_) return std::nullopt;
-  auto m = marks_.find(std::string(key));
-  if (m == marks_.end()) return std::nullopt;
-  return m->second;
+state read_ahead::get(std::string_view target, std::string_view key) const {
+  if (!marks_.empty() && target == target_) {
+    if (auto m = marks_.find(key); m != marks_.end()) return m->second;
+  }
+  return lookup_(target, key);
 }
 
+// A failing step() resets the statement itself.
 state file_journal::lookup(std::string_view target, std::string_view key) {
   get_->bind(1, target).bind(2, key);
-  state s = state::none;
-  try {
-    s = get_->step() ? parse(get_->column_text(0)) : state::none;
-  } catch (...) {
-    get_->reset();
-    throw;
-  }
+  state s = get_->step() ? parse(get_->column_text(0)) : state::none;
   get_->reset();
   return s;
 }
 
 state file_journal::get(std::string_view target, std::string_view key) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (!get_) return state::none;
-  if (auto s = ahead_.find(target, key)) return *s;
-  return lookup(target, key);
+  return get_ ? ahead_.get(target, key) : state::none;
 }
 
 void file_journal::prefetch(std::string_view target, const std::vector<std::string_view>& keys) {
   std::lock_guard<std::mutex> lock(mu_);
   ahead_.clear();
-  if (!get_) return;
-  ahead_.fill(*db_, target, keys, [&](std::string_view k) { return lookup(target, k); });
+  if (get_) ahead_.fill(*db_, target, keys);
 }
 
 void file_journal::set(std::string_view target, const std::vector<std::string>& keys, state s, int http_status) {

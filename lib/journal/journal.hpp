@@ -4,7 +4,6 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -71,18 +70,26 @@ class journal {
 /// 300 inbox files. Kept until the next fill() or clear() (any mark).
 class read_ahead {
  public:
-  /// Looks up every key with lookup(key) inside one transaction of db (none
-  /// when db already has one open: the caller's transaction serves); on an
-  /// error keeps nothing, and get() falls back to its own lookups.
-  void fill(ledger::database& db, std::string_view target, const std::vector<std::string_view>& keys,
-            const std::function<state(std::string_view)>& lookup);
-  /// The mark read ahead for key under target, or nullopt when it was not.
-  std::optional<state> find(std::string_view target, std::string_view key) const;
+  /// lookup reads one mark from the database.
+  using lookup_fn = std::function<state(std::string_view target, std::string_view key)>;
+  explicit read_ahead(lookup_fn lookup) : lookup_(std::move(lookup)) {}
+  /// Looks up every key inside one transaction of db (none when db already
+  /// has one open: the caller's transaction serves); on an error keeps
+  /// nothing, and get() looks each key up itself.
+  void fill(ledger::database& db, std::string_view target, const std::vector<std::string_view>& keys);
+  /// The mark read ahead for key under target, else looked up now.
+  state get(std::string_view target, std::string_view key) const;
   void clear() { marks_.clear(); }
 
  private:
+  // Found by the caller's string_view: no key copied per lookup.
+  struct key_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  lookup_fn lookup_;
   std::string target_;
-  std::unordered_map<std::string, state> marks_;
+  std::unordered_map<std::string, state, key_hash, std::equal_to<>> marks_;
 };
 
 /// The journal file: a small SQLite file (WAL, synchronous=FULL, so every
@@ -111,7 +118,7 @@ class file_journal final : public journal {
  private:
   void set(std::string_view target, const std::vector<std::string>& keys, state s, int http_status);
   state lookup(std::string_view target, std::string_view key);
-  read_ahead ahead_;
+  read_ahead ahead_{[this](std::string_view t, std::string_view k) { return lookup(t, k); }};
   std::mutex mu_;
   std::string path_;
   int lock_fd_ = -1;

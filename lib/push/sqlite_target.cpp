@@ -149,31 +149,23 @@ void ledger_journal::open_lookup() {
   get_ = std::make_unique<ledger::statement>(db_->prepare(sql + " LIMIT 1"));
 }
 
+// A failing step() resets the statement itself.
 claimkit::journal::state ledger_journal::lookup(std::string_view target, std::string_view key) {
   get_->bind(1, target).bind(2, key);
-  bool found = false;
-  try {
-    found = get_->step();
-  } catch (...) {
-    get_->reset();
-    throw;
-  }
+  const bool found = get_->step();
   get_->reset();
   return found ? claimkit::journal::state::done : claimkit::journal::state::none;
 }
 
 claimkit::journal::state ledger_journal::get(std::string_view target, std::string_view key) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (!get_) return claimkit::journal::state::none;
-  if (auto s = ahead_.find(target, key)) return *s;
-  return lookup(target, key);
+  return get_ ? ahead_.get(target, key) : claimkit::journal::state::none;
 }
 
 void ledger_journal::prefetch(std::string_view target, const std::vector<std::string_view>& keys) {
   std::lock_guard<std::mutex> lock(mu_);
   ahead_.clear();
-  if (!get_) return;
-  ahead_.fill(*db_, target, keys, [&](std::string_view k) { return lookup(target, k); });
+  if (get_) ahead_.fill(*db_, target, keys);
 }
 
 void ledger_journal::forget() {

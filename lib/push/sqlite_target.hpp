@@ -48,7 +48,7 @@ class ledger_journal final : public journal::journal {
   std::unique_ptr<ledger::database> own_db_;  // the read-only view's connection
   ledger::database* db_ = nullptr;
   std::unique_ptr<ledger::statement> get_;
-  claimkit::journal::read_ahead ahead_;
+  claimkit::journal::read_ahead ahead_{[this](std::string_view t, std::string_view k) { return lookup(t, k); }};
 };
 
 /// --to sqlite:PATH: the status ledger. A batch is one transaction holding
