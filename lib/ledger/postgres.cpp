@@ -163,8 +163,8 @@ postgres_ledger::postgres_ledger(const std::string& uri, std::string tool_versio
   migrate();
   pg_rows r = db_->query("SELECT value FROM ledger_meta WHERE name = 'ledger_id'", {});
   if (r.size() == 1) ledger_id_ = std::string(r.text(0, 0));
-  // The claims rows of a batch go through this table: COPY is the fast way
-  // in, INSERT ... ON CONFLICT the way to update (see write_once).
+  // The rows of claims already on file go through this table: COPY is the
+  // fast way in, one UPDATE ... FROM it the way to apply them (write_once).
   db_->exec("CREATE TEMP TABLE claims_in (LIKE claims) ON COMMIT DELETE ROWS");
 }
 
@@ -269,10 +269,10 @@ void postgres_ledger::write_once(std::vector<batch_record>& batch, std::string_v
       if (seen.insert(k).second) jkeys.push_back(k);
     }
   }
+  const std::string ids = text_array(claim_ids);
   if (claim_ids.empty()) {
     db_->exec("BEGIN");
   } else {
-    std::string ids = text_array(claim_ids);
     // One lock per claim, taken in hash order (the function runs after the
     // sort, being volatile), held to the end of the transaction.
     db_->exec(
@@ -290,7 +290,7 @@ void postgres_ledger::write_once(std::vector<batch_record>& batch, std::string_v
         " UNION ALL SELECT 'h', key, NULL, NULL, NULL, NULL FROM status_history WHERE key = ANY($2::text[])"
         " UNION ALL SELECT 'j', k.key, NULL, NULL, NULL, NULL FROM unnest($4::text[]) AS k(key)"
         " CROSS JOIN LATERAL (SELECT 1 FROM journal WHERE target = $3 AND key = k.key LIMIT 1) AS j",
-        {text_array(claim_ids), text_array(keys), journal_target, text_array(jkeys)});
+        {ids, text_array(keys), journal_target, text_array(jkeys)});
     for (int i = 0; i < cur.size(); ++i) {
       std::string_view kind = cur.text(i, 0);
       if (kind == "h") {
