@@ -44,6 +44,13 @@ rc=$?
 [ ! -e "$work/inbox/done/second.277" ] || fail "cut-off file in done/"
 grep -q 'nothing pushed' "$work/inbox/failed/second.277/failure" || fail "failure note: $(cat "$work/inbox/failed/second.277/failure")"
 [ ! -s "$work/inbox/failed/second.277/push.ndjson" ] || fail "the cut-off file was pushed"
+# x12-parse's records stay beside a file that failed in x12-parse (its
+# incomplete record among them); a clean file has them in normalized.ndjson.
+grep -q '"incomplete":true' "$work/inbox/failed/second.277/status.ndjson" ||
+  fail "x12-parse's records not beside the cut-off file"
+[ ! -e "$work/inbox/done/first.277/status.ndjson" ] || fail "status.ndjson beside a clean file"
+[ "$(grep -c '"type":"claim_status"' "$work/inbox/done/first.277/normalized.ndjson")" -eq 6 ] ||
+  fail "the clean file's normalized.ndjson"
 [ "$(q 'SELECT count(*) FROM status_history')" -eq "$history" ] || fail "the cut-off file changed the history"
 [ "$(q "SELECT state FROM claims WHERE claim_id = 'NW-10002'")" = denied ] || fail "NW-10002 moved off denied"
 grep -q 'failed/second.277/' "$work/out2" || { cat "$work/out2"; fail "the failed file is not named"; }
